@@ -1,0 +1,33 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench locales clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/nhacviec run
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy bot scheduler models importer reports nhacviec locales
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_scale.py
+
+# Re-extract the msgids from the code and merge them into both catalogs.
+locales: $(STAMP)
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ --no-location --sort-output -o locales/nhacviec.pot bot scheduler models importer reports nhacviec
+	$(BIN)/pybabel update --quiet -D nhacviec -i locales/nhacviec.pot -d locales --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The conversation: platform-neutral logic, and one transport file per chat platform."""

@@ -1,0 +1,96 @@
+"""What an admin does to units: name aliases and merge near-duplicates. Every change is audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from locales import N_
+from models.audit import AuditLog
+from models.errors import UserFacingError
+from models.registry import TaskUnit, Unit, UnitAlias, unit_key
+
+UNIT_NOT_FOUND = N_("No unit is called «{name}». See the list with: nhacviec units list")
+ALIAS_TAKEN = N_("«{alias}» already names the unit «{unit}».")
+MERGE_SAME = N_("«{name}» and «{other}» are already the same unit.")
+
+
+def find_unit(session: Session, name: str) -> Unit:
+    """A unit by its name, an alias or its number in `units list`."""
+    key = unit_key(name)
+    unit = session.exec(select(Unit).where(Unit.key == key)).first()
+    if unit is None:
+        alias = session.exec(select(UnitAlias).where(UnitAlias.key == key)).first()
+        if alias is not None:
+            unit = session.get(Unit, alias.unit_id)
+    if unit is None and name.strip().isdigit():
+        unit = session.get(Unit, int(name.strip()))
+    if unit is None:
+        raise UserFacingError(UNIT_NOT_FOUND, name=name.strip())
+    return unit
+
+
+def add_alias(session: Session, alias: str, unit_name: str, *, actor: str, now: datetime) -> Unit:
+    unit = find_unit(session, unit_name)
+    alias = " ".join(alias.split())
+    key = unit_key(alias)
+    holder = session.exec(select(Unit).where(Unit.key == key)).first()
+    if holder is None:
+        taken = session.exec(select(UnitAlias).where(UnitAlias.key == key)).first()
+        holder = session.get(Unit, taken.unit_id) if taken is not None else None
+    if holder is not None:
+        raise UserFacingError(ALIAS_TAKEN, alias=alias, unit=holder.name)
+    assert unit.id is not None
+    session.add(UnitAlias(alias=alias, key=key, unit_id=unit.id))
+    session.add(
+        AuditLog(at=now, actor=actor, action="unit.alias", entity=f"unit:{unit.id}", detail={"alias": alias})
+    )
+    session.flush()
+    return unit
+
+
+def merge_units(session: Session, source_name: str, target_name: str, *, actor: str, now: datetime) -> Unit:
+    """Folds `source` into `target`: its tasks, its aliases and its name (kept as an alias)."""
+    source = find_unit(session, source_name)
+    target = find_unit(session, target_name)
+    if source.id == target.id:
+        raise UserFacingError(MERGE_SAME, name=source_name.strip(), other=target_name.strip())
+    assert source.id is not None and target.id is not None
+    target_links = {
+        (link.task_id, link.role)
+        for link in session.exec(select(TaskUnit).where(TaskUnit.unit_id == target.id))
+    }
+    moved = 0
+    for link in session.exec(select(TaskUnit).where(TaskUnit.unit_id == source.id)).all():
+        if (link.task_id, link.role) in target_links:
+            continue  # the task already names the target in that role
+        session.execute(
+            update(TaskUnit)
+            .where(
+                col(TaskUnit.task_id) == link.task_id,
+                col(TaskUnit.unit_id) == source.id,
+                col(TaskUnit.role) == link.role,
+            )
+            .values(unit_id=target.id)
+        )
+        moved += 1
+    session.execute(delete(TaskUnit).where(col(TaskUnit.unit_id) == source.id))
+    session.execute(update(UnitAlias).where(col(UnitAlias.unit_id) == source.id).values(unit_id=target.id))
+    session.flush()
+    session.delete(source)
+    session.flush()
+    # The old spelling keeps resolving, so a re-import of the same document does not split them again.
+    session.add(UnitAlias(alias=source.name, key=source.key, unit_id=target.id))
+    session.add(
+        AuditLog(
+            at=now,
+            actor=actor,
+            action="unit.merge",
+            entity=f"unit:{target.id}",
+            detail={"merged": source.name, "into": target.name, "links_moved": moved},
+        )
+    )
+    session.flush()
+    return target

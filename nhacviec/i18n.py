@@ -1,0 +1,45 @@
+"""Gettext catalogs from `locales/`, loaded from the .po files so no compile step is needed."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+import locales
+from locales import N_
+
+DOMAIN = "nhacviec"
+SUPPORTED = ("vi", "en")
+DEFAULT_LOCALE = "vi"
+
+__all__ = ["DEFAULT_LOCALE", "DOMAIN", "N_", "SUPPORTED", "Translate", "translations", "translator"]
+
+Translate = Callable[[str], str]
+
+
+def catalog_path(locale: str) -> Path:
+    return Path(locales.__file__).parent / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(locale: str) -> gettext.NullTranslations:
+    """Translations for `locale`; msgids (English) are the fallback for anything missing."""
+    path = catalog_path(locale)
+    if locale not in SUPPORTED or not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def translator(locale: str) -> Translate:
+    return translations(locale).gettext

@@ -1,0 +1,44 @@
+"""The one place settings are read: environment variables `NHACVIEC_*` and an optional `.env` file."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB_URL = "sqlite:///./data/nhacviec.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NHACVIEC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    db_url: str = DEFAULT_DB_URL
+    # Tokens are secrets: pydantic masks SecretStr in repr, logs and validation errors.
+    telegram_token: SecretStr | None = None
+    zalo_token: SecretStr | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    locale: str = "vi"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        # A typo must fail at start, not at the first reminder.
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError("locale must be 'vi' or 'en'")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
