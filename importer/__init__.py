@@ -1,0 +1,1 @@
+"""Plan import: reads a plan document (text, .docx, .xlsx, .csv) into a `PlanDocument`, then stores it."""
