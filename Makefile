@@ -26,8 +26,8 @@ bench: $(STAMP)
 
 # Re-extract the msgids from the code and merge them into both catalogs.
 locales: $(STAMP)
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ --no-location --sort-output -o locales/nhacviec.pot bot scheduler models importer reports nhacviec
-	$(BIN)/pybabel update --quiet -D nhacviec -i locales/nhacviec.pot -d locales --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o locales/nhacviec.pot bot scheduler models importer reports nhacviec
+	$(BIN)/pybabel update -D nhacviec -i locales/nhacviec.pot -d locales --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

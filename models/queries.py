@@ -187,6 +187,6 @@ def list_units(session: Session) -> list[UnitView]:
             lead_tasks=counts.get((u.id, UnitRole.LEAD.value), 0),
             coordinating_tasks=counts.get((u.id, UnitRole.COORDINATING.value), 0),
         )
-        for u in session.exec(select(Unit).order_by(col(Unit.name)))
+        for u in session.exec(select(Unit).order_by(col(Unit.id)))
         if u.id is not None
     ]

@@ -1,6 +1,6 @@
 """The `nhacviec` command line. Wiring happens here: settings are read once and passed down."""
-
-from __future__ import annotations
+# No "from __future__ import annotations" here: Typer evaluates the Annotated help texts, which
+# are translated inside build_app, when the commands are defined.
 
 import getpass
 import json

@@ -1,0 +1,82 @@
+"""The registry as the `plan show --json` contract and as readable text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from models.queries import PlanSummary, RegistryView
+
+Translate = Callable[[str], str]
+
+
+def registry_json(view: RegistryView) -> dict[str, Any]:
+    """The public shape of `nhacviec plan show --json`; outside checks rely on it, keep it exact."""
+    plan = view.plan
+    return {
+        "plan": {
+            "code": plan.code,
+            "title": plan.title,
+            "issued": plan.issued.isoformat() if plan.issued else None,
+            "horizon": plan.horizon_year,
+        },
+        "sections": [{"code": s.code, "title": s.title, "parent": s.parent} for s in view.sections],
+        "tasks": [
+            {
+                "code": t.code,
+                "section": t.section,
+                "content": t.content,
+                "lead_units": list(t.lead_units),
+                "coordinating_units": list(t.coordinating_units),
+                "time_text": t.time_text,
+                "extra": dict(t.extra),
+            }
+            for t in view.tasks
+        ],
+    }
+
+
+def vn_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def plan_header_lines(plan: PlanSummary, _: Translate) -> list[str]:
+    lines = [_("Plan {code}: {title}").format(code=plan.code, title=plan.title)]
+    facts = []
+    if plan.issuing_body:
+        facts.append(_("issued by {body}").format(body=plan.issuing_body))
+    if plan.issued:
+        facts.append(_("on {date}").format(date=vn_date(plan.issued)))
+    if plan.horizon_year:
+        facts.append(_("to {year}").format(year=plan.horizon_year))
+    if facts:
+        lines.append("  " + ", ".join(facts))
+    return lines
+
+
+def registry_lines(view: RegistryView, _: Translate) -> list[str]:
+    lines = plan_header_lines(view.plan, _)
+    lines.append(
+        _("{sections} sections, {tasks} tasks").format(sections=view.plan.sections, tasks=view.plan.tasks)
+    )
+    tasks_by_section: dict[str | None, list[int]] = {}
+    for index, task in enumerate(view.tasks):
+        tasks_by_section.setdefault(task.section, []).append(index)
+    none = _("none")
+    for section in (None, *view.sections):
+        indexes = tasks_by_section.get(section.code if section else None, [])
+        if section is not None:
+            lines.append("")
+            lines.append(f"{section.code}. {section.title}")
+        for index in indexes:
+            task = view.tasks[index]
+            lines.append(f"  {task.code}  {task.content}")
+            lines.append("      " + _("Lead: {units}").format(units="; ".join(task.lead_units) or none))
+            lines.append(
+                "      " + _("Coordinating: {units}").format(units="; ".join(task.coordinating_units) or none)
+            )
+            lines.append("      " + _("Time: {text}").format(text=task.time_text or none))
+            for heading, text in task.extra.items():
+                lines.append(f"      {heading}: {text}")
+    return lines
