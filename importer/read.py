@@ -11,7 +11,7 @@ from importer.metadata import extract_metadata
 from importer.readers import MSG_EMPTY, read_csv, read_docx, read_text, read_xlsx
 from importer.table import Source, parse_table
 from importer.units import find_near_duplicates
-from nhacviec.i18n import N_
+from locales import N_
 
 MSG_MISSING = N_("The file {name} was not found.")
 MSG_UNREADABLE = N_("The file {name} could not be opened; please check that it is readable.")

@@ -21,7 +21,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 
 from importer.document import PlanImportError
 from importer.table import Record, Source, header_roles
-from nhacviec.i18n import N_
+from locales import N_
 
 MSG_BINARY = N_(
     "The file {name} contains binary data, not UTF-8 text; please send the plan as UTF-8 text, .docx, .xlsx "

@@ -16,8 +16,9 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from importer.document import NearDuplicate, PlanDocument, SkippedRow, UnitRef
-from importer.units import near_duplicate, unit_key
+from importer.units import near_duplicate
 from models import AuditLog, Plan, Section, Task, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
+from models.registry import unit_key
 
 # The audit entry lists task codes up to this many; beyond it only the counts (a 10,000-task import
 # must not write a megabyte of JSON).

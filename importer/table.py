@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from importer.document import PlanImportError, SectionRow, SkippedRow, TaskRow, UnitRef
 from importer.units import fold_diacritics, normalize_text, split_units
-from nhacviec.i18n import N_
+from locales import N_
 
 # Errors (PlanImportError); {name} is the file name.
 MSG_NO_TABLE = N_(

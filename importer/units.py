@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from importer.document import NearDuplicate, UnitKind, UnitRef
+from models.registry import unit_key
 
 WHY_DIACRITICS = "diacritics"
 WHY_ABBREVIATION = "abbreviation"
@@ -44,11 +45,6 @@ def normalize_text(text: str) -> str:
         text = _INVISIBLE.sub("", text)
     # str.split() splits on the same Unicode whitespace as \s, and is several times faster than re.sub.
     return " ".join(text.split())
-
-
-def unit_key(name: str) -> str:
-    """The identity of a unit name: NFC, casefolded, single spaces."""
-    return unicodedata.normalize("NFC", normalize_text(name).casefold())
 
 
 def fold_diacritics(text: str) -> str:

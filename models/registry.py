@@ -11,10 +11,14 @@ from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
 
+# Invisible characters that Word and web pages leave in text; they would make equal names differ.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
 
 def unit_key(name: str) -> str:
     """How unit names are matched: NFC, casefolded, single spaces ("Văn phòng  Sở" = "văn phòng sở")."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    folded = unicodedata.normalize("NFC", name).translate(_INVISIBLE).casefold()
+    return unicodedata.normalize("NFC", " ".join(folded.split()))
 
 
 class UnitKind(StrEnum):

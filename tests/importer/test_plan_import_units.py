@@ -8,7 +8,8 @@ import pytest
 
 from importer.document import NearDuplicate, UnitKind, UnitRef
 from importer.read import read_plan_bytes
-from importer.units import find_near_duplicates, near_duplicate, split_units, unit_key
+from importer.units import find_near_duplicates, near_duplicate, split_units
+from models.registry import unit_key
 
 CHUYEN = "Trung tâm Chuyên đổi số và Đổi mới sáng tạo"
 CHUYEN_DUNG = "Trung tâm Chuyển đổi số và Đổi mới sáng tạo"
