@@ -1,0 +1,794 @@
+"""The schedule language: reading the free-text time of a task ("Quý IV năm 2025", "1 lần/năm (Quý II hàng
+năm)", "Sau khi Trung ương ban hành Đề án") into schedules.
+
+The text is normalised to NFC, folded (lower case, no diacritics, one kind of dash) so that "Quý",
+"Quí", "quy" and "QUÝ" read alike, and scanned once with a single regular expression into tokens:
+points in time (a date, a month, a quarter, a half, a year, with or without a year), markers of a
+cycle (hàng năm, hằng quý, thường xuyên …) and event triggers (sau khi …). The tokens of each clause
+(split at ";" and at the end of a sentence) are then combined: a point without a year in a yearly
+clause is the day of that yearly cycle ("Quý II hàng năm" → 30/06 every year), otherwise it is a
+single deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import TypeAlias
+
+from scheduler.periods import Period, PeriodKind
+from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, ParsedTime, Quarterly, Schedule, Yearly
+
+__all__ = ["parse_time_text"]
+
+
+def _fold_table() -> dict[int, str]:
+    """Maps each letter to its lower-case base letter, one character to one, so positions line up.
+
+    Keeping the folded text exactly as long as the original lets an event be quoted from the
+    original (with its diacritics and capitals) at the positions where it was found in the folded text.
+    """
+    table: dict[int, str] = {}
+    for code in (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        char = chr(code)
+        lower = char.lower()
+        if len(lower) == 1:
+            base = unicodedata.normalize("NFD", lower)[0]
+            if base != char:
+                table[code] = base
+    table[ord("đ")] = table[ord("Đ")] = "d"  # đ has no decomposition
+    for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212":
+        table[ord(dash)] = "-"
+    return table
+
+
+_FOLD = _fold_table()
+_SPACES = re.compile(r"\s+")
+# A bullet at the start of a line begins a new clause; a hyphen before a number does not (it is a range
+# that was wrapped onto the next line of a table cell).
+_BULLET = re.compile(r"(?:^|\n)[ \t]*[-+•*\u2013][ \t]*(?=[^\W\d_])")
+_CLAUSE_END = re.compile(r"[;!?]|\.(?=\s|$)")
+
+# ---- the token grammar, on folded text -------------------------------------------------------------
+
+_YEAR = r"(?:19|20)[0-9]{2}"
+_QUARTER = r"(?:iv|i{1,3}|[1-4])"
+_START = r"(?<![0-9a-z])"
+_STOP = r"(?![0-9a-z])"
+_NUMBER = r"(?:[0-9]{1,3}(?![0-9])|(?:mot|hai|ba|bon)(?=\s))"
+# An attached year: "/2026", "-2027", " năm 2025", ", năm 2026".
+_WITH_YEAR = rf"(?:\s*(?:[/,-]\s*)?(?:nam\s+)?(?P<y>{_YEAR})(?![0-9]))?"
+# Words that follow "quy" when it is not a quarter: quy định, quy hoạch, quy chế …
+_NOT_QUARTER = r"(?!\s+(?:dinh|che|hoach|trinh|chuan|mo|pham|tac|luat|uoc|doi|cach|nap|ket|tu)" + _STOP + ")"
+_NO_NUMBER_AFTER = r"(?!\s*[0-9])"
+# "2 đợt trong quý III/2026" counts within one quarter; it is not a quarterly cycle.
+_NOT_A_PERIOD_AFTER = r"(?!\s*(?:[0-9]|(?:iv|i{1,3})" + _STOP + "))"
+# "hằng quý, 6 tháng, năm": a list of report cycles is read as its finest cycle.
+_CYCLES_AFTER_QUARTER = (
+    r"(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:(?:6|sau)\s+thang|ca\s+nam|nam)"
+    + _STOP
+    + _NO_NUMBER_AFTER
+    + ")*"
+)
+_CYCLES_AFTER_MONTH = (
+    r"(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:qu[iy]|(?:6|sau)\s+thang|ca\s+nam|nam)"
+    + _STOP
+    + _NO_NUMBER_AFTER
+    + ")*"
+)
+_COUNTED = r"(?:lan|dot|lop|khoa|cuoc|buoi|hoi\s+nghi|hoi\s+thao|chuyen\s+de|dien\s+dan|bao\s+cao)"
+
+# Order matters: at one position the first alternative that matches wins, so longer forms come first.
+_ALTERNATIVES: tuple[tuple[str, str], ...] = (
+    # A document reference and its date ("số 40/KH-UBND ngày 09 tháng 9 năm 2025") is no deadline.
+    (
+        "docref",
+        _START + r"(?:so\s+)?[0-9]+(?:/[0-9]{4})?[/-][a-z&]+(?:[/-][a-z&]+)+"
+        r"(?:\s+ngay\s+[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*[0-9]{4}"
+        r"|\s+thang\s+[0-9]{1,2}\s+nam\s+[0-9]{4}))?",
+    ),
+    # Ad hoc work ("đột xuất khi có dấu hiệu vi phạm") recurs without notice: ongoing, not an event.
+    (
+        "adhoc",
+        _START + r"(?:(?:sau\s+)?khi\s+(?:co\s+)?(?:dau\s+hieu|phat\s+hien|can\s+thiet|can|phan\s+anh"
+        r"|vi\s+pham|xay\s+ra|khieu\s+nai|to\s+cao|su\s+co)|dot\s+xuat)" + _STOP,
+    ),
+    ("event", _START + r"(?P<kw>(?:sau\s+)?khi|theo\s+(?:yeu\s+cau|chi\s+dao))" + _STOP),
+    # "Ít nhất 1 lần/năm", "01 lớp/năm", "2 đợt/năm", "1 báo cáo/quý"
+    (
+        "count",
+        _START + r"(?:(?:it\s+nhat|toi\s+thieu|khong\s+it\s+hon)\s+)?(?P<n>" + _NUMBER + r")\s*"
+        r"(?:[a-z]{1,12}(?:\s+[a-z]{1,12}){0,2}\s*)?/\s*(?P<per>nam|qu[iy]|thang|6\s+thang)" + _STOP,
+    ),
+    # "2 lần trong năm", "1 lần mỗi năm"
+    (
+        "count_words",
+        _START + r"(?P<n>" + _NUMBER + r")\s*" + _COUNTED + r"\s+(?:moi|mot|trong|hang)\s+"
+        r"(?P<per>nam|qu[iy]|thang)" + _STOP + _NOT_A_PERIOD_AFTER,
+    ),
+    # "mỗi năm 1 lần", "hằng năm tổ chức ít nhất 02 lớp"
+    (
+        "count_after",
+        _START
+        + r"(?:hang|moi|mot)\s+(?P<per>nam|qu[iy]|thang)\s+(?:[a-z]{1,8}\s+){0,4}?(?P<n>"
+        + _NUMBER
+        + r")\s*"
+        + _COUNTED
+        + _STOP,
+    ),
+    # "Trong vòng 30 ngày kể từ ngày Kế hoạch được ban hành": counted from the issue date.
+    (
+        "after_issue",
+        _START + r"(?:trong(?:\s+vong|\s+thoi\s+han)?|cham\s+nhat|sau)\s+"
+        r"(?P<n>[0-9]{1,3})\s+(?P<unit>ngay|tuan|thang)\s+(?:ke\s+tu|tinh\s+tu|sau)\s+(?:ngay\s+)?"
+        r"(?:(?:ke\s+hoach|van\s+ban|quyet\s+dinh)(?:\s+nay)?\s+)?"
+        r"(?:duoc\s+)?(?:ban\s+hanh|ky)" + _STOP,
+    ),
+    # "6 tháng/lần", "1 năm một lần", "quý/lần"
+    (
+        "interval",
+        _START
+        + r"(?:(?P<n>[0-9]{1,2}|mot|ba|sau)\s+)?(?P<unit>nam|thang|qu[iy])\s*(?:/\s*|\s+(?:mot|1)\s+)lan"
+        + _STOP,
+    ),
+    (
+        "semi",
+        _START
+        + r"(?:dinh\s+ky|bao\s+cao|so\s+ket|hang|moi|tung)\s+(?:6|sau)\s+thang(?!\s+(?:dau|cuoi))"
+        + _STOP
+        + r"(?:\s*(?:,|va)\s*(?:ca\s+)?nam"
+        + _STOP
+        + _NO_NUMBER_AFTER
+        + ")?",
+    ),
+    ("semi_list", _START + r"(?:6|sau)\s+thang\s*(?:,|va)\s*(?:ca\s+)?nam" + _STOP + _NO_NUMBER_AFTER),
+    (
+        "quarterly",
+        _START
+        + r"(?:dinh\s+ky\s+)?(?:hang|moi|tung|theo)\s+qu[iy]"
+        + _STOP
+        + _NOT_QUARTER
+        + r"(?!\s*"
+        + _QUARTER
+        + _STOP
+        + ")"
+        + _CYCLES_AFTER_QUARTER,
+    ),
+    (
+        "monthly",
+        _START
+        + r"(?:dinh\s+ky\s+)?(?:hang|moi|tung|theo)\s+thang"
+        + _STOP
+        + _NO_NUMBER_AFTER
+        + _CYCLES_AFTER_MONTH,
+    ),
+    (
+        "yearly",
+        _START + r"(?:dinh\s+ky\s+)?(?:(?:hang|moi|tung)\s+nam|thuong\s+nien)" + _STOP + rf"(?!\s*{_YEAR})",
+    ),
+    (
+        "next_years",
+        _START + r"(?:va\s+)?(?:cac|nhung)\s+nam\s+(?:tiep\s+theo|sau\s+do|sau|ke\s+tiep|tiep)" + _STOP,
+    ),
+    ("from_on", _START + r"tro\s+di" + _STOP),
+    (
+        "ongoing",
+        _START + r"(?:thuong\s+xuyen|lien\s+tuc|hang\s+ngay|moi\s+ngay|hang\s+tuan|moi\s+tuan|trong\s+suot"
+        r"|suot\s+(?:giai\s+doan|qua\s+trinh|thoi\s+gian|nam)|ca\s+giai\s+doan)" + _STOP,
+    ),
+    # Work "as planned" goes on, unless the same clause gives its time ("Hàng năm (theo kế hoạch)").
+    (
+        "as_planned",
+        _START
+        + r"(?:theo\s+(?:ke\s+hoach|tien\s+do|quy\s+dinh|lo\s+trinh)|tiep\s+tuc\s+thuc\s+hien)"
+        + _STOP,
+    ),
+    ("periodic", _START + r"dinh\s+ky" + _STOP),
+    # "Quý I - Quý III/2026", "Quý III-IV/2026"
+    (
+        "quarter_range",
+        _START
+        + r"qu[iy]\s*(?P<a>"
+        + _QUARTER
+        + r")"
+        + _STOP
+        + r"\s*(?:-|den|toi)\s*(?:qu[iy]\s*)?(?P<b>"
+        + _QUARTER
+        + r")"
+        + _STOP
+        + _WITH_YEAR,
+    ),
+    # "Quý I, II/2026", "Quý II và Quý IV năm 2026"
+    (
+        "quarter_list",
+        _START
+        + r"qu[iy]\s*(?P<list>"
+        + _QUARTER
+        + _STOP
+        + r"(?:\s*(?:,|va|&)\s*(?:qu[iy]\s*)?"
+        + _QUARTER
+        + _STOP
+        + r")+)"
+        + _WITH_YEAR,
+    ),
+    ("quarter", _START + r"(?:qu[iy]\s*|q\.?\s?(?=[1-4]))(?P<q>" + _QUARTER + r")" + _STOP + _WITH_YEAR),
+    # "Quý 5/2026" is a typo, not May: it is consumed so that no part of it is read.
+    ("not_a_quarter", _START + r"qu[iy]\s*[0-9]+(?:\s*[/-]\s*[0-9]+)?"),
+    ("half", _START + r"(?:(?:6|sau)\s+thang|nua)\s+(?P<h>dau|cuoi)(?P<nam>\s+nam)?" + _STOP + _WITH_YEAR),
+    ("midyear", _START + r"giua\s+nam" + _STOP + _WITH_YEAR),
+    ("year_part", _START + r"(?P<w>cuoi|het|trong|ca|dau)\s+nam" + _STOP + _WITH_YEAR),
+    (
+        "date",
+        r"(?<![0-9a-z/.])(?:ngay\s+)?(?P<d>[0-9]{1,2})\s*(?P<s>[/.-])\s*(?P<m>[0-9]{1,2})\s*(?P=s)\s*"
+        rf"(?P<y>{_YEAR})(?![0-9])",
+    ),
+    (
+        "date_words",
+        _START + r"ngay\s+(?P<d>[0-9]{1,2})\s+thang\s+(?P<m>[0-9]{1,2})"
+        rf"(?:\s*,?\s*nam\s+(?P<y>{_YEAR}))?(?![0-9])",
+    ),
+    (
+        "month_range",
+        _START
+        + r"thang\s*(?P<a>[0-9]{1,2})\s*(?:-|den|toi)\s*(?:thang\s*)?(?P<b>[0-9]{1,2})(?![0-9])"
+        + _WITH_YEAR,
+    ),
+    ("month", _START + r"thang\s*(?P<m>[0-9]{1,2})(?![0-9])" + _WITH_YEAR),
+    ("month_short", _START + rf"t(?P<m>[0-9]{{1,2}})\s*[/-]\s*(?P<y>{_YEAR})(?![0-9])"),
+    (
+        "month_year",
+        rf"(?<![0-9a-z/.])(?P<m>[0-9]{{1,2}})\s*[/-]\s*(?P<y>{_YEAR})(?![0-9]|\s*[/-]\s*[0-9a-z])",
+    ),
+    (
+        "day_month",
+        r"(?<![0-9a-z/.])(?:ngay\s+)?(?<![0-9/.])(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?![0-9]|\s*/)",
+    ),
+    ("year", rf"(?<![0-9a-z/.])(?:nam\s+)?(?P<y>{_YEAR})(?![0-9]|\s*/\s*[0-9a-z]|-[a-z])"),
+)
+
+
+def _compile(alternatives: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One pattern for all alternatives, so a text is scanned once; inner groups are prefixed by their
+    alternative's name to keep group names unique.
+
+    Every alternative starts a word, so the engine is told so up front: it then skips the middle of
+    words and the spaces between them without trying each alternative there (about five times faster).
+    """
+    parts = []
+    for name, pattern in alternatives:
+        # The shared word start below makes each alternative's own one redundant, and costly when
+        # repeated for every alternative at every word.
+        inner = pattern.removeprefix(_START).replace("(?P<", f"(?P<{name}_").replace("(?P=", f"(?P={name}_")
+        parts.append(f"(?P<{name}>{inner})")
+    return re.compile(_START + "(?=[0-9a-z])(?:" + "|".join(parts) + ")")
+
+
+_TOKEN = _compile(_ALTERNATIVES)
+_PREFIX = re.compile(r"(?<![0-9a-z])(?P<p>bat\s+dau\s+tu|ke\s+tu|tu|truoc|den\s+het|den|toi|cho\s+den)\s*$")
+_PREFIX_KIND = {"truoc": "before", "den": "to", "toi": "to", "cho": "to"}
+_RANGE_GAP = re.compile(r"\s*(?:-|~|den(?:\s+het)?|toi|cho\s+den)\s*")
+_LIST_GAP = re.compile(r"\s*(?:,|va|hoac|&|,\s*va|,\s*hoac)\s*")
+_ATTACHED_GAP = re.compile(r"[\s,]*")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QUARTER_NUMBER = re.compile(r"(?<![a-z])" + _QUARTER + _STOP)
+_NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6}
+_MAX_COUNT = 366
+
+# ---- tokens ------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Point:
+    start: int
+    end: int
+    clause: int
+    kind: PeriodKind
+    index: int | None  # as in Period; the month for a date
+    day: int | None
+    year: int | None  # None when the text gives none ("Quý II hàng năm")
+    prefix: str = ""  # "from", "to", "before" or ""
+    range_start_year: int | None = None  # set when the point ends a range ("2026 - 2028")
+    from_on: bool = False  # followed by "trở đi" or "và các năm tiếp theo"
+
+
+@dataclass(slots=True)
+class _Marker:
+    start: int
+    end: int
+    clause: int
+    # yearly, semi, quarterly, monthly, ongoing, adhoc, as_planned, periodic, next_years, from_on, ignored
+    kind: str
+    count: int | None = None
+
+
+@dataclass(slots=True)
+class _Trigger:
+    start: int
+    end: int
+    clause: int
+
+
+@dataclass(slots=True)
+class _AfterIssue:
+    start: int
+    end: int
+    clause: int
+    number: int
+    unit: str  # ngay, tuan or thang
+
+
+_Token: TypeAlias = _Point | _Marker | _Trigger | _AfterIssue
+
+# Markers that end an event's clause: "Sau khi có hướng dẫn của Bộ, thực hiện hằng năm".
+_EVENT_STOPS = frozenset(
+    {"yearly", "semi", "quarterly", "monthly", "ongoing", "adhoc", "periodic", "next_years"}
+)
+_YEARLY_KINDS = frozenset({"yearly", "semi", "next_years"})
+_OTHER_CYCLES = frozenset({"quarterly", "monthly", "ongoing", "adhoc"})
+
+
+def _number(word: str) -> int:
+    return _NUMBER_WORDS[word] if word in _NUMBER_WORDS else int(word)
+
+
+def _quarter(word: str) -> int:
+    return _ROMAN[word] if word in _ROMAN else int(word)
+
+
+def _year(match: re.Match[str], group: str) -> int | None:
+    value = match.group(group) if group in _TOKEN.groupindex else None
+    return None if value is None else int(value)
+
+
+def _cycle_marker(unit: str, number: int, start: int, end: int, clause: int) -> _Marker:
+    """The marker for "N <unit>" read as a cycle: 1 năm, 6 tháng, 3 tháng or 1 quý, 1 tháng."""
+    if unit == "nam" and number == 1:
+        kind = "yearly"
+    elif unit == "thang" and number == 6:
+        kind = "semi"
+    elif (unit == "thang" and number == 3) or (unit in ("quy", "qui") and number == 1):
+        kind = "quarterly"
+    elif unit == "thang" and number == 1:
+        kind = "monthly"
+    else:
+        kind = "ignored"  # "2 năm/lần" has no schedule kind; the task then needs a date
+    return _Marker(start, end, clause, kind)
+
+
+def _counted_marker(per: str, number: int, start: int, end: int, clause: int) -> _Marker:
+    count = number if 1 <= number <= _MAX_COUNT else None
+    if per == "nam":
+        return _Marker(start, end, clause, "yearly", count)
+    if per.startswith("6"):
+        return _Marker(start, end, clause, "semi", count)
+    return _Marker(start, end, clause, "monthly" if per == "thang" else "quarterly")
+
+
+def _valid_day(month: int, day: int, year: int | None) -> bool:
+    # A day without a year may be 29/02: it is read against a leap year.
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000 if year is None else year, month)[1]
+
+
+def _token(match: re.Match[str], clause: int, original: str) -> _Token | list[_Token] | None:
+    name = match.lastgroup
+    assert name is not None  # every alternative is a named group
+    start, end = match.span()
+
+    def group(inner: str) -> str:
+        return match.group(f"{name}_{inner}")
+
+    if name in ("docref", "not_a_quarter"):
+        return None
+    if name == "adhoc":
+        return _Marker(start, end, clause, "adhoc")
+    if name == "event":
+        keyword_end = match.end(f"{name}_kw")
+        # "khí" (gas) folds to "khi": only an undotted "khi" in the original is the conjunction.
+        if group("kw").endswith("khi") and original[keyword_end - 3 : keyword_end].lower() != "khi":
+            return None
+        return _Trigger(start, end, clause)
+    if name in ("count", "count_words", "count_after"):
+        return _counted_marker(group("per"), _number(group("n")), start, end, clause)
+    if name == "after_issue":
+        return _AfterIssue(start, end, clause, int(group("n")), group("unit"))
+    if name == "interval":
+        number = 1 if group("n") is None else _number(group("n"))
+        return _cycle_marker(group("unit"), number, start, end, clause)
+    if name in ("semi", "semi_list"):
+        return _Marker(start, end, clause, "semi")
+    if name in (
+        "quarterly",
+        "monthly",
+        "yearly",
+        "next_years",
+        "from_on",
+        "ongoing",
+        "as_planned",
+        "periodic",
+    ):
+        return _Marker(start, end, clause, name)
+    year = _year(match, f"{name}_y")
+    if name == "quarter":
+        return _Point(start, end, clause, "quarter", _quarter(group("q")), None, year)
+    if name == "quarter_list":
+        quarters = _QUARTER_NUMBER.findall(group("list"))
+        return [_Point(start, end, clause, "quarter", _quarter(word), None, year) for word in quarters]
+    if name == "quarter_range":
+        first, last = _quarter(group("a")), _quarter(group("b"))
+        point = _Point(start, end, clause, "quarter", last, None, year)
+        if year is not None:
+            point.range_start_year = year if first <= last else year - 1
+        return point
+    if name == "half":
+        if year is None and group("nam") is None:
+            return None  # "nửa đầu tháng" is not a half-year
+        return _Point(start, end, clause, "half", 1 if group("h") == "dau" else 2, None, year)
+    if name == "midyear":
+        return _Point(start, end, clause, "half", 1, None, year)
+    if name == "year_part":
+        # "đầu năm" is read as its first quarter; "cuối năm", "hết năm", "trong năm" as the year.
+        if group("w") == "dau":
+            return _Point(start, end, clause, "quarter", 1, None, year)
+        return _Point(start, end, clause, "year", None, None, year)
+    if name in ("date", "date_words", "day_month"):
+        month, day = int(group("m")), int(group("d"))
+        if not _valid_day(month, day, year):
+            return None
+        return _Point(start, end, clause, "date", month, day, year)
+    if name == "month_range":
+        first, last = int(group("a")), int(group("b"))
+        if not (1 <= first <= 12 and 1 <= last <= 12):
+            return None
+        point = _Point(start, end, clause, "month", last, None, year)
+        if year is not None:
+            point.range_start_year = year if first <= last else year - 1
+        return point
+    if name in ("month", "month_short", "month_year"):
+        month = int(group("m"))
+        return _Point(start, end, clause, "month", month, None, year) if 1 <= month <= 12 else None
+    return _Point(start, end, clause, "year", None, None, year)
+
+
+def _period_due(kind: PeriodKind, index: int | None, day: int | None, before: bool, year: int) -> date:
+    """The deadline of a period in `year`: its end, or the day before it for "trước quý …".
+
+    "trước ngày D" is due on D itself, as plans mean it; 29/02 falls on 28/02 in a common year.
+    """
+    if kind == "date":
+        assert index is not None and day is not None  # a date has both
+        return date(year, index, min(day, calendar.monthrange(year, index)[1]))
+    period = Period(kind, year, index)
+    return period.start - timedelta(days=1) if before else period.end
+
+
+def _due(point: _Point, year: int) -> date:
+    return _period_due(point.kind, point.index, point.day, point.prefix == "before", year)
+
+
+# ---- combining tokens --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _NextOnce:
+    """A single deadline whose year the text does not give: the next one on or after the issue date."""
+
+    kind: PeriodKind
+    index: int | None
+    day: int | None
+    before: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _YearlyAt:
+    """A yearly schedule before the issue date fixes its first year."""
+
+    month: int
+    day: int
+    from_bound: int | None
+    until_bound: int | None
+    count: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _FromIssue:
+    """A single deadline a number of days or months after the issue date."""
+
+    days: int
+    months: int
+
+
+_Proto: TypeAlias = Once | _NextOnce | _YearlyAt | _FromIssue | Quarterly | Monthly | Ongoing | OnEvent
+
+
+def _link(tokens: list[_Token], folded: str, clause_starts: list[int]) -> list[_Token]:
+    """Reads the words between tokens: prefixes (từ, đến, trước), ranges, lists and "trở đi"."""
+    previous: _Token | None = None
+    for token in tokens:
+        if isinstance(token, _Point):
+            same_clause = previous is not None and previous.clause == token.clause
+            gap_start = previous.end if previous is not None and same_clause else clause_starts[token.clause]
+            prefix = _PREFIX.search(folded, gap_start, token.start)
+            if prefix is not None:
+                word = prefix.group("p").split()[0]
+                token.prefix = _PREFIX_KIND.get(word, "from")
+        previous = token
+
+    linked: list[_Token] = []
+    for token in tokens:
+        last = linked[-1] if linked else None
+        if last is None or last.clause != token.clause:
+            linked.append(token)
+            continue
+        gap = folded[last.end : token.start]
+        if isinstance(last, _Point) and isinstance(token, _Point) and _RANGE_GAP.fullmatch(gap):
+            linked[-1] = _join_range(last, token)
+            continue
+        if (
+            isinstance(last, _Point)
+            and isinstance(token, _Marker)
+            and token.kind in ("next_years", "from_on")
+            and _ATTACHED_GAP.fullmatch(gap)
+        ):
+            last.from_on = True
+        linked.append(token)
+
+    # "Quý II và Quý IV năm 2026": an item of a list takes its year from the next one.
+    for index in range(len(linked) - 2, -1, -1):
+        first, second = linked[index], linked[index + 1]
+        if (
+            isinstance(first, _Point)
+            and isinstance(second, _Point)
+            and first.year is None
+            and second.year is not None
+            and first.clause == second.clause
+            and _LIST_GAP.fullmatch(folded, first.end, second.start)
+        ):
+            first.year = second.year
+    return linked
+
+
+def _join_range(first: _Point, last: _Point) -> _Point:
+    """One point for "first – last": due at the end of `last`, remembering the year it starts in."""
+    if last.year is None and first.year is not None:
+        last.year = first.year if _due(last, first.year) >= _due(first, first.year) else first.year + 1
+    if first.range_start_year is not None:
+        start_year: int | None = first.range_start_year
+    elif first.year is not None:
+        start_year = first.year
+    elif last.year is not None:
+        start_year = last.year if _due(first, last.year) <= _due(last, last.year) else last.year - 1
+    else:
+        start_year = None
+    last.start, last.prefix = first.start, ""
+    if start_year is not None:
+        last.range_start_year = start_year
+    return last
+
+
+def _trim_event(text: str) -> str:
+    text = text.rstrip(" .,;:!?-(")
+    while text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip(" .,;:!?-(")
+    return text
+
+
+def _resolve_events(
+    tokens: list[_Token], folded: str, original: str, clause_ends: list[int]
+) -> tuple[list[_Token], list[tuple[int, OnEvent]]]:
+    """Turns each event trigger into the event's words, which run to the end of the clause or to the
+    next cycle marker; dates and references inside them belong to the event, not to the schedule."""
+    kept: list[_Token] = []
+    events: list[tuple[int, OnEvent]] = []
+    skip_until = -1
+    for index, token in enumerate(tokens):
+        if token.start < skip_until:
+            continue
+        if not isinstance(token, _Trigger):
+            kept.append(token)
+            continue
+        before = kept[-1] if kept else None
+        if folded.endswith("trong ", 0, token.start):
+            continue  # "trong khi" is "while"
+        if isinstance(before, _Marker) and before.kind == "adhoc" and before.clause == token.clause:
+            continue  # "đột xuất khi có yêu cầu" is ad hoc inspection, already read as ongoing
+        end = clause_ends[token.clause] if token.clause < len(clause_ends) else len(folded)
+        for later in tokens[index + 1 :]:
+            if later.start >= end:
+                break
+            if isinstance(later, _Marker) and later.kind in _EVENT_STOPS:
+                comma = folded.rfind(",", token.end, later.start)
+                end = comma if comma != -1 else later.start
+                break
+        text = _trim_event(original[token.start : end])
+        events.append((token.start, OnEvent(text)))
+        skip_until = end
+    return kept, events
+
+
+def _clause_schedules(tokens: list[_Token]) -> list[tuple[int, _Proto]]:
+    """The schedules of one clause, each with its position in the text (to keep the text's order)."""
+    points = [token for token in tokens if isinstance(token, _Point)]
+    markers = [token for token in tokens if isinstance(token, _Marker)]
+    kinds = {marker.kind for marker in markers}
+    other_cycles = bool(kinds & _OTHER_CYCLES)
+    as_planned = "as_planned" in kinds
+    has_yearless = any(point.year is None for point in points)
+    # "Định kỳ" alone says only that the work recurs; with a day and no year it is a yearly day.
+    yearly = bool(kinds & _YEARLY_KINDS) or ("periodic" in kinds and has_yearless and not other_cycles)
+    found: list[tuple[int, _Proto]] = []
+    anchors: dict[tuple[int, int], int] = {}
+    from_bound: int | None = None
+    until_bound: int | None = None
+    for point in points:
+        if point.year is None:
+            if yearly:
+                anchor = _due(point, 2000)  # a leap year, so 29/02 survives
+                anchors.setdefault((anchor.month, anchor.day), point.start)
+            elif not other_cycles:
+                before = point.prefix == "before"
+                found.append((point.start, _NextOnce(point.kind, point.index, point.day, before)))
+            # With "hằng quý" or "hằng tháng", days without a year only refine that cycle.
+            continue
+        due = _due(point, point.year)
+        if yearly or other_cycles or as_planned:
+            # Around a cycle, a span of years bounds the cycle rather than being a deadline.
+            if point.range_start_year is not None:
+                from_bound, until_bound = point.range_start_year, due.year
+                continue
+            if point.prefix == "from" or point.from_on:
+                from_bound = point.year
+                if yearly and point.from_on and point.kind != "year":
+                    # "Quý II/2026 và các năm tiếp theo": that quarter is the day of every year.
+                    anchors.setdefault((due.month, due.day), point.start)
+                continue
+            if point.prefix == "to":
+                until_bound = due.year
+                continue
+        elif point.range_start_year is None and (point.prefix == "from" or point.from_on):
+            # "Từ năm 2026" with no end and no cycle: work that starts then and goes on.
+            found.append((point.start, Ongoing()))
+            continue
+        found.append((point.start, Once(due)))
+
+    if yearly:
+        yearly_markers = [marker for marker in markers if marker.kind in _YEARLY_KINDS]
+        position = min([marker.start for marker in yearly_markers] + list(anchors.values()))
+        if anchors:
+            month_days = list(anchors.items())
+        elif "semi" in kinds:
+            month_days = [((6, 30), position), ((12, 31), position)]
+        else:
+            month_days = [((12, 31), position)]
+        count = _count_per_day(yearly_markers, len(month_days))
+        for (month, day), at in month_days:
+            found.append((at, _YearlyAt(month, day, from_bound, until_bound, count)))
+
+    for token in tokens:
+        if isinstance(token, _AfterIssue):
+            if token.unit == "thang":
+                found.append((token.start, _FromIssue(0, token.number)))
+            else:
+                found.append((token.start, _FromIssue(token.number * (7 if token.unit == "tuan" else 1), 0)))
+    for marker in markers:
+        if marker.kind == "quarterly":
+            found.append((marker.start, Quarterly()))
+        elif marker.kind == "monthly":
+            found.append((marker.start, Monthly()))
+        elif marker.kind in ("ongoing", "adhoc"):
+            found.append((marker.start, Ongoing()))
+        elif marker.kind == "periodic" and not points and len(markers) == 1:
+            found.append((marker.start, Ongoing()))  # "Báo cáo định kỳ": recurring, cycle unstated
+    if as_planned and not found:
+        found.append((min(marker.start for marker in markers if marker.kind == "as_planned"), Ongoing()))
+    return found
+
+
+def _count_per_day(markers: list[_Marker], days: int) -> int | None:
+    """The count target of each yearly day: "2 lần/năm" over two days is once on each."""
+    for marker in markers:
+        if marker.count is None:
+            continue
+        if marker.kind == "semi" or days == 1:
+            return marker.count  # "1 lần/6 tháng" counts per half-year, i.e. per day
+        return marker.count // days if marker.count % days == 0 else None
+    return None
+
+
+def _normalise(text: str) -> tuple[str, str]:
+    """The text in NFC with single spaces and bullets turned into clause breaks, and its folded twin."""
+    clean = _BULLET.sub("; ", unicodedata.normalize("NFC", text))
+    clean = _SPACES.sub(" ", clean).strip(" ;")
+    return clean, clean.translate(_FOLD)
+
+
+@lru_cache(maxsize=8192)
+def _analyse(text: str) -> tuple[_Proto, ...]:
+    """Everything that does not depend on the issue date; cached because plans repeat their time texts."""
+    original, folded = _normalise(text)
+    clause_ends = [match.start() for match in _CLAUSE_END.finditer(folded)]
+    clause_starts = [0] + [end + 1 for end in clause_ends]
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(folded):
+        token = _token(match, bisect_right(clause_ends, match.start()), original)
+        if isinstance(token, list):
+            tokens.extend(token)
+        elif token is not None:
+            tokens.append(token)
+    tokens, events = _resolve_events(tokens, folded, original, clause_ends)
+    tokens = _link(tokens, folded, clause_starts)
+
+    found: list[tuple[int, _Proto]] = list(events)
+    clause_tokens: list[_Token] = []
+    for token in tokens:
+        if clause_tokens and clause_tokens[0].clause != token.clause:
+            found.extend(_clause_schedules(clause_tokens))
+            clause_tokens = []
+        clause_tokens.append(token)
+    if clause_tokens:
+        found.extend(_clause_schedules(clause_tokens))
+    found.sort(key=lambda item: item[0])
+    return tuple(proto for _, proto in found)
+
+
+def _next_due(once: _NextOnce, issued: date) -> date:
+    for year in (issued.year, issued.year + 1):
+        due = _period_due(once.kind, once.index, once.day, once.before, year)
+        if due >= issued:
+            return due
+    # "trước quý I" falls in the year before its quarter, so it may need one more year.
+    return _period_due(once.kind, once.index, once.day, once.before, issued.year + 2)
+
+
+def _add_months(day: date, months: int) -> date:
+    """`months` calendar months after `day`, on the same day of the month or the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _first_year(month: int, day: int, issued: date, from_bound: int | None) -> int:
+    """The first year, not before `from_bound`, whose date is on or after the issue date."""
+    year = issued.year if from_bound is None else max(issued.year, from_bound)
+    last_day = calendar.monthrange(year, month)[1]
+    return year if date(year, month, min(day, last_day)) >= issued else year + 1
+
+
+def _finish(protos: tuple[_Proto, ...], issued: date, horizon_year: int | None) -> tuple[Schedule, ...]:
+    schedules: list[Schedule] = []
+    yearly_at: dict[tuple[int, int, int, int | None], int] = {}  # where each yearly day already is
+    for proto in protos:
+        schedule: Schedule
+        if isinstance(proto, _NextOnce):
+            schedule = Once(_next_due(proto, issued))
+        elif isinstance(proto, _FromIssue):
+            schedule = Once(_add_months(issued, proto.months) + timedelta(days=proto.days))
+        elif isinstance(proto, _YearlyAt):
+            until = proto.until_bound if horizon_year is None else horizon_year
+            if proto.until_bound is not None and horizon_year is not None:
+                until = min(proto.until_bound, horizon_year)
+            first = _first_year(proto.month, proto.day, issued, proto.from_bound)
+            schedule = Yearly(proto.month, proto.day, first, until, proto.count)
+            key = (proto.month, proto.day, first, until)
+            if key in yearly_at:
+                # The same day said twice ("Hàng năm … 1 lần/năm"): one schedule, keeping the count.
+                held = schedules[yearly_at[key]]
+                if isinstance(held, Yearly) and held.count is None and proto.count is not None:
+                    schedules[yearly_at[key]] = schedule
+                continue
+            yearly_at[key] = len(schedules)
+        else:
+            schedule = proto
+        if schedule not in schedules:
+            schedules.append(schedule)
+    return tuple(schedules)
+
+
+def parse_time_text(text: str, issued: date, horizon_year: int | None) -> ParsedTime:
+    """Reads a plan's time text. A text with no readable schedule is kept, with `needs_date` set."""
+    schedules = _finish(_analyse(text), issued, horizon_year)
+    return ParsedTime(text=text, needs_date=not schedules, schedules=schedules)

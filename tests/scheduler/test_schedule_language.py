@@ -1,0 +1,349 @@
+"""The schedule language on realistic time texts, written as Vietnamese plans write them."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from scheduler.schedule_language import parse_time_text
+from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, Quarterly, Schedule, Yearly
+
+ISSUED = date(2025, 9, 1)
+HORIZON = 2030
+
+
+def once(iso: str) -> Once:
+    return Once(date.fromisoformat(iso))
+
+
+def yearly(month_day: str, from_year: int, count: int | None = None, until: int | None = HORIZON) -> Yearly:
+    month, day = (int(part) for part in month_day.split("-"))
+    return Yearly(month, day, from_year, until, count)
+
+
+EVERY_YEAR_END = (yearly("12-31", 2025),)
+HALF_YEARS = (yearly("06-30", 2026), yearly("12-31", 2025))
+
+CASES: list[tuple[str, tuple[Schedule, ...]]] = [
+    # -- single deadlines: a period is due on its last day
+    ("Quý III/2026", (once("2026-09-30"),)),
+    ("Quí I-2027", (once("2027-03-31"),)),
+    ("Quý IV năm 2025", (once("2025-12-31"),)),
+    ("quý 3/2026", (once("2026-09-30"),)),
+    ("Q3/2026", (once("2026-09-30"),)),
+    ("Quy 2/2026", (once("2026-06-30"),)),
+    ("QUÝ IV/2025", (once("2025-12-31"),)),
+    ("Quý 4-2025", (once("2025-12-31"),)),
+    ("Hoàn thành trong Quý II năm 2026", (once("2026-06-30"),)),
+    ("Tháng 9/2026", (once("2026-09-30"),)),
+    ("tháng 09 năm 2026", (once("2026-09-30"),)),
+    ("T9/2026", (once("2026-09-30"),)),
+    ("Trong tháng 10/2025", (once("2025-10-31"),)),
+    ("08/2027", (once("2027-08-31"),)),
+    ("Tháng 02/2028", (once("2028-02-29"),)),
+    ("Năm 2026", (once("2026-12-31"),)),
+    ("Trong năm 2026", (once("2026-12-31"),)),
+    ("cuối năm 2026", (once("2026-12-31"),)),
+    ("Hết năm 2027", (once("2027-12-31"),)),
+    ("Đến năm 2030", (once("2030-12-31"),)),
+    ("6 tháng đầu năm 2026", (once("2026-06-30"),)),
+    ("6 tháng cuối năm 2026", (once("2026-12-31"),)),
+    ("Nửa đầu năm 2027", (once("2027-06-30"),)),
+    ("Giữa năm 2026", (once("2026-06-30"),)),
+    ("Đầu năm 2026", (once("2026-03-31"),)),
+    ("31/12/2026", (once("2026-12-31"),)),
+    ("31.12.2026", (once("2026-12-31"),)),
+    ("31-12-2026", (once("2026-12-31"),)),
+    ("ngày 15/11/2026", (once("2026-11-15"),)),
+    ("trước ngày 30/6/2026", (once("2026-06-30"),)),
+    ("Trước ngày 15 tháng 11 năm 2026", (once("2026-11-15"),)),
+    ("Chậm nhất ngày 31/3/2026", (once("2026-03-31"),)),
+    ("Trước 30/11/2025", (once("2025-11-30"),)),
+    # "trước" a whole period is due when the period before it ends
+    ("Trước năm 2027", (once("2026-12-31"),)),
+    ("trước quý III/2026", (once("2026-06-30"),)),
+    # -- ranges are due at their end
+    ("Quý I - Quý III/2026", (once("2026-09-30"),)),
+    ("Quý I/2026 - Quý III/2026", (once("2026-09-30"),)),
+    ("Quý III-IV/2026", (once("2026-12-31"),)),
+    ("Quý IV/2025 - Quý I/2026", (once("2026-03-31"),)),
+    ("Giai đoạn 2026-2028", (once("2028-12-31"),)),
+    ("Giai đoạn 2021 – 2030", (once("2030-12-31"),)),
+    ("2026 - 2027", (once("2027-12-31"),)),
+    ("Năm 2025 - 2026", (once("2026-12-31"),)),
+    ("năm 2026 - năm 2027", (once("2027-12-31"),)),
+    ("từ 2026 đến 2028", (once("2028-12-31"),)),
+    ("Từ năm 2026 đến năm 2030", (once("2030-12-31"),)),
+    ("Từ Quý I/2026 đến Quý IV/2027", (once("2027-12-31"),)),
+    ("Tháng 3-6/2026", (once("2026-06-30"),)),
+    ("Từ tháng 3/2026 đến tháng 6/2026", (once("2026-06-30"),)),
+    ("Tháng 10/2025 - tháng 3", (once("2026-03-31"),)),
+    # -- several deadlines
+    ("Quý I,II/2026", (once("2026-03-31"), once("2026-06-30"))),
+    ("Quý II và Quý IV năm 2026", (once("2026-06-30"), once("2026-12-31"))),
+    ("Quý IV năm 2025 và Quý I năm 2026", (once("2025-12-31"), once("2026-03-31"))),
+    ("Năm 2026, 2027", (once("2026-12-31"), once("2027-12-31"))),
+    (
+        "Năm 2025: xây dựng kế hoạch; Năm 2026-2030: triển khai thực hiện",
+        (once("2025-12-31"), once("2030-12-31")),
+    ),
+    # -- no year given: the next one on or after the issue date
+    ("Quý IV", (once("2025-12-31"),)),
+    ("Tháng 10", (once("2025-10-31"),)),
+    ("Trước ngày 30/11", (once("2025-11-30"),)),
+    ("Trước ngày 30/6", (once("2026-06-30"),)),
+    # -- counted from the issue date
+    ("Trong vòng 30 ngày kể từ ngày Kế hoạch được ban hành", (once("2025-10-01"),)),
+    ("Trong 03 tháng kể từ ngày ký", (once("2025-12-01"),)),
+    ("Chậm nhất 2 tuần kể từ ngày ban hành", (once("2025-09-15"),)),
+    # -- yearly
+    ("Hàng năm", EVERY_YEAR_END),
+    ("Hằng năm", EVERY_YEAR_END),
+    ("hang nam", EVERY_YEAR_END),
+    ("HÀNG NĂM", EVERY_YEAR_END),
+    ("Định kỳ hàng năm", EVERY_YEAR_END),
+    ("Thường niên", EVERY_YEAR_END),
+    ("Mỗi năm 1 lần", (yearly("12-31", 2025, count=1),)),
+    ("1 lần/năm", (yearly("12-31", 2025, count=1),)),
+    ("Tối thiểu 02 lần/năm", (yearly("12-31", 2025, count=2),)),
+    ("2 đợt/năm", (yearly("12-31", 2025, count=2),)),
+    ("2 lần trong năm", (yearly("12-31", 2025, count=2),)),
+    ("Hằng năm tổ chức 2 đợt", (yearly("12-31", 2025, count=2),)),
+    ("Quý II hàng năm", (yearly("06-30", 2026),)),
+    ("trong quý I hàng năm", (yearly("03-31", 2026),)),
+    ("Quý IV hằng năm", (yearly("12-31", 2025),)),
+    ("tháng 10 hằng năm", (yearly("10-31", 2025),)),
+    ("Trước ngày 15/11 hằng năm", (yearly("11-15", 2025),)),
+    ("Trước ngày 20 tháng 12 hằng năm", (yearly("12-20", 2025),)),
+    ("Hằng năm, trước ngày 15/12", (yearly("12-15", 2025),)),
+    ("Hằng năm (trước 31/3)", (yearly("03-31", 2026),)),
+    ("Tháng 6 và tháng 12 hằng năm", (yearly("06-30", 2026), yearly("12-31", 2025))),
+    ("Quý I và quý III hàng năm", (yearly("03-31", 2026), yearly("09-30", 2025))),
+    ("2 lần/năm vào quý II và quý IV", (yearly("06-30", 2026, count=1), yearly("12-31", 2025, count=1))),
+    ("Hằng năm, báo cáo trước ngày 15/11 và 15/5", (yearly("11-15", 2025), yearly("05-15", 2026))),
+    ("Hàng năm, từ năm 2027", (yearly("12-31", 2027),)),
+    ("Quý IV hằng năm (bắt đầu từ năm 2026)", (yearly("12-31", 2026),)),
+    ("Hàng năm đến năm 2028", (yearly("12-31", 2025, until=2028),)),
+    ("Hàng năm, giai đoạn 2026 - 2028", (yearly("12-31", 2026, until=2028),)),
+    ("Giai đoạn 2026-2030, mỗi năm tổ chức ít nhất 01 lớp", (yearly("12-31", 2026, count=1),)),
+    ("Năm 2026 và các năm tiếp theo", (yearly("12-31", 2026),)),
+    # -- twice a year
+    ("định kỳ 6 tháng", HALF_YEARS),
+    ("6 tháng/lần", HALF_YEARS),
+    ("Báo cáo định kỳ 6 tháng và hàng năm", HALF_YEARS),
+    ("báo cáo 6 tháng trước ngày 20/6 và 20/12", (yearly("06-20", 2026), yearly("12-20", 2025))),
+    # -- quarterly and monthly
+    ("báo cáo hằng quý", (Quarterly(),)),
+    ("Định kỳ hàng quý", (Quarterly(),)),
+    ("1 lần/quý", (Quarterly(),)),
+    ("Hằng quý, 6 tháng, năm", (Quarterly(),)),
+    ("Báo cáo định kỳ hàng quý, 6 tháng và cả năm", (Quarterly(),)),
+    ("Hàng quý (trước ngày 15/3, 15/6, 15/9, 15/12)", (Quarterly(),)),
+    ("hàng tháng", (Monthly(),)),
+    ("Mỗi tháng", (Monthly(),)),
+    ("Hàng tháng, trước ngày 25", (Monthly(),)),
+    # -- ongoing
+    ("Thường xuyên", (Ongoing(),)),
+    ("thuong xuyen", (Ongoing(),)),
+    ("Liên tục", (Ongoing(),)),
+    ("Hằng ngày", (Ongoing(),)),
+    ("Hàng tuần", (Ongoing(),)),
+    ("Đột xuất", (Ongoing(),)),
+    ("Theo quy định", (Ongoing(),)),
+    ("Theo tiến độ dự án", (Ongoing(),)),
+    ("Báo cáo định kỳ", (Ongoing(),)),
+    ("Cả giai đoạn", (Ongoing(),)),
+    ("Suốt giai đoạn 2026-2030", (Ongoing(),)),
+    ("Từ năm 2026", (Ongoing(),)),
+    ("Từ năm 2026 trở đi", (Ongoing(),)),
+    ("Tổ chức kiểm tra theo kế hoạch và đột xuất", (Ongoing(),)),
+    ("Thực hiện theo Kế hoạch số 12/KH-UBND ngày 01/02/2026", (Ongoing(),)),
+    # -- events
+    ("Khi có yêu cầu", (OnEvent("Khi có yêu cầu"),)),
+    ("khi có văn bản hướng dẫn", (OnEvent("khi có văn bản hướng dẫn"),)),
+    ("Theo yêu cầu của UBND tỉnh", (OnEvent("Theo yêu cầu của UBND tỉnh"),)),
+    ("Theo chỉ đạo của UBND tỉnh", (OnEvent("Theo chỉ đạo của UBND tỉnh"),)),
+    ("sau khi duoc phe duyet", (OnEvent("sau khi duoc phe duyet"),)),
+    ("Sau khi Trung ương ban hành Đề án.", (OnEvent("Sau khi Trung ương ban hành Đề án"),)),
+    (
+        "Sau khi Quyết định số 1322/QĐ-TTg ngày 31/08/2020 được sửa đổi",
+        (OnEvent("Sau khi Quyết định số 1322/QĐ-TTg ngày 31/08/2020 được sửa đổi"),),
+    ),
+    # -- mixtures
+    (
+        "Sau khi có hướng dẫn của Bộ, thực hiện hằng năm",
+        (OnEvent("Sau khi có hướng dẫn của Bộ"), yearly("12-31", 2025)),
+    ),
+    ("Quý IV/2025 ban hành kế hoạch; hàng năm tổ chức kiểm tra", (once("2025-12-31"), yearly("12-31", 2025))),
+    ("Năm 2025 xây dựng kế hoạch, hàng năm tổ chức thực hiện", (once("2025-12-31"), yearly("12-31", 2025))),
+    (
+        "- Quý IV/2025: ban hành kế hoạch\n- Hàng năm: tổ chức thực hiện",
+        (once("2025-12-31"), yearly("12-31", 2025)),
+    ),
+    ("Quý IV năm 2025\nThực hiện thường xuyên", (once("2025-12-31"), Ongoing())),
+    ("Hàng năm; thường xuyên", (yearly("12-31", 2025), Ongoing())),
+    ("Thường xuyên, hàng năm", (Ongoing(), yearly("12-31", 2025))),
+    ("Thường xuyên; khi có yêu cầu", (Ongoing(), OnEvent("khi có yêu cầu"))),
+    ("Quý II/2026 và các năm tiếp theo", (yearly("06-30", 2026),)),
+    # "theo kế hoạch" is ongoing only when nothing else in its clause gives the time
+    ("Theo lộ trình", (Ongoing(),)),
+    ("Tiếp tục thực hiện", (Ongoing(),)),
+    ("Theo kế hoạch, đến năm 2030", (Ongoing(),)),
+    ("Hàng năm (theo kế hoạch được phê duyệt)", EVERY_YEAR_END),
+    ("Quý IV/2025, theo kế hoạch", (once("2025-12-31"),)),
+    ("Tiếp tục thực hiện trong năm 2026", (once("2026-12-31"),)),
+    ("Trước ngày 15/11 theo kế hoạch", (once("2025-11-15"),)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[text for text, _ in CASES])
+def test_time_text(text: str, expected: tuple[Schedule, ...]) -> None:
+    parsed = parse_time_text(text, ISSUED, HORIZON)
+
+    assert parsed.schedules == expected
+    assert parsed.needs_date is False
+
+
+def test_the_table_is_large_and_has_no_repeats() -> None:
+    texts = [text for text, _ in CASES]
+
+    assert len(texts) >= 80
+    assert len(set(texts)) == len(texts)
+
+
+UNREADABLE = [
+    "",
+    "   ",
+    "Tùy tình hình thực tế",
+    "Chưa xác định",
+    "Trong 30 ngày làm việc kể từ ngày ký",
+    "2 năm/lần",
+    "30/02/2026",
+    "29/02/2027",
+    "Quý 5/2026",
+    "tháng 13/2026",
+    ";;; ... ---",
+]
+
+
+@pytest.mark.parametrize("text", UNREADABLE)
+def test_an_unreadable_text_is_kept_and_flagged(text: str) -> None:
+    parsed = parse_time_text(text, ISSUED, HORIZON)
+
+    assert parsed == type(parsed)(text=text, needs_date=True, schedules=())
+
+
+# -- how the text is written does not matter
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quý IV năm 2025",
+        "quy IV nam 2025",
+        "QUÝ IV NĂM 2025",
+        "Quí IV năm 2025",
+        "Qúy IV năm 2025",
+        "  Quý   IV\n năm\t2025  ",
+        "(Quý IV năm 2025).",
+        "Quý 4 năm 2025",
+        "Quý IV / 2025",
+    ],
+)
+def test_spelling_case_spacing_and_punctuation_do_not_change_the_reading(text: str) -> None:
+    assert parse_time_text(text, ISSUED, HORIZON).schedules == (once("2025-12-31"),)
+
+
+def test_decomposed_unicode_reads_like_composed() -> None:
+    composed = "Ban hành kế hoạch trong quý I hằng năm; kiểm tra thường xuyên"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+
+    parsed = parse_time_text(decomposed, ISSUED, HORIZON)
+
+    assert parsed.schedules == (yearly("03-31", 2026), Ongoing())
+    assert parsed.text == decomposed  # the raw text is kept as given
+
+
+def test_an_event_is_quoted_in_nfc_with_its_capitals() -> None:
+    text = unicodedata.normalize("NFD", "Sau khi Bộ KH&CN ban hành Thông tư")
+
+    assert parse_time_text(text, ISSUED, HORIZON).schedules == (
+        OnEvent("Sau khi Bộ KH&CN ban hành Thông tư"),
+    )
+
+
+# -- the words that look alike after folding
+
+
+def test_khi_with_a_diacritic_is_gas_not_when() -> None:
+    assert (
+        parse_time_text("Kiểm tra các trạm khí tượng hàng năm", ISSUED, HORIZON).schedules == EVERY_YEAR_END
+    )
+
+
+def test_quy_dinh_is_a_regulation_not_a_quarter() -> None:
+    assert parse_time_text("Báo cáo theo quy định", ISSUED, HORIZON).schedules == (Ongoing(),)
+
+
+def test_trong_khi_is_while_not_an_event() -> None:
+    assert parse_time_text("Trong khi chờ hướng dẫn, thực hiện thường xuyên", ISSUED, HORIZON).schedules == (
+        Ongoing(),
+    )
+
+
+def test_a_count_within_a_dated_quarter_is_not_a_quarterly_cycle() -> None:
+    assert parse_time_text("Tổ chức 2 đợt trong quý III/2026", ISSUED, HORIZON).schedules == (
+        once("2026-09-30"),
+    )
+
+
+def test_ad_hoc_when_is_ongoing_not_an_event() -> None:
+    assert parse_time_text("Kiểm tra đột xuất khi có yêu cầu", ISSUED, HORIZON).schedules == (Ongoing(),)
+
+
+def test_a_reference_date_inside_an_event_is_not_a_deadline() -> None:
+    parsed = parse_time_text("Sau khi Nghị định số 12/2026/NĐ-CP có hiệu lực", ISSUED, HORIZON)
+
+    assert parsed.schedules == (OnEvent("Sau khi Nghị định số 12/2026/NĐ-CP có hiệu lực"),)
+
+
+# -- the issue date and the horizon
+
+
+def test_yearly_starts_in_the_issue_year_when_its_day_is_still_ahead() -> None:
+    assert parse_time_text("Quý III hằng năm", date(2025, 9, 30), 2030).schedules == (yearly("09-30", 2025),)
+    assert parse_time_text("Quý III hằng năm", date(2025, 10, 1), 2030).schedules == (yearly("09-30", 2026),)
+
+
+def test_without_a_horizon_yearly_has_no_end() -> None:
+    assert parse_time_text("Hàng năm", ISSUED, None).schedules == (yearly("12-31", 2025, until=None),)
+
+
+def test_a_stated_end_year_is_kept_without_a_horizon_and_capped_by_one() -> None:
+    text = "Hàng năm đến năm 2032"
+
+    assert parse_time_text(text, ISSUED, None).schedules == (yearly("12-31", 2025, until=2032),)
+    assert parse_time_text(text, ISSUED, 2030).schedules == (yearly("12-31", 2025, until=2030),)
+
+
+def test_yearly_on_29_february_is_kept_as_29_february() -> None:
+    assert parse_time_text("Trước ngày 29/02 hằng năm", ISSUED, HORIZON).schedules == (yearly("02-29", 2026),)
+
+
+def test_a_day_without_a_year_before_the_issue_date_is_next_years() -> None:
+    assert parse_time_text("Trước ngày 15/8", ISSUED, HORIZON).schedules == (once("2026-08-15"),)
+
+
+def test_a_repeated_yearly_day_is_one_schedule_that_keeps_the_count() -> None:
+    parsed = parse_time_text("Hàng năm; ít nhất 1 lần/năm", ISSUED, HORIZON)
+
+    assert parsed.schedules == (yearly("12-31", 2025, count=1),)
+
+
+def test_the_same_deadline_twice_is_one_schedule() -> None:
+    assert parse_time_text("Quý IV/2025; trước 31/12/2025", ISSUED, HORIZON).schedules == (
+        once("2025-12-31"),
+    )
