@@ -102,6 +102,22 @@ class Period:
         return cls("month", day.year, day.month)
 
     @classmethod
+    def named_ending_on(cls, kind: str | None, day: date) -> Period:
+        """The period of `kind` that ends on `day`, when there is one; else `ending_on(day)`."""
+        candidates: dict[str | None, tuple[PeriodKind, int | None]] = {
+            "year": ("year", None),
+            "half": ("half", (day.month + 5) // 6),
+            "quarter": ("quarter", (day.month + 2) // 3),
+            "month": ("month", day.month),
+        }
+        if kind in candidates:
+            period_kind, index = candidates[kind]
+            period = cls(period_kind, day.year, index)
+            if period.end == day:
+                return period
+        return cls.ending_on(day)
+
+    @classmethod
     def ending_on(cls, day: date) -> Period:
         """The largest of year, half, quarter and month that ends on `day`; else the day itself.
 
@@ -188,14 +204,18 @@ def period_label(period: Period, locale: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _once(due: date) -> tuple[PlannedOccurrence, ...]:
-    return (PlannedOccurrence(due, Period.ending_on(due), False),)
+def _once(due: date, period_kind: str | None = None) -> tuple[PlannedOccurrence, ...]:
+    return (PlannedOccurrence(due, Period.named_ending_on(period_kind, due), False),)
 
 
 @lru_cache(maxsize=4096)
 def _yearly(schedule: Yearly, horizon: int) -> tuple[PlannedOccurrence, ...]:
     last = horizon if schedule.until_year is None else min(horizon, schedule.until_year)
-    return tuple(_once(schedule.due_in(year))[0] for year in range(schedule.from_year, last + 1))
+    # A yearly duty answers for its year, wherever in the year it falls ("Quý II hàng năm" → "Năm 2026").
+    return tuple(
+        PlannedOccurrence(schedule.due_in(year), Period("year", year), False)
+        for year in range(schedule.from_year, last + 1)
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -221,10 +241,10 @@ def _monthly(year: int, month: int, horizon: int) -> tuple[PlannedOccurrence, ..
 
 def _expand_one(schedule: Schedule, issued: date, horizon: int) -> tuple[PlannedOccurrence, ...]:
     match schedule:
-        case Once(due=due):
+        case Once(due=due, period_kind=period_kind):
             # A single deadline is kept even past the horizon or before the issue date: dropping it
             # would lose an obligation the plan states.
-            return _once(due)
+            return _once(due, period_kind)
         case Yearly():
             return _yearly(schedule, horizon)
         case Quarterly() | Ongoing():
@@ -259,7 +279,9 @@ def expand(schedules: Iterable[Schedule], issued: date, horizon_year: int | None
 
 def expand_event(recorded_on: date, due_in_days: int) -> PlannedOccurrence:
     """The deadline that an event schedule gets once the event has been recorded."""
-    return _once(recorded_on + timedelta(days=due_in_days))[0]
+    due = recorded_on + timedelta(days=due_in_days)
+    # A deadline counted in days from an event answers for that day, not for a quarter or a half.
+    return PlannedOccurrence(due, Period("date", due.year, due.month, due.day), False)
 
 
 def deadline_dates(schedules: Iterable[Schedule], issued: date, horizon_year: int | None) -> list[date]:

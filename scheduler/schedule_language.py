@@ -70,10 +70,7 @@ _NO_NUMBER_AFTER = r"(?!\s*[0-9])"
 _NOT_A_PERIOD_AFTER = r"(?!\s*(?:[0-9]|(?:iv|i{1,3})" + _STOP + "))"
 # "hằng quý, 6 tháng, năm": a list of report cycles is read as its finest cycle.
 _CYCLES_AFTER_QUARTER = (
-    r"(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:(?:6|sau)\s+thang|ca\s+nam|nam)"
-    + _STOP
-    + _NO_NUMBER_AFTER
-    + ")*"
+    r"(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:(?:6|sau)\s+thang|ca\s+nam|nam)" + _STOP + _NO_NUMBER_AFTER + ")*"
 )
 _CYCLES_AFTER_MONTH = (
     r"(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:qu[iy]|(?:6|sau)\s+thang|ca\s+nam|nam)"
@@ -161,11 +158,7 @@ _ALTERNATIVES: tuple[tuple[str, str], ...] = (
     ),
     (
         "monthly",
-        _START
-        + r"(?:dinh\s+ky\s+)?(?:hang|moi|tung|theo)\s+thang"
-        + _STOP
-        + _NO_NUMBER_AFTER
-        + _CYCLES_AFTER_MONTH,
+        _START + r"(?:dinh\s+ky\s+)?(?:hang|moi|tung|theo)\s+thang" + _STOP + _NO_NUMBER_AFTER + _CYCLES_AFTER_MONTH,
     ),
     (
         "yearly",
@@ -184,9 +177,7 @@ _ALTERNATIVES: tuple[tuple[str, str], ...] = (
     # Work "as planned" goes on, unless the same clause gives its time ("Hàng năm (theo kế hoạch)").
     (
         "as_planned",
-        _START
-        + r"(?:theo\s+(?:ke\s+hoach|tien\s+do|quy\s+dinh|lo\s+trinh)|tiep\s+tuc\s+thuc\s+hien)"
-        + _STOP,
+        _START + r"(?:theo\s+(?:ke\s+hoach|tien\s+do|quy\s+dinh|lo\s+trinh)|tiep\s+tuc\s+thuc\s+hien)" + _STOP,
     ),
     ("periodic", _START + r"dinh\s+ky" + _STOP),
     # "Quý I - Quý III/2026", "Quý III-IV/2026"
@@ -234,9 +225,7 @@ _ALTERNATIVES: tuple[tuple[str, str], ...] = (
     ),
     (
         "month_range",
-        _START
-        + r"thang\s*(?P<a>[0-9]{1,2})\s*(?:-|den|toi)\s*(?:thang\s*)?(?P<b>[0-9]{1,2})(?![0-9])"
-        + _WITH_YEAR,
+        _START + r"thang\s*(?P<a>[0-9]{1,2})\s*(?:-|den|toi)\s*(?:thang\s*)?(?P<b>[0-9]{1,2})(?![0-9])" + _WITH_YEAR,
     ),
     ("month", _START + r"thang\s*(?P<m>[0-9]{1,2})(?![0-9])" + _WITH_YEAR),
     ("month_short", _START + rf"t(?P<m>[0-9]{{1,2}})\s*[/-]\s*(?P<y>{_YEAR})(?![0-9])"),
@@ -325,9 +314,7 @@ class _AfterIssue:
 _Token: TypeAlias = _Point | _Marker | _Trigger | _AfterIssue
 
 # Markers that end an event's clause: "Sau khi có hướng dẫn của Bộ, thực hiện hằng năm".
-_EVENT_STOPS = frozenset(
-    {"yearly", "semi", "quarterly", "monthly", "ongoing", "adhoc", "periodic", "next_years"}
-)
+_EVENT_STOPS = frozenset({"yearly", "semi", "quarterly", "monthly", "ongoing", "adhoc", "periodic", "next_years"})
 _YEARLY_KINDS = frozenset({"yearly", "semi", "next_years"})
 _OTHER_CYCLES = frozenset({"quarterly", "monthly", "ongoing", "adhoc"})
 
@@ -653,7 +640,7 @@ def _clause_schedules(tokens: list[_Token]) -> list[tuple[int, _Proto]]:
             # "Từ năm 2026" with no end and no cycle: work that starts then and goes on.
             found.append((point.start, Ongoing()))
             continue
-        found.append((point.start, Once(due)))
+        found.append((point.start, Once(due, point.kind)))
 
     if yearly:
         yearly_markers = [marker for marker in markers if marker.kind in _YEARLY_KINDS]

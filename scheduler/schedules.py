@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeAlias
 
@@ -24,9 +24,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Once:
-    """A single deadline."""
+    """A single deadline.
+
+    `period_kind` is the span the text named ("quarter" for "Quý IV năm 2025"), so the occurrence is
+    labelled "Quý IV/2025" rather than "Năm 2025"; it is a label hint, not part of the JSON shape.
+    """
 
     due: date
+    period_kind: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,9 +66,7 @@ def test_period_bounds(period: Period, start: date, end: date) -> None:
         ("week", 2026, 1, None),
     ],
 )
-def test_a_period_that_does_not_exist_is_refused(
-    kind: str, year: int, index: int | None, day: int | None
-) -> None:
+def test_a_period_that_does_not_exist_is_refused(kind: str, year: int, index: int | None, day: int | None) -> None:
     with pytest.raises(ValueError):
         Period(kind, year, index, day)  # type: ignore[arg-type]  # kind is checked at runtime too
 
@@ -107,7 +105,7 @@ def test_yearly_runs_from_its_first_year_to_the_horizon() -> None:
     occurrences = expand([Yearly(6, 30, 2026, 2030, 1)], ISSUED, 2030)
 
     assert occurrences == [
-        PlannedOccurrence(date(year, 6, 30), Period("half", year, 1), False) for year in range(2026, 2031)
+        PlannedOccurrence(date(year, 6, 30), Period("year", year), False) for year in range(2026, 2031)
     ]
 
 
@@ -160,10 +158,8 @@ def test_an_event_has_no_occurrence_until_it_is_recorded() -> None:
 
 
 def test_a_recorded_event_is_due_the_configured_span_after_it() -> None:
-    assert expand_event(date(2026, 3, 10), 30) == PlannedOccurrence(
-        date(2026, 4, 9), Period("date", 2026, 4, 9), False
-    )
-    assert expand_event(date(2026, 10, 1), 30).period == Period("month", 2026, 10)
+    assert expand_event(date(2026, 3, 10), 30) == PlannedOccurrence(date(2026, 4, 9), Period("date", 2026, 4, 9), False)
+    assert expand_event(date(2026, 10, 1), 30).period == Period("date", 2026, 10, 31)
 
 
 def test_without_a_horizon_the_plan_runs_five_years_past_its_issue_year() -> None:

@@ -270,18 +270,14 @@ def test_decomposed_unicode_reads_like_composed() -> None:
 def test_an_event_is_quoted_in_nfc_with_its_capitals() -> None:
     text = unicodedata.normalize("NFD", "Sau khi Bộ KH&CN ban hành Thông tư")
 
-    assert parse_time_text(text, ISSUED, HORIZON).schedules == (
-        OnEvent("Sau khi Bộ KH&CN ban hành Thông tư"),
-    )
+    assert parse_time_text(text, ISSUED, HORIZON).schedules == (OnEvent("Sau khi Bộ KH&CN ban hành Thông tư"),)
 
 
 # -- the words that look alike after folding
 
 
 def test_khi_with_a_diacritic_is_gas_not_when() -> None:
-    assert (
-        parse_time_text("Kiểm tra các trạm khí tượng hàng năm", ISSUED, HORIZON).schedules == EVERY_YEAR_END
-    )
+    assert parse_time_text("Kiểm tra các trạm khí tượng hàng năm", ISSUED, HORIZON).schedules == EVERY_YEAR_END
 
 
 def test_quy_dinh_is_a_regulation_not_a_quarter() -> None:
@@ -289,15 +285,11 @@ def test_quy_dinh_is_a_regulation_not_a_quarter() -> None:
 
 
 def test_trong_khi_is_while_not_an_event() -> None:
-    assert parse_time_text("Trong khi chờ hướng dẫn, thực hiện thường xuyên", ISSUED, HORIZON).schedules == (
-        Ongoing(),
-    )
+    assert parse_time_text("Trong khi chờ hướng dẫn, thực hiện thường xuyên", ISSUED, HORIZON).schedules == (Ongoing(),)
 
 
 def test_a_count_within_a_dated_quarter_is_not_a_quarterly_cycle() -> None:
-    assert parse_time_text("Tổ chức 2 đợt trong quý III/2026", ISSUED, HORIZON).schedules == (
-        once("2026-09-30"),
-    )
+    assert parse_time_text("Tổ chức 2 đợt trong quý III/2026", ISSUED, HORIZON).schedules == (once("2026-09-30"),)
 
 
 def test_ad_hoc_when_is_ongoing_not_an_event() -> None:
@@ -344,6 +336,4 @@ def test_a_repeated_yearly_day_is_one_schedule_that_keeps_the_count() -> None:
 
 
 def test_the_same_deadline_twice_is_one_schedule() -> None:
-    assert parse_time_text("Quý IV/2025; trước 31/12/2025", ISSUED, HORIZON).schedules == (
-        once("2025-12-31"),
-    )
+    assert parse_time_text("Quý IV/2025; trước 31/12/2025", ISSUED, HORIZON).schedules == (once("2025-12-31"),)

@@ -46,9 +46,7 @@ texts = st.one_of(
 
 @settings(max_examples=600, deadline=None)
 @given(text=texts, horizon=st.one_of(st.none(), st.integers(2025, 2040)))
-def test_any_text_parses_into_known_kinds_and_is_flagged_only_when_empty(
-    text: str, horizon: int | None
-) -> None:
+def test_any_text_parses_into_known_kinds_and_is_flagged_only_when_empty(text: str, horizon: int | None) -> None:
     parsed = parse_time_text(text, ISSUED, horizon)
 
     assert parsed.text == text
