@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from locales import N_
 from models.errors import UserFacingError
-from models.registry import Plan, Section, Task, TaskUnit, Unit, UnitAlias, UnitRole
+from models.registry import Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitRole
+from models.timeline import Occurrence
 
 NO_PLAN = N_("There is no plan yet. Import one with: nhacviec plan import PATH")
 PLAN_NOT_FOUND = N_("No plan with code {code}. Known plans: {codes}")
@@ -44,13 +46,16 @@ class TaskView:
     coordinating_units: tuple[str, ...]
     time_text: str
     extra: dict[str, str]
+    schedules: tuple[dict[str, Any], ...] = ()
+    needs_date: bool = False
 
 
 @dataclass(frozen=True)
 class RegistryView:
     plan: PlanSummary
     sections: tuple[SectionView, ...]
-    tasks: tuple[TaskView, ...]
+    tasks: tuple[TaskView, ...]  # the rows of the plan's task table
+    duties: tuple[TaskView, ...] = ()  # plan-wide duties from its body, accepted as tasks
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,7 @@ def list_plans(session: Session) -> list[PlanSummary]:
     )
     task_counts = dict(
         session.exec(
-            select(Task.plan_id, func.count())
-            .where(col(Task.archived_at).is_(None))
-            .group_by(col(Task.plan_id))
+            select(Task.plan_id, func.count()).where(col(Task.archived_at).is_(None)).group_by(col(Task.plan_id))
         ).all()
     )
     return [
@@ -120,9 +123,7 @@ def load_registry(session: Session, plan_code: str | None) -> RegistryView:
     ).all()
     code_of = {s.id: s.code for s in sections}
     tasks = session.exec(
-        select(Task)
-        .where(Task.plan_id == plan.id, col(Task.archived_at).is_(None))
-        .order_by(col(Task.position))
+        select(Task).where(Task.plan_id == plan.id, col(Task.archived_at).is_(None)).order_by(col(Task.position))
     ).all()
     units: dict[tuple[int, UnitRole], list[str]] = defaultdict(list)
     links = session.exec(
@@ -141,27 +142,72 @@ def load_registry(session: Session, plan_code: str | None) -> RegistryView:
         issued=plan.issued,
         horizon_year=plan.horizon_year,
         sections=len(sections),
-        tasks=len(tasks),
+        tasks=sum(1 for t in tasks if t.origin == TaskOrigin.APPENDIX),
     )
+
+    def view(t: Task) -> TaskView:
+        return TaskView(
+            code=t.code,
+            section=code_of.get(t.section_id) if t.section_id else None,
+            content=t.content,
+            lead_units=tuple(units[(t.id, UnitRole.LEAD)]) if t.id is not None else (),
+            coordinating_units=tuple(units[(t.id, UnitRole.COORDINATING)]) if t.id is not None else (),
+            time_text=t.time_text,
+            extra=dict(t.extra),
+            schedules=tuple(t.schedules),
+            needs_date=t.needs_date,
+        )
+
     return RegistryView(
         plan=summary,
         sections=tuple(
             SectionView(code=s.code, title=s.title, parent=code_of.get(s.parent_id) if s.parent_id else None)
             for s in sections
         ),
-        tasks=tuple(
-            TaskView(
-                code=t.code,
-                section=code_of.get(t.section_id) if t.section_id else None,
-                content=t.content,
-                lead_units=tuple(units[(t.id, UnitRole.LEAD)]) if t.id is not None else (),
-                coordinating_units=tuple(units[(t.id, UnitRole.COORDINATING)]) if t.id is not None else (),
-                time_text=t.time_text,
-                extra=dict(t.extra),
-            )
-            for t in tasks
-        ),
+        tasks=tuple(view(t) for t in tasks if t.origin == TaskOrigin.APPENDIX),
+        duties=tuple(view(t) for t in tasks if t.origin == TaskOrigin.OBLIGATION),
     )
+
+
+@dataclass(frozen=True)
+class OccurrenceView:
+    task: str
+    due: date
+    checkin: bool
+    period_kind: str
+    period_year: int
+    period_index: int | None
+    source: str
+    archived: bool
+
+
+def list_occurrences(
+    session: Session, plan_code: str | None, task_code: str | None = None, *, include_archived: bool = False
+) -> list[OccurrenceView]:
+    plan = find_plan(session, plan_code)
+    query = (
+        select(Occurrence, Task.code)
+        .join(Task, col(Task.id) == col(Occurrence.task_id))
+        .where(Task.plan_id == plan.id)
+        .order_by(col(Occurrence.due), col(Task.position), col(Occurrence.checkin))
+    )
+    if task_code is not None:
+        query = query.where(Task.code == task_code)
+    if not include_archived:
+        query = query.where(col(Occurrence.archived_at).is_(None))
+    return [
+        OccurrenceView(
+            task=code,
+            due=o.due,
+            checkin=o.checkin,
+            period_kind=o.period_kind,
+            period_year=o.period_year,
+            period_index=o.period_index,
+            source=str(o.source),
+            archived=o.archived_at is not None,
+        )
+        for o, code in session.exec(query)
+    ]
 
 
 def list_units(session: Session) -> list[UnitView]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -43,6 +45,8 @@ class Plan(SQLModel, table=True):
     source_name: str = Field(max_length=255)
     source_sha256: str = Field(max_length=64)
     imported_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # How long after an outside event its tasks are due, unless the admin says otherwise.
+    event_due_days: int = Field(default=90, sa_column_kwargs={"server_default": "90"})
 
 
 class Section(SQLModel, table=True):
@@ -59,6 +63,11 @@ class Section(SQLModel, table=True):
     archived_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
+class TaskOrigin(StrEnum):
+    APPENDIX = "appendix"  # a row of the plan's task table
+    OBLIGATION = "obligation"  # a plan-wide duty from the plan's body, accepted by an admin
+
+
 class Task(SQLModel, table=True):
     __tablename__ = "task"
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
@@ -73,6 +82,12 @@ class Task(SQLModel, table=True):
     time_text: str
     # Columns the plan has beyond the known ones ("Kết quả", "Sản phẩm dự kiến", …), by heading.
     extra: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The time text read into schedules (scheduler.schedules JSON shapes); empty when it needs a date.
+    schedules: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    needs_date: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    origin: TaskOrigin = Field(
+        default=TaskOrigin.APPENDIX, sa_column=Column(String(20), nullable=False, server_default="appendix")
+    )
     archived_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 

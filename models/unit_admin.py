@@ -44,9 +44,7 @@ def add_alias(session: Session, alias: str, unit_name: str, *, actor: str, now: 
         raise UserFacingError(ALIAS_TAKEN, alias=alias, unit=holder.name)
     assert unit.id is not None
     session.add(UnitAlias(alias=alias, key=key, unit_id=unit.id))
-    session.add(
-        AuditLog(at=now, actor=actor, action="unit.alias", entity=f"unit:{unit.id}", detail={"alias": alias})
-    )
+    session.add(AuditLog(at=now, actor=actor, action="unit.alias", entity=f"unit:{unit.id}", detail={"alias": alias}))
     session.flush()
     return unit
 
@@ -59,8 +57,7 @@ def merge_units(session: Session, source_name: str, target_name: str, *, actor: 
         raise UserFacingError(MERGE_SAME, name=source_name.strip(), other=target_name.strip())
     assert source.id is not None and target.id is not None
     target_links = {
-        (link.task_id, link.role)
-        for link in session.exec(select(TaskUnit).where(TaskUnit.unit_id == target.id))
+        (link.task_id, link.role) for link in session.exec(select(TaskUnit).where(TaskUnit.unit_id == target.id))
     }
     moved = 0
     for link in session.exec(select(TaskUnit).where(TaskUnit.unit_id == source.id)).all():
