@@ -13,6 +13,7 @@ from models.registry import UnitKind
 
 __all__ = [
     "NearDuplicate",
+    "ObligationProposal",
     "PlanDocument",
     "PlanImportError",
     "PlanMetadata",
@@ -85,6 +86,16 @@ class NearDuplicate:
 
 
 @dataclass(frozen=True)
+class ObligationProposal:
+    """A plan-wide reporting duty found in the plan's body; the admin confirms it before it is kept."""
+
+    sentence: str  # the numbered item or sentence that states it, NFC, single spaces, no list number
+    time_text: str  # the time phrase as written, e.g. "định kỳ trước ngày 15/11 hàng năm"
+    reporters: str | None  # who reports, as written, e.g. "Các phòng, đơn vị trực thuộc Sở"
+    recipient: str | None  # to whom, as written
+
+
+@dataclass(frozen=True)
 class PlanDocument:
     metadata: PlanMetadata
     sections: tuple[SectionRow, ...]
@@ -93,6 +104,7 @@ class PlanDocument:
     source_name: str
     source_sha256: str
     near_duplicates: tuple[NearDuplicate, ...] = ()
+    obligations: tuple[ObligationProposal, ...] = ()
 
 
 class PlanImportError(UserFacingError):

@@ -84,17 +84,11 @@ def extract_metadata(prose: Sequence[str]) -> PlanMetadata:
         code = next((match.group(1) for line in lines if (match := _NUMBER_LINE.match(line))), None)
     if issued is None:
         issued = next(
-            (
-                found
-                for line in lines
-                if (match := _PLACE_DATE.match(line)) and (found := _date_in(match.group(1)))
-            ),
+            (found for line in lines if (match := _PLACE_DATE.match(line)) and (found := _date_in(match.group(1)))),
             None,
         )
     if issuing_body is None:
-        issuing_body = next(
-            (match.group(1).strip() for line in lines if (match := _ISSUER.search(line))), None
-        )
+        issuing_body = next((match.group(1).strip() for line in lines if (match := _ISSUER.search(line))), None)
 
     title = _title(lines)
     return PlanMetadata(

@@ -8,6 +8,7 @@ from pathlib import Path, PurePath
 
 from importer.document import PlanDocument, PlanImportError
 from importer.metadata import extract_metadata
+from importer.obligations import find_obligations
 from importer.readers import MSG_EMPTY, read_csv, read_docx, read_text, read_xlsx
 from importer.table import Source, parse_table
 from importer.units import find_near_duplicates
@@ -17,8 +18,7 @@ MSG_MISSING = N_("The file {name} was not found.")
 MSG_UNREADABLE = N_("The file {name} could not be opened; please check that it is readable.")
 MSG_TOO_LARGE = N_("The file {name} is {size_mb} MB; a plan file may be at most {limit_mb} MB.")
 MSG_UNSUPPORTED = N_(
-    "Files of type “{extension}” cannot be imported ({name}); "
-    "please send a .txt, .md, .docx, .xlsx or .csv file."
+    "Files of type “{extension}” cannot be imported ({name}); please send a .txt, .md, .docx, .xlsx or .csv file."
 )
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -38,9 +38,7 @@ _READERS: dict[str, Reader] = {
 
 
 def _too_large(name: str, size: int) -> PlanImportError:
-    return PlanImportError(
-        MSG_TOO_LARGE, name=name, size_mb=f"{size / _MB:.1f}", limit_mb=str(MAX_BYTES // _MB)
-    )
+    return PlanImportError(MSG_TOO_LARGE, name=name, size_mb=f"{size / _MB:.1f}", limit_mb=str(MAX_BYTES // _MB))
 
 
 def reader_for(name: str) -> Reader:
@@ -90,4 +88,5 @@ def read_plan_bytes(data: bytes, name: str) -> PlanDocument:
         source_name=name,
         source_sha256=hashlib.sha256(data).hexdigest(),
         near_duplicates=find_near_duplicates(unit_names),
+        obligations=find_obligations(table.prose),
     )

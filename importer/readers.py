@@ -24,22 +24,15 @@ from importer.table import Record, Source, header_roles
 from locales import N_
 
 MSG_BINARY = N_(
-    "The file {name} contains binary data, not UTF-8 text; please send the plan as UTF-8 text, .docx, .xlsx "
-    "or .csv."
+    "The file {name} contains binary data, not UTF-8 text; please send the plan as UTF-8 text, .docx, .xlsx or .csv."
 )
 MSG_NOT_UTF8 = N_(
     "The file {name} is not UTF-8 text (an unreadable byte at position {position}); please save it as UTF-8."
 )
-MSG_UTF16 = N_(
-    "The file {name} is saved as UTF-16 (Excel's “Unicode Text”); please save it as UTF-8 instead."
-)
+MSG_UTF16 = N_("The file {name} is saved as UTF-16 (Excel's “Unicode Text”); please save it as UTF-8 instead.")
 MSG_EMPTY = N_("The file {name} is empty.")
-MSG_BAD_DOCX = N_(
-    "The file {name} is not a valid Word (.docx) file; please open it in Word and save it again."
-)
-MSG_BAD_XLSX = N_(
-    "The file {name} is not a valid Excel (.xlsx) file; please open it in Excel and save it again."
-)
+MSG_BAD_DOCX = N_("The file {name} is not a valid Word (.docx) file; please open it in Word and save it again.")
+MSG_BAD_XLSX = N_("The file {name} is not a valid Excel (.xlsx) file; please open it in Excel and save it again.")
 MSG_BAD_CSV = N_("The file {name} is not well-formed CSV near line {line}; please check its quotes.")
 
 CSV_DELIMITERS = (",", ";", "\t")

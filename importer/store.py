@@ -16,9 +16,12 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from importer.document import NearDuplicate, PlanDocument, SkippedRow, UnitRef
+from importer.obligations_store import accept_obligations as accept
+from importer.obligations_store import store_proposals
 from importer.units import near_duplicate
-from models import AuditLog, Plan, Section, Task, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
+from models import AuditLog, Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
 from models.registry import unit_key
+from scheduler.planning import PlanningOutcome, plan_occurrences
 
 # The audit entry lists task codes up to this many; beyond it only the counts (a 10,000-task import
 # must not write a megabyte of JSON).
@@ -59,6 +62,37 @@ class ImportOutcome:
             or self.new_units
             or self.plan_fields_changed
         )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    outcome: ImportOutcome
+    planning: PlanningOutcome
+    obligations_proposed: tuple[str, ...] = ()  # time texts of duties found in the body, new this time
+    obligations_accepted: tuple[str, ...] = ()  # codes of the tasks made from accepted duties
+
+
+def import_plan(
+    session: Session,
+    document: PlanDocument,
+    overrides: PlanOverrides,
+    *,
+    actor: str,
+    now: datetime,
+    accept_obligations: bool = False,
+) -> ImportResult:
+    """The whole import in the caller's transaction: the registry, the plan-wide duties found in its
+    body (accepted at once when asked, as for the bundled plan), then each task's occurrences."""
+    outcome = store_plan(session, document, overrides, actor=actor, now=now)
+    plan = session.exec(select(Plan).where(Plan.code == outcome.plan_code)).one()
+    proposed = store_proposals(session, plan, document.obligations)
+    accepted = accept(session, plan, None, actor=actor, now=now) if accept_obligations else []
+    return ImportResult(
+        outcome=outcome,
+        planning=plan_occurrences(session, plan, now=now),
+        obligations_proposed=tuple(proposed),
+        obligations_accepted=tuple(accepted),
+    )
 
 
 def plan_code_for(document: PlanDocument, overrides: PlanOverrides) -> str:
@@ -166,7 +200,12 @@ def store_plan(
     section_ids = _store_sections(session, plan_id, document, now)
     resolver = _UnitResolver(session)
 
-    existing = {task.code: task for task in session.exec(select(Task).where(Task.plan_id == plan_id))}
+    # Tasks made from the plan's body (accepted obligations) are not rows of the table: a re-import
+    # neither matches nor archives them.
+    existing = {
+        task.code: task
+        for task in session.exec(select(Task).where(Task.plan_id == plan_id, Task.origin == TaskOrigin.APPENDIX.value))
+    }
     existing_links: dict[int, dict[UnitRole, list[int]]] = {}
     if existing:
         links = session.exec(
@@ -175,9 +214,7 @@ def store_plan(
             .order_by(col(TaskUnit.task_id), col(TaskUnit.position))
         )
         for link in links:
-            existing_links.setdefault(link.task_id, {}).setdefault(UnitRole(link.role), []).append(
-                link.unit_id
-            )
+            existing_links.setdefault(link.task_id, {}).setdefault(UnitRole(link.role), []).append(link.unit_id)
 
     added: list[str] = []
     changed: list[str] = []
@@ -239,9 +276,7 @@ def store_plan(
             session.execute(insert(TaskUnit), link_rows)
 
     near = list(document.near_duplicates) + resolver.near_duplicates_of_new()
-    referenced = {
-        unit_key(ref.name) for row in document.tasks for ref in (*row.lead_units, *row.coordinating_units)
-    }
+    referenced = {unit_key(ref.name) for row in document.tasks for ref in (*row.lead_units, *row.coordinating_units)}
     outcome = ImportOutcome(
         plan_code=code,
         plan_created=plan_created,
@@ -312,9 +347,7 @@ def _store_sections(session: Session, plan_id: int, document: PlanDocument, now:
         elif any(getattr(current, name) != value for name, value in values.items()):
             updates.append({"id": current.id, **values})
     updates.extend(
-        {"id": s.id, "archived_at": now}
-        for code, s in existing.items()
-        if code not in seen and s.archived_at is None
+        {"id": s.id, "archived_at": now} for code, s in existing.items() if code not in seen and s.archived_at is None
     )
     if updates:
         session.execute(update(Section), updates)

@@ -22,8 +22,7 @@ MSG_NO_CONTENT_COLUMN = N_(
     "“Nội dung nhiệm vụ”."
 )
 MSG_NO_LEAD_COLUMN = N_(
-    "The table header on line {line} of {name} has no lead unit column; please name it, for example, "
-    "“Cơ quan chủ trì”."
+    "The table header on line {line} of {name} has no lead unit column; please name it, for example, “Cơ quan chủ trì”."
 )
 MSG_DUPLICATE_TASK = N_(
     "Task {code} appears twice in {name}, on line {first_line} and on line {second_line}; "
@@ -38,9 +37,7 @@ MSG_DUPLICATE_SECTION = N_(
 SKIP_OUTSIDE_TABLE = N_("the line is outside the task table (it has no tab-separated columns)")
 SKIP_NO_NUMBER = N_("the row has no number in the TT column and does not continue a task")
 SKIP_BAD_NUMBER = N_("“{number}” in the TT column is neither a section (I, II, III.1) nor a task (1, 2, 1.2)")
-SKIP_SECTION_WITH_DETAILS = N_(
-    "section {number} has a unit or a time filled in, which a section heading cannot have"
-)
+SKIP_SECTION_WITH_DETAILS = N_("section {number} has a unit or a time filled in, which a section heading cannot have")
 SKIP_NO_CONTENT = N_("task {number} has no content")
 SKIP_REPEATED_HEADER = N_("the header row is repeated")
 
@@ -78,11 +75,7 @@ _CONTENT_PREFIXES = (
 )
 _LEAD_WORDS = "chu tri"
 _LEAD_HEADINGS = frozenset(
-    {
-        f"{who} {what}"
-        for who in ("co quan", "don vi", "bo phan", "phong")
-        for what in ("thuc hien", "chiu trach nhiem")
-    }
+    {f"{who} {what}" for who in ("co quan", "don vi", "bo phan", "phong") for what in ("thuc hien", "chiu trach nhiem")}
 )
 _COORDINATING_WORDS = "phoi hop"
 
@@ -296,15 +289,11 @@ class _Builder:
         self.coordinating_column = roles.get(Role.COORDINATING)
         self.time_column = roles.get(Role.TIME)
         self.detail_columns = [
-            column
-            for column in (self.lead_column, self.coordinating_column, self.time_column)
-            if column is not None
+            column for column in (self.lead_column, self.coordinating_column, self.time_column) if column is not None
         ]
         used = set(roles.values())
         self.extra_columns = [
-            (index, clean_cell(heading) or str(index + 1))
-            for index, heading in enumerate(header)
-            if index not in used
+            (index, clean_cell(heading) or str(index + 1)) for index, heading in enumerate(header) if index not in used
         ]
         self.sections: list[SectionRow] = []
         self.section_lines: dict[str, int] = {}
@@ -349,9 +338,7 @@ class _Builder:
             self.skip(record.line, SKIP_REPEATED_HEADER)
         else:
             titled = _SECTION_WITH_TITLE.match(number)
-            others_empty = all(
-                not cell.strip() for index, cell in enumerate(cells) if index != self.number_column
-            )
+            others_empty = all(not cell.strip() for index, cell in enumerate(cells) if index != self.number_column)
             if titled and others_empty:
                 self.open_section(record.line, titled.group(1), normalize_text(titled.group(2)))
             else:
@@ -385,17 +372,13 @@ class _Builder:
             if candidate in self.section_lines:
                 parent = candidate
                 break
-        self.sections.append(
-            SectionRow(code=code, title=title, parent=parent, position=len(self.sections), line=line)
-        )
+        self.sections.append(SectionRow(code=code, title=title, parent=parent, position=len(self.sections), line=line))
         self.current_section = code
 
     def open_task(self, line: int, number: str, cells: tuple[str, ...]) -> None:
         own = number.rstrip(".")
         code = f"{self.current_section}.{own}" if self.current_section else own
-        self.pending = _Pending(
-            line=line, number=number, code=code, section=self.current_section, cells=list(cells)
-        )
+        self.pending = _Pending(line=line, number=number, code=code, section=self.current_section, cells=list(cells))
 
     def continue_pending(self, cells: tuple[str, ...]) -> None:
         assert self.pending is not None

@@ -110,10 +110,7 @@ def xlsx_bytes(plan: PlanText) -> bytes:
                 value = int(text)
             elif "<i>" in text:
                 value = CellRichText(
-                    [
-                        TextBlock(InlineFont(i=True), piece) if italic else piece
-                        for piece, italic in _italic_parts(text)
-                    ]
+                    [TextBlock(InlineFont(i=True), piece) if italic else piece for piece, italic in _italic_parts(text)]
                 )
             sheet.cell(row=number, column=column, value=value)
         if is_section_row(row):

@@ -61,9 +61,7 @@ def test_a_directory_is_not_a_plan_file(tmp_path: Path) -> None:
     assert _file_error(tmp_path / "ke-hoach.txt").message == MSG_MISSING
 
 
-def test_file_over_20_mb_is_refused_before_it_is_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_file_over_20_mb_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "ke-hoach.xlsx"
     with path.open("wb") as handle:
         handle.truncate(21 * 1024 * 1024)  # sparse: nothing to write
@@ -86,9 +84,7 @@ def test_bytes_over_20_mb_are_refused() -> None:
     assert error.params["size_mb"] == "20.0"
 
 
-@pytest.mark.parametrize(
-    "name", ["ke-hoach.txt", "ke-hoach", "ke-hoach.csv", "ke-hoach.docx", "ke-hoach.xlsx"]
-)
+@pytest.mark.parametrize("name", ["ke-hoach.txt", "ke-hoach", "ke-hoach.csv", "ke-hoach.docx", "ke-hoach.xlsx"])
 @pytest.mark.parametrize("data", [b"", b"  \n\t\r\n  "], ids=["zero-bytes", "whitespace"])
 def test_empty_file(data: bytes, name: str) -> None:
     error = _error(data, name)

@@ -30,9 +30,7 @@ def from_text() -> PlanDocument:
 
 
 def _same_plan(document: PlanDocument, expected: PlanDocument) -> None:
-    assert without_lines(document.sections, document.tasks) == without_lines(
-        expected.sections, expected.tasks
-    )
+    assert without_lines(document.sections, document.tasks) == without_lines(expected.sections, expected.tasks)
     assert document.metadata == expected.metadata
     assert document.near_duplicates == expected.near_duplicates
     assert document.skipped == ()

@@ -44,18 +44,14 @@ def test_caption_wins_over_the_letterhead_and_cited_plans() -> None:
 
 
 def test_blank_day_in_the_caption_means_the_first_of_the_month_and_blank_number_means_none() -> None:
-    metadata = extract_metadata(
-        ["(Kèm theo Kế hoạch số /KH-SKHCN ngày /9/2025 của Sở Khoa học và Công nghệ)"]
-    )
+    metadata = extract_metadata(["(Kèm theo Kế hoạch số /KH-SKHCN ngày /9/2025 của Sở Khoa học và Công nghệ)"])
     assert metadata.code is None
     assert metadata.issued == date(2025, 9, 1)
     assert metadata.issuing_body == "Sở Khoa học và Công nghệ"
 
 
 def test_caption_date_in_words_with_blank_day() -> None:
-    metadata = extract_metadata(
-        ["(Ban hành kèm theo Kế hoạch số 7/KH-STC ngày    tháng 11 năm 2025 của Sở Tài chính)"]
-    )
+    metadata = extract_metadata(["(Ban hành kèm theo Kế hoạch số 7/KH-STC ngày    tháng 11 năm 2025 của Sở Tài chính)"])
     assert (metadata.code, metadata.issued, metadata.issuing_body) == (
         "7/KH-STC",
         date(2025, 11, 1),
@@ -64,9 +60,7 @@ def test_caption_date_in_words_with_blank_day() -> None:
 
 
 def test_blank_number_line_and_blank_day_place_date() -> None:
-    metadata = extract_metadata(
-        ["Số:     /KH-SKHCN", "Quảng Ngãi, ngày     tháng 12 năm 2025", "KẾ HOẠCH", "Tên"]
-    )
+    metadata = extract_metadata(["Số:     /KH-SKHCN", "Quảng Ngãi, ngày     tháng 12 năm 2025", "KẾ HOẠCH", "Tên"])
     assert metadata.code is None
     assert metadata.issued == date(2025, 12, 1)
 
@@ -84,17 +78,13 @@ def test_numbers_and_dates_of_cited_documents_are_not_taken() -> None:
 
 
 def test_title_without_a_ke_hoach_line_is_the_first_prose_line() -> None:
-    metadata = extract_metadata(
-        ["", "  Kế hoạch chuyển đổi số năm 2026 đến năm 2027 và đến năm 2030  ", "khác"]
-    )
+    metadata = extract_metadata(["", "  Kế hoạch chuyển đổi số năm 2026 đến năm 2027 và đến năm 2030  ", "khác"])
     assert metadata.title == "Kế hoạch chuyển đổi số năm 2026 đến năm 2027 và đến năm 2030"
     assert metadata.horizon_year == 2030
 
 
 def test_markdown_emphasis_around_ke_hoach_is_ignored() -> None:
-    assert (
-        extract_metadata(["**KẾ HOẠCH**", "Phát triển tài sản trí tuệ"]).title == "Phát triển tài sản trí tuệ"
-    )
+    assert extract_metadata(["**KẾ HOẠCH**", "Phát triển tài sản trí tuệ"]).title == "Phát triển tài sản trí tuệ"
 
 
 def test_impossible_dates_and_empty_prose_give_nothing() -> None:

@@ -104,9 +104,7 @@ def _task(document: PlanDocument, code: str) -> TaskRow:
 
 
 def _refs(names: list[str]) -> tuple[UnitRef, ...]:
-    return tuple(
-        UnitRef(name, UnitKind.GROUP if name.startswith("Các ") else UnitKind.SINGLE) for name in names
-    )
+    return tuple(UnitRef(name, UnitKind.GROUP if name.startswith("Các ") else UnitKind.SINGLE) for name in names)
 
 
 def test_seed_has_six_sections_with_their_titles(seed: PlanDocument) -> None:
@@ -117,9 +115,7 @@ def test_seed_has_six_sections_with_their_titles(seed: PlanDocument) -> None:
 
 def test_seed_has_nineteen_tasks_with_codes_units_and_times(seed: PlanDocument) -> None:
     got = [(t.code, t.line, t.lead_units, t.coordinating_units, t.time_text) for t in seed.tasks]
-    expected = [
-        (code, line, _refs(lead), _refs(coordinating), time) for code, line, lead, coordinating, time in TASKS
-    ]
+    expected = [(code, line, _refs(lead), _refs(coordinating), time) for code, line, lead, coordinating, time in TASKS]
     assert got == expected
 
 
@@ -156,10 +152,7 @@ def test_page_break_continuation_of_task_v_1_mends_the_split_unit_name(seed: Pla
         "dùng, sản xuất, nhập khẩu, lưu thông trên thị trường."
     )
     assert task.lead_units == (UnitRef("Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"),)
-    assert (
-        task.time_text
-        == "Ban hành kế hoạch trong quý I hàng năm; Tổ chức kiểm tra theo kế hoạch và đột xuất."
-    )
+    assert task.time_text == "Ban hành kế hoạch trong quý I hàng năm; Tổ chức kiểm tra theo kế hoạch và đột xuất."
 
 
 def test_italic_target_of_task_i_3_stays_in_the_content_without_tags(seed: PlanDocument) -> None:

@@ -144,8 +144,7 @@ def test_continuation_rows_join_every_column_across_blank_lines_and_comments() -
     document = _read(
         HEADER,
         "V\tKiểm tra\t\t\t",
-        "1\tKiểm tra đo lường đối với hàng đóng gói sẵn\tPhòng Quản lý Tiêu chuẩn\tTrung tâm Kỹ thuật"
-        "\tQuý II",
+        "1\tKiểm tra đo lường đối với hàng đóng gói sẵn\tPhòng Quản lý Tiêu chuẩn\tTrung tâm Kỹ thuật\tQuý II",
         "",
         "# trang 2",
         "\tlưu thông trên thị trường.\tĐo lường Chất lượng\ttiêu chuẩn đo lường chất lượng\thàng năm",
@@ -276,6 +275,4 @@ def test_target_note_keeps_parentheses_that_are_not_one_wrapping_pair() -> None:
 def test_a_long_text_in_the_number_column_is_shortened_in_the_skip_reason() -> None:
     number = "Ghi chú: các nhiệm vụ dưới đây do các phòng tự bố trí kinh phí"
     document = _read(HEADER, f"{number}\tx\t\t\t")
-    assert document.skipped == (
-        SkippedRow(2, SKIP_BAD_NUMBER, {"number": "Ghi chú: các nhiệm vụ dưới đây do các p…"}),
-    )
+    assert document.skipped == (SkippedRow(2, SKIP_BAD_NUMBER, {"number": "Ghi chú: các nhiệm vụ dưới đây do các p…"}),)
