@@ -66,9 +66,7 @@ def generate(path: Path, tasks: int, sections: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tasks", type=int, default=10_000)
     parser.add_argument("--sections", type=int, default=500)
     parser.add_argument("--db", default=None, help="database URL (default: a fresh SQLite file)")

@@ -5,11 +5,12 @@
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -20,16 +21,24 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from importer.document import PlanImportError
+from importer.obligations_store import accept_obligations, list_obligations
 from importer.read import read_plan
-from importer.store import ImportOutcome, PlanOverrides, store_plan
-from models import db
+from importer.store import ImportResult, PlanOverrides, import_plan
+from models import CalendarOverrideKind, db
 from models.errors import UserFacingError
-from models.queries import list_plans, list_units, load_registry
+from models.queries import find_plan, list_occurrences, list_plans, list_units, load_registry
 from models.unit_admin import add_alias, merge_units
 from nhacviec import __version__
 from nhacviec.i18n import SUPPORTED, Translate, translator
 from nhacviec.settings import Settings
+from reports.dates import day_with_weekday, short_day
 from reports.registry import plan_header_lines, registry_json, registry_lines
+from scheduler.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
+from scheduler.events import EventView, correct_event, list_events, record_event
+from scheduler.periods import deadline_dates, period_label
+from scheduler.planning import period_of, plan_occurrences
+from scheduler.schedule_language import parse_time_text
+from scheduler.schedules import schedule_to_json
 
 BUNDLED_PLAN = "quang-ngai-skhcn-tdc-2025.txt"
 EXIT_BAD_INPUT = 2
@@ -99,6 +108,26 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+def require_date(_: Translate, text: str) -> date:
+    day = parse_date(text)
+    if day is None:
+        fail(_, _("Invalid date {text}: write it as YYYY-MM-DD, e.g. 2025-09-15.").format(text=text))
+    return day
+
+
+def require_horizon(_: Translate, year: int | None) -> int | None:
+    if year is not None and not 2000 <= year <= 2100:
+        fail(_, _("Invalid horizon year {year}: it must be between 2000 and 2100.").format(year=year))
+    return year
+
+
+def require_span(_: Translate, text: str) -> int:
+    days = parse_span(text)
+    if days is None:
+        fail(_, _("Invalid span {text}: write it like 90d, 12w or 3m.").format(text=text))
+    return days
+
+
 def _lang_from_args(args: Sequence[str]) -> str | None:
     for index, arg in enumerate(args):
         if arg == "--lang" and index + 1 < len(args):
@@ -115,7 +144,8 @@ def _codes(codes: Sequence[str], _: Translate) -> str:
     return shown
 
 
-def import_report_lines(outcome: ImportOutcome, source: str, _: Translate) -> list[str]:
+def import_report_lines(result: ImportResult, source: str, _: Translate) -> list[str]:
+    outcome, planning = result.outcome, result.planning
     if outcome.unchanged:
         lines = [
             _("Plan {code} is unchanged ({tasks} tasks): nothing to do.").format(
@@ -158,6 +188,26 @@ def import_report_lines(outcome: ImportOutcome, source: str, _: Translate) -> li
                     name=pair.name, other=pair.other, why=why_words.get(pair.why, pair.why)
                 )
             )
+    if planning.added or planning.archived or planning.restored:
+        lines.append(
+            _("Deadlines and check-ins: {added} new, {archived} archived, {restored} restored").format(
+                added=planning.added, archived=planning.archived, restored=planning.restored
+            )
+        )
+    if planning.needs_date:
+        lines.append(
+            _("Tasks that need a date (their time text could not be read): {codes}").format(
+                codes=", ".join(planning.needs_date)
+            )
+        )
+    for code in result.obligations_accepted:
+        lines.append(_("Plan-wide duty accepted as task {code}.").format(code=code))
+    if result.obligations_proposed and not result.obligations_accepted:
+        lines.append(
+            _("Plan-wide duties found in the text ({times}); to accept: nhacviec plan obligations --accept").format(
+                times="; ".join(result.obligations_proposed)
+            )
+        )
     if outcome.skipped:
         lines.append(_("Rows skipped: {count}").format(count=len(outcome.skipped)))
         for row in outcome.skipped:
@@ -166,6 +216,29 @@ def import_report_lines(outcome: ImportOutcome, source: str, _: Translate) -> li
     else:
         lines.append(_("Rows skipped: {count}").format(count=0))
     return lines
+
+
+SPAN = re.compile(r"^\s*(\d{1,4})\s*(d|ngày|ngay|w|tuần|tuan|m|tháng|thang)?\s*$", re.IGNORECASE)
+SPAN_DAYS = {"d": 1, "ngày": 1, "ngay": 1, "w": 7, "tuần": 7, "tuan": 7, "m": 30, "tháng": 30, "thang": 30}
+
+
+def parse_span(text: str) -> int | None:
+    """ "90d", "90 ngày", "12w", "3 tháng" (30 days each) or a bare number of days."""
+    match = SPAN.match(text)
+    if match is None:
+        return None
+    return int(match.group(1)) * SPAN_DAYS[(match.group(2) or "d").lower()]
+
+
+def event_lines(event: EventView, _: Translate, locale: str) -> list[str]:
+    return [
+        _("Event {id}: {description}").format(id=event.id, description=event.description),
+        "  "
+        + _("happened on {date}; due {days} days later: {due}").format(
+            date=short_day(event.occurred_on), days=event.due_in_days, due=day_with_weekday(event.due, locale)
+        ),
+        "  " + _("tasks: {codes}").format(codes=", ".join(event.tasks)),
+    ]
 
 
 def build_app(lang: str = "vi") -> typer.Typer:
@@ -187,6 +260,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
     app.add_typer(units_app, name="units")
     units_app.add_typer(alias_app, name="alias")
     app.add_typer(db_app, name="db")
+    schedule_app = typer.Typer(help=_("The schedule language of time texts."), no_args_is_help=True)
+    event_app = typer.Typer(help=_("Outside events that tasks wait for."), no_args_is_help=True)
+    app.add_typer(schedule_app, name="schedule")
+    app.add_typer(event_app, name="event")
 
     @app.callback()
     def root(
@@ -194,9 +271,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         db_url: Annotated[
             str | None, typer.Option("--db", help=_("Database URL (default: NHACVIEC_DB_URL or ./data)."))
         ] = None,
-        lang_option: Annotated[
-            str | None, typer.Option("--lang", help=_("Language of messages: vi or en."))
-        ] = None,
+        lang_option: Annotated[str | None, typer.Option("--lang", help=_("Language of messages: vi or en."))] = None,
     ) -> None:
         chosen = lang_option or lang
         if chosen not in SUPPORTED:
@@ -218,43 +293,26 @@ def build_app(lang: str = "vi") -> typer.Typer:
         engine = db.make_engine(c.settings.db_url)
         try:
             typer.echo(
-                c._("The database is up to date (revision {revision}).").format(
-                    revision=db.current_revision(engine)
-                )
+                c._("The database is up to date (revision {revision}).").format(revision=db.current_revision(engine))
             )
         finally:
             engine.dispose()
 
-    @plan_app.command(
-        "import", help=_("Import a plan document (.txt, .docx, .xlsx, .csv) into the registry.")
-    )
+    @plan_app.command("import", help=_("Import a plan document (.txt, .docx, .xlsx, .csv) into the registry."))
     def plan_import(
         ctx: typer.Context,
         path: Annotated[Path | None, typer.Argument(help=_("The plan file."), show_default=False)] = None,
-        bundled: Annotated[
-            bool, typer.Option("--bundled", help=_("Import the bundled Quảng Ngãi plan."))
-        ] = False,
-        code: Annotated[
-            str | None, typer.Option("--code", help=_("The plan's code (default: its number)."))
-        ] = None,
-        horizon: Annotated[
-            int | None, typer.Option("--horizon", help=_("The last year of the plan."))
-        ] = None,
+        bundled: Annotated[bool, typer.Option("--bundled", help=_("Import the bundled Quảng Ngãi plan."))] = False,
+        code: Annotated[str | None, typer.Option("--code", help=_("The plan's code (default: its number)."))] = None,
+        horizon: Annotated[int | None, typer.Option("--horizon", help=_("The last year of the plan."))] = None,
         issued: Annotated[str | None, typer.Option("--issued", help=_("Issue date, YYYY-MM-DD."))] = None,
     ) -> None:
         c: Context = ctx.obj
         _ = c._
         if bundled == (path is not None):
             fail(_, _("Give either a file or --bundled."))
-        issued_date = None
-        if issued is not None:
-            issued_date = parse_date(issued)
-            if issued_date is None:
-                fail(
-                    _, _("Invalid date {text}: write it as YYYY-MM-DD, e.g. 2025-09-15.").format(text=issued)
-                )
-        if horizon is not None and not 2000 <= horizon <= 2100:
-            fail(_, _("Invalid horizon year {year}: it must be between 2000 and 2100.").format(year=horizon))
+        issued_date = require_date(_, issued) if issued is not None else None
+        require_horizon(_, horizon)
         source = bundled_plan_path() if bundled else path
         assert source is not None
         try:
@@ -263,8 +321,9 @@ def build_app(lang: str = "vi") -> typer.Typer:
             fail(_, user_message(_, error))
         overrides = PlanOverrides(code=code, issued=issued_date, horizon_year=horizon)
         with c.session() as session:
-            outcome = store_plan(session, document, overrides, actor=actor(), now=now_utc())
-        for line in import_report_lines(outcome, source.name, _):
+            # The bundled plan is ours: its reporting duty (every unit before 15/11) needs no confirmation.
+            result = import_plan(session, document, overrides, actor=actor(), now=now_utc(), accept_obligations=bundled)
+        for line in import_report_lines(result, source.name, _):
             typer.echo(line)
 
     @plan_app.command("show", help=_("Show a plan's registry."))
@@ -284,6 +343,58 @@ def build_app(lang: str = "vi") -> typer.Typer:
         else:
             typer.echo("\n".join(registry_lines(view, c._)))
 
+    @plan_app.command("occurrences", help=_("List the deadlines and check-ins of a plan or a task."))
+    def plan_occurrences_command(
+        ctx: typer.Context,
+        task: Annotated[str | None, typer.Option("--task", help=_("Only this task, e.g. II.3."))] = None,
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
+    ) -> None:
+        c: Context = ctx.obj
+        with c.session() as session:
+            try:
+                occurrences = list_occurrences(session, plan, task)
+            except UserFacingError as error:
+                fail(c._, user_message(c._, error))
+        if not occurrences:
+            typer.echo(c._("No deadlines yet (tasks waiting for an event get theirs when it is recorded)."))
+        for o in occurrences:
+            label = period_label(period_of(o.period_kind, o.period_year, o.period_index, o.due), c.settings.locale)
+            kind = c._("check-in") if o.checkin else c._("deadline")
+            typer.echo(f"{o.task:<10} {day_with_weekday(o.due, c.settings.locale):<24} {kind:<10} {label}")
+
+    @plan_app.command("obligations", help=_("Plan-wide duties found in the plan's text; --accept makes them tasks."))
+    def plan_obligations(
+        ctx: typer.Context,
+        accept: Annotated[bool, typer.Option("--accept", help=_("Accept the proposed duties."))] = False,
+        ids: Annotated[list[int] | None, typer.Option("--id", help=_("Only this proposal (may be repeated)."))] = None,
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
+    ) -> None:
+        c: Context = ctx.obj
+        _ = c._
+        with c.session() as session:
+            try:
+                target = find_plan(session, plan)
+                if accept:
+                    created = accept_obligations(session, target, ids or None, actor=actor(), now=now_utc())
+                    plan_occurrences(session, target, now=now_utc())
+                    for code in created:
+                        typer.echo(_("Plan-wide duty accepted as task {code}.").format(code=code))
+                    if not created:
+                        typer.echo(_("No proposed duty is waiting for acceptance."))
+                obligations = list_obligations(session, target)
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+        if not obligations:
+            typer.echo(_("No plan-wide duty was found in the plan's text."))
+        for o in obligations:
+            state = (
+                _("accepted as task {code}").format(code=o.task_code)
+                if o.task_code
+                else _("proposed, waiting for acceptance")
+            )
+            typer.echo(f"{o.id}. [{state}] {o.time_text}")
+            typer.echo("   " + o.sentence)
+
     @plan_app.command("list", help=_("List the plans."))
     def plan_list(ctx: typer.Context) -> None:
         c: Context = ctx.obj
@@ -294,10 +405,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         for summary in plans:
             typer.echo("\n".join(plan_header_lines(summary, c._)))
             typer.echo(
-                "  "
-                + c._("{sections} sections, {tasks} tasks").format(
-                    sections=summary.sections, tasks=summary.tasks
-                )
+                "  " + c._("{sections} sections, {tasks} tasks").format(sections=summary.sections, tasks=summary.tasks)
             )
 
     @units_app.command("list", help=_("List the units with their aliases and tasks."))
@@ -333,9 +441,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
                 target = add_alias(session, alias, unit, actor=actor(), now=now_utc())
             except UserFacingError as error:
                 fail(c._, user_message(c._, error))
-        typer.echo(
-            c._("«{alias}» now means «{unit}».").format(alias=" ".join(alias.split()), unit=target.name)
-        )
+        typer.echo(c._("«{alias}» now means «{unit}».").format(alias=" ".join(alias.split()), unit=target.name))
 
     @units_app.command("merge", help=_("Merge a unit into another (its tasks and names move)."))
     def units_merge(
@@ -359,8 +465,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
             plans = list_plans(session)
             if not plans:
                 document = read_plan(bundled_plan_path())
-                outcome = store_plan(session, document, PlanOverrides(), actor=actor(), now=now_utc())
-                for line in import_report_lines(outcome, BUNDLED_PLAN, _):
+                result = import_plan(
+                    session, document, PlanOverrides(), actor=actor(), now=now_utc(), accept_obligations=True
+                )
+                for line in import_report_lines(result, BUNDLED_PLAN, _):
                     typer.echo(line)
                 typer.echo("")
                 plans = list_plans(session)
@@ -369,6 +477,179 @@ def build_app(lang: str = "vi") -> typer.Typer:
             typer.echo("\n".join(registry_lines(view, _)))
         for summary in plans if view is None else ():
             typer.echo("\n".join(plan_header_lines(summary, _)))
+
+    @schedule_app.command("parse", help=_("Read a time text into schedules and deadlines."))
+    def schedule_parse(
+        ctx: typer.Context,
+        text: Annotated[str, typer.Argument(help=_('The time text, e.g. "Quý IV năm 2025".'))],
+        issued: Annotated[str | None, typer.Option("--issued", help=_("Issue date, YYYY-MM-DD."))] = None,
+        horizon: Annotated[int | None, typer.Option("--horizon", help=_("The last year of the plan."))] = None,
+        as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+    ) -> None:
+        c: Context = ctx.obj
+        _ = c._
+        issued_date = require_date(_, issued) if issued is not None else datetime.now(c.settings.tz).date()
+        require_horizon(_, horizon)
+        parsed = parse_time_text(text, issued_date, horizon)
+        deadlines = deadline_dates(parsed.schedules, issued_date, horizon)
+        if as_json:
+            # Public contract (outside checks use it): keep the keys and shapes exactly.
+            payload = {
+                "text": text,
+                "needs_date": parsed.needs_date,
+                "schedules": [schedule_to_json(s) for s in parsed.schedules],
+                "occurrences": [d.isoformat() for d in deadlines],
+            }
+            typer.echo(json.dumps(payload, ensure_ascii=False))
+            return
+        if parsed.needs_date:
+            typer.echo(_('Could not read a date from this text; the task will be flagged "needs a date".'))
+        for schedule in parsed.schedules:
+            typer.echo("  " + json.dumps(schedule_to_json(schedule), ensure_ascii=False))
+        if deadlines:
+            typer.echo(_("Deadlines: {dates}").format(dates=", ".join(short_day(d) for d in deadlines)))
+
+    @event_app.command("record", help=_("Record an outside event; its tasks get a deadline after it."))
+    def event_record(
+        ctx: typer.Context,
+        description: Annotated[str, typer.Argument(help=_("What happened."))],
+        tasks: Annotated[str, typer.Option("--tasks", help=_("Task codes, comma-separated."))],
+        on: Annotated[str, typer.Option("--date", help=_("When it happened, YYYY-MM-DD."))],
+        due_in: Annotated[
+            str | None,
+            typer.Option("--due-in", help=_("Span to the deadline, e.g. 90d (default: the plan's).")),
+        ] = None,
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
+    ) -> None:
+        c: Context = ctx.obj
+        _ = c._
+        occurred_on = require_date(_, on)
+        days = require_span(_, due_in) if due_in is not None else None
+        with c.session() as session:
+            try:
+                event = record_event(
+                    session,
+                    find_plan(session, plan),
+                    description,
+                    occurred_on,
+                    tasks.split(","),
+                    due_in_days=days,
+                    actor=actor(),
+                    now=now_utc(),
+                )
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+        typer.echo(_("Recorded."))
+        typer.echo("\n".join(event_lines(event, _, c.settings.locale)))
+
+    @event_app.command("list", help=_("List the recorded events."))
+    def event_list(
+        ctx: typer.Context,
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
+    ) -> None:
+        c: Context = ctx.obj
+        with c.session() as session:
+            try:
+                events = list_events(session, find_plan(session, plan))
+            except UserFacingError as error:
+                fail(c._, user_message(c._, error))
+        if not events:
+            typer.echo(c._("No events recorded yet."))
+        for event in events:
+            typer.echo("\n".join(event_lines(event, c._, c.settings.locale)))
+
+    @event_app.command("correct", help=_("Correct a recorded event."))
+    def event_correct(
+        ctx: typer.Context,
+        event_id: Annotated[int, typer.Argument(help=_("The event's number in the list."))],
+        description: Annotated[str | None, typer.Option("--text", help=_("What happened."))] = None,
+        on: Annotated[str | None, typer.Option("--date", help=_("When it happened, YYYY-MM-DD."))] = None,
+        due_in: Annotated[str | None, typer.Option("--due-in", help=_("Span to the deadline, e.g. 90d."))] = None,
+        tasks: Annotated[str | None, typer.Option("--tasks", help=_("Task codes, comma-separated."))] = None,
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
+    ) -> None:
+        c: Context = ctx.obj
+        _ = c._
+        occurred_on = require_date(_, on) if on is not None else None
+        days = require_span(_, due_in) if due_in is not None else None
+        with c.session() as session:
+            try:
+                event = correct_event(
+                    session,
+                    find_plan(session, plan),
+                    event_id,
+                    description=description,
+                    occurred_on=occurred_on,
+                    due_in_days=days,
+                    task_codes=tasks.split(",") if tasks is not None else None,
+                    actor=actor(),
+                    now=now_utc(),
+                )
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+        typer.echo(_("Corrected."))
+        typer.echo("\n".join(event_lines(event, _, c.settings.locale)))
+
+    @app.command(
+        "calendar",
+        help=_(
+            "The working calendar: 'calendar YEAR' lists the days off; 'calendar add-off DATE REASON', "
+            "'calendar add-workday DATE' and 'calendar remove DATE' record the government's day swaps."
+        ),
+    )
+    def calendar(
+        ctx: typer.Context,
+        what: Annotated[str, typer.Argument(help=_("A year, or add-off, add-workday, remove."))],
+        rest: Annotated[list[str] | None, typer.Argument(help=_("The date (YYYY-MM-DD) and the reason."))] = None,
+    ) -> None:
+        c: Context = ctx.obj
+        _ = c._
+        args = rest or []
+        if what.isdigit():
+            year = int(what)
+            if not 2000 <= year <= 2100 or args:
+                fail(_, _("Usage: nhacviec calendar YEAR, e.g. nhacviec calendar 2026"))
+            with c.session() as session:
+                working = load_calendar(session)
+                overrides = list_overrides(session, year)
+            days_off = working.days_off(year)
+            typer.echo(_("Days off in {year} ({count}):").format(year=year, count=len(days_off)))
+            for day, name in days_off:
+                typer.echo(f"  {day_with_weekday(day, c.settings.locale)}  {name}")
+            first = date(year, 1, 1)
+            weekend_work = [
+                first + timedelta(days=n)
+                for n in range((date(year, 12, 31) - first).days + 1)
+                if (first + timedelta(days=n)).weekday() >= 5 and working.is_working_day(first + timedelta(days=n))
+            ]
+            if weekend_work:
+                typer.echo(_("Weekend working days:"))
+                for day in weekend_work:
+                    typer.echo(f"  {day_with_weekday(day, c.settings.locale)}")
+            if overrides:
+                typer.echo(
+                    _("Recorded by an admin: {dates}").format(dates=", ".join(short_day(o.day) for o in overrides))
+                )
+            return
+        actions = {"add-off": CalendarOverrideKind.DAY_OFF, "add-workday": CalendarOverrideKind.WORKDAY}
+        if what not in (*actions, "remove") or not args:
+            fail(_, _("Usage: nhacviec calendar YEAR | add-off DATE REASON | add-workday DATE | remove DATE"))
+        day = require_date(_, args[0])
+        reason = " ".join(args[1:])
+        with c.session() as session:
+            try:
+                if what == "remove":
+                    remove_override(session, day, actor=actor(), now=now_utc())
+                else:
+                    set_override(session, day, actions[what], reason, actor=actor(), now=now_utc())
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+        messages = {
+            "add-off": _("{date} is now a day off: {reason}"),
+            "add-workday": _("{date} is now a working day."),
+            "remove": _("The admin's change for {date} is removed."),
+        }
+        typer.echo(messages[what].format(date=day_with_weekday(day, c.settings.locale), reason=reason))
 
     return app
 

@@ -6,13 +6,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from models.queries import PlanSummary, RegistryView
+from models.queries import PlanSummary, RegistryView, TaskView
 
 Translate = Callable[[str], str]
 
 
 def registry_json(view: RegistryView) -> dict[str, Any]:
-    """The public shape of `nhacviec plan show --json`; outside checks rely on it, keep it exact."""
+    """The public shape of `nhacviec plan show --json`; outside checks rely on it, keep it exact.
+
+    `tasks` are the rows of the plan's table; accepted plan-wide duties are listed by
+    `plan obligations` and in the text view, not here.
+    """
     plan = view.plan
     return {
         "plan": {
@@ -31,6 +35,8 @@ def registry_json(view: RegistryView) -> dict[str, Any]:
                 "coordinating_units": list(t.coordinating_units),
                 "time_text": t.time_text,
                 "extra": dict(t.extra),
+                "schedules": [dict(schedule) for schedule in t.schedules],
+                "needs_date": t.needs_date,
             }
             for t in view.tasks
         ],
@@ -57,26 +63,28 @@ def plan_header_lines(plan: PlanSummary, _: Translate) -> list[str]:
 
 def registry_lines(view: RegistryView, _: Translate) -> list[str]:
     lines = plan_header_lines(view.plan, _)
-    lines.append(
-        _("{sections} sections, {tasks} tasks").format(sections=view.plan.sections, tasks=view.plan.tasks)
-    )
+    lines.append(_("{sections} sections, {tasks} tasks").format(sections=view.plan.sections, tasks=view.plan.tasks))
     tasks_by_section: dict[str | None, list[int]] = {}
     for index, task in enumerate(view.tasks):
         tasks_by_section.setdefault(task.section, []).append(index)
     none = _("none")
-    for section in (None, *view.sections):
-        indexes = tasks_by_section.get(section.code if section else None, [])
-        if section is not None:
+    blocks: list[tuple[str | None, list[TaskView]]] = [(None, [view.tasks[i] for i in tasks_by_section.get(None, [])])]
+    blocks += [
+        (f"{s.code}. {s.title}", [view.tasks[i] for i in tasks_by_section.get(s.code, [])]) for s in view.sections
+    ]
+    if view.duties:
+        blocks.append((_("Plan-wide duties"), list(view.duties)))
+    for heading, tasks in blocks:
+        if heading is not None:
             lines.append("")
-            lines.append(f"{section.code}. {section.title}")
-        for index in indexes:
-            task = view.tasks[index]
+            lines.append(heading)
+        for task in tasks:
             lines.append(f"  {task.code}  {task.content}")
             lines.append("      " + _("Lead: {units}").format(units="; ".join(task.lead_units) or none))
-            lines.append(
-                "      " + _("Coordinating: {units}").format(units="; ".join(task.coordinating_units) or none)
-            )
+            lines.append("      " + _("Coordinating: {units}").format(units="; ".join(task.coordinating_units) or none))
             lines.append("      " + _("Time: {text}").format(text=task.time_text or none))
+            if task.needs_date:
+                lines.append("      ⚠ " + _("needs a date: the time text could not be read"))
             for heading, text in task.extra.items():
                 lines.append(f"      {heading}: {text}")
     return lines

@@ -30,9 +30,7 @@ def snapshot(db_url: str) -> dict[str, list[tuple[Any, ...]]]:
     try:
         with engine.connect() as connection:
             return {
-                table.name: sorted(
-                    (tuple(map(repr, row)) for row in connection.execute(select(table))), key=repr
-                )
+                table.name: sorted((tuple(map(repr, row)) for row in connection.execute(select(table))), key=repr)
                 for table in SQLModel.metadata.sorted_tables
             }
     finally:

@@ -38,7 +38,7 @@ def test_unknown_language_is_refused() -> None:
 def test_db_upgrade_reports_the_revision(db_url: str) -> None:
     result = cli(db_url, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "Cơ sở dữ liệu đã ở phiên bản mới nhất (0001)."
+    assert result.stdout.strip() == "Cơ sở dữ liệu đã ở phiên bản mới nhất (0002)."
 
 
 def test_run_imports_the_bundled_plan_into_an_empty_database(db_url: str) -> None:
@@ -51,11 +51,7 @@ def test_run_imports_the_bundled_plan_into_an_empty_database(db_url: str) -> Non
 
 
 def test_unreachable_database_is_one_line_without_password() -> None:
-    result = CliRunner().invoke(
-        build_app("vi"), ["--db", "postgresql://admin:bimat@127.0.0.1:1/x", "plan", "list"]
-    )
+    result = CliRunner().invoke(build_app("vi"), ["--db", "postgresql://admin:bimat@127.0.0.1:1/x", "plan", "list"])
     assert result.exit_code == 2
     assert "bimat" not in result.output
-    assert result.stderr.startswith(
-        "Lỗi: Không dùng được cơ sở dữ liệu postgresql+psycopg://admin:***@127.0.0.1:1/x"
-    )
+    assert result.stderr.startswith("Lỗi: Không dùng được cơ sở dữ liệu postgresql+psycopg://admin:***@127.0.0.1:1/x")

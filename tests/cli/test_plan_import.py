@@ -58,6 +58,11 @@ def test_plan_show_json_has_the_contract_shape(db_url: str) -> None:
         "coordinating_units": ["Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng"],
         "time_text": "Ban hành kế hoạch trong quý I hàng năm; Tổ chức kiểm tra theo kế hoạch và đột xuất.",
         "extra": {},
+        "schedules": [
+            {"kind": "yearly", "month_day": "03-31", "from_year": 2026, "until_year": 2030, "count": None},
+            {"kind": "ongoing"},
+        ],
+        "needs_date": False,
     }
 
 
@@ -117,7 +122,7 @@ def test_archived_task_is_kept_in_the_database(db_url: str, tmp_path: Path) -> N
     cli(db_url, "plan", "import", "--bundled")
     cli(db_url, "plan", "import", str(_revised(tmp_path)))
     tasks = snapshot(db_url)["task"]
-    assert len(tasks) == 21
+    assert len(tasks) == 22  # 20 rows, VI.3 from the revision, and the accepted duty BC.1
     result = cli(db_url, "plan", "import", "--bundled")
     assert "Thêm mới: 0 · Thay đổi: 2 · Lưu trữ: 1" in result.stdout  # VI.2 is back, VI.3 archived
 
@@ -199,9 +204,7 @@ def test_file_without_table(db_url: str, tmp_path: Path) -> None:
 
 def test_table_without_lead_column(db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "thieu-cot.txt"
-    path.write_text(
-        "TT\tNội dung nhiệm vụ\tThời gian thực hiện\nI\tMục một\t\n1\tViệc\tQuý I/2026\n", "utf-8"
-    )
+    path.write_text("TT\tNội dung nhiệm vụ\tThời gian thực hiện\nI\tMục một\t\n1\tViệc\tQuý I/2026\n", "utf-8")
     code, message = _bad(db_url, str(path))
     assert code == 2
     assert "chủ trì" in message

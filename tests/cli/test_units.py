@@ -10,7 +10,7 @@ def test_units_list_shows_each_unit_with_its_task_counts(db_url: str) -> None:
     result = cli(db_url, "units", "list")
     assert result.exit_code == 0, result.output
     assert "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng (đơn vị) — chủ trì 19, phối hợp 0" in result.stdout
-    assert "Văn phòng Sở (đơn vị) — chủ trì 1, phối hợp 4" in result.stdout
+    assert "Văn phòng Sở (đơn vị) — chủ trì 2, phối hợp 4"  # IV.1 and the duty BC.1 in result.stdout
 
 
 def test_alias_resolves_to_its_unit_on_the_next_import(db_url: str) -> None:
