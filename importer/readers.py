@@ -13,12 +13,6 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from typing import Any
 
-import docx
-import openpyxl
-from docx.table import Table as WordTable
-from docx.text.hyperlink import Hyperlink
-from openpyxl.cell.rich_text import CellRichText, TextBlock
-
 from importer.document import PlanImportError
 from importer.table import Record, Source, header_roles
 from locales import N_
@@ -111,6 +105,8 @@ def read_csv(data: bytes, name: str) -> Source:
 
 def _docx_paragraph_text(paragraph: Any) -> str:
     """A paragraph's text with italic stretches wrapped in <i>…</i> (they carry the task's target)."""
+    from docx.text.hyperlink import Hyperlink  # imported here: text and CSV imports never pay for lxml
+
     segments: list[tuple[bool, str]] = []
     for item in paragraph.iter_inner_content():
         runs = item.runs if isinstance(item, Hyperlink) else [item]
@@ -147,6 +143,9 @@ def _docx_rows(table: Any) -> list[tuple[str, ...]]:
 
 def _docx_blocks(data: bytes) -> list[list[tuple[str, ...]] | str]:
     """The body in order: a table as its rows, a paragraph as its text."""
+    import docx
+    from docx.table import Table as WordTable
+
     document = docx.Document(io.BytesIO(data))
     blocks: list[list[tuple[str, ...]] | str] = []
     for block in document.iter_inner_content():
@@ -186,6 +185,8 @@ def read_docx(data: bytes, name: str) -> Source:
 
 
 def _xlsx_value(value: Any) -> str:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+
     if value is None:
         return ""
     if isinstance(value, CellRichText):
@@ -227,6 +228,8 @@ def _xlsx_sheet_records(sheet: Any) -> list[Record]:
 
 
 def _xlsx_sheets(data: bytes) -> Iterator[list[Record]]:
+    import openpyxl
+
     workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, rich_text=True)
     try:
         for sheet in workbook.worksheets:

@@ -21,7 +21,9 @@ from importer.obligations_store import store_proposals
 from importer.units import near_duplicate
 from models import AuditLog, Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
 from models.registry import unit_key
-from scheduler.planning import PlanningOutcome, plan_occurrences
+from scheduler.planning import PlanningOutcome, plan_issue_date, plan_occurrences
+from scheduler.schedule_language import parse_time_text
+from scheduler.schedules import schedule_to_json
 
 # The audit entry lists task codes up to this many; beyond it only the counts (a 10,000-task import
 # must not write a megabyte of JSON).
@@ -197,6 +199,7 @@ def store_plan(
     assert plan.id is not None
     plan_id = plan.id
 
+    issued = plan_issue_date(plan)
     section_ids = _store_sections(session, plan_id, document, now)
     resolver = _UnitResolver(session)
 
@@ -236,7 +239,18 @@ def store_plan(
         task = existing.get(row.code)
         if task is None:
             added.append(row.code)
-            new_rows.append({"plan_id": plan_id, "code": row.code, "archived_at": None, **fields})
+            # Read the time text now so the planner finds it read (it re-reads changed texts and dates).
+            parsed = parse_time_text(row.time_text, issued, plan.horizon_year)
+            new_rows.append(
+                {
+                    "plan_id": plan_id,
+                    "code": row.code,
+                    "archived_at": None,
+                    "schedules": [schedule_to_json(s) for s in parsed.schedules],
+                    "needs_date": parsed.needs_date,
+                    **fields,
+                }
+            )
             new_links[row.code] = units
             continue
         assert task.id is not None
