@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
@@ -116,10 +117,11 @@ class _UnitResolver:
         for alias in session.exec(select(UnitAlias)):
             self.by_key.setdefault(alias.key, alias.unit_id)
         self.existing_names = list(self.names.values())
+        self._keys: dict[str, str] = {}  # a plan repeats a few names thousands of times
         self.created: list[str] = []
 
     def resolve(self, ref: UnitRef) -> int:
-        key = unit_key(ref.name)
+        key = self.key_of(ref.name)
         unit_id = self.by_key.get(key)
         if unit_id is None:
             unit = Unit(name=ref.name, key=key, kind=UnitKind(ref.kind))
@@ -131,6 +133,12 @@ class _UnitResolver:
             self.names[unit_id] = ref.name
             self.created.append(ref.name)
         return unit_id
+
+    def key_of(self, name: str) -> str:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = unit_key(name)
+        return key
 
     def near_duplicates_of_new(self) -> list[NearDuplicate]:
         """New names that look like a unit the registry already has: the admin confirms, we never merge."""
@@ -271,11 +279,12 @@ def store_plan(
         updates.extend({"id": existing[c].id, "archived_at": now} for c in removed)
 
     if new_rows:
-        inserted = session.execute(
-            insert(Task).returning(col(Task.id), col(Task.code), sort_by_parameter_order=True), new_rows
-        )
+        # Ids are read back by code: RETURNING in parameter order makes SQLite insert row by row.
+        session.execute(insert(Task), new_rows)
+        inserted = session.execute(sa.select(col(Task.id), col(Task.code)).where(col(Task.plan_id) == plan_id))
         for task_id, task_code in inserted:
-            relinks[task_id] = new_links[task_code]
+            if task_code in new_links:
+                relinks[task_id] = new_links[task_code]
     if updates:
         session.execute(update(Task), updates)
     if relinks:
@@ -290,7 +299,9 @@ def store_plan(
             session.execute(insert(TaskUnit), link_rows)
 
     near = list(document.near_duplicates) + resolver.near_duplicates_of_new()
-    referenced = {unit_key(ref.name) for row in document.tasks for ref in (*row.lead_units, *row.coordinating_units)}
+    referenced = {
+        resolver.key_of(ref.name) for row in document.tasks for ref in (*row.lead_units, *row.coordinating_units)
+    }
     outcome = ImportOutcome(
         plan_code=code,
         plan_created=plan_created,
@@ -339,11 +350,9 @@ def _store_sections(session: Session, plan_id: int, document: PlanDocument, now:
     ]
     ids = {code: s.id for code, s in existing.items() if s.id is not None}
     if new_rows:
-        inserted = session.execute(
-            insert(Section).returning(col(Section.id), col(Section.code), sort_by_parameter_order=True),
-            new_rows,
-        )
-        ids.update({code: section_id for section_id, code in inserted})
+        session.execute(insert(Section), new_rows)
+        inserted = session.execute(sa.select(col(Section.id), col(Section.code)).where(col(Section.plan_id) == plan_id))
+        ids.update({code: section_id for section_id, code in inserted if code not in ids})
     seen: set[str] = set()
     updates: list[dict[str, Any]] = []
     for row in document.sections:
