@@ -4,6 +4,8 @@ Importing this package registers every table on `SQLModel.metadata`.
 """
 
 from models.audit import AuditLog
+from models.people import ChatBinding, Invite, Member, Membership, PlatformAccount, Role
+from models.progress import PendingReply, ProgressReport, Prompt, ReportStatus
 from models.registry import Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
 from models.timeline import (
     CalendarOverride,
@@ -20,13 +22,23 @@ __all__ = [
     "AuditLog",
     "CalendarOverride",
     "CalendarOverrideKind",
+    "ChatBinding",
     "Event",
     "EventTask",
+    "Invite",
+    "Member",
+    "Membership",
     "ObligationStatus",
     "Occurrence",
     "OccurrenceSource",
+    "PendingReply",
     "Plan",
     "PlanObligation",
+    "PlatformAccount",
+    "ProgressReport",
+    "Prompt",
+    "ReportStatus",
+    "Role",
     "Section",
     "Task",
     "TaskOrigin",

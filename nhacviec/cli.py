@@ -20,16 +20,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from bot.invites import create_invite
+from bot.progress_language import parse_progress, reading_to_json
 from importer.document import PlanImportError
 from importer.obligations_store import accept_obligations, list_obligations
 from importer.read import read_plan
 from importer.store import ImportResult, PlanOverrides, import_plan
-from models import CalendarOverrideKind, db
+from locales.catalogs import SUPPORTED, Translate, translator
+from models import CalendarOverrideKind, Role, db
 from models.errors import UserFacingError
 from models.queries import find_plan, list_occurrences, list_plans, list_units, load_registry
 from models.unit_admin import add_alias, merge_units
 from nhacviec import __version__
-from nhacviec.i18n import SUPPORTED, Translate, translator
 from nhacviec.settings import Settings
 from reports.dates import day_with_weekday, short_day
 from reports.registry import plan_header_lines, registry_json, registry_lines
@@ -260,6 +262,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
     app.add_typer(units_app, name="units")
     units_app.add_typer(alias_app, name="alias")
     app.add_typer(db_app, name="db")
+    invite_app = typer.Typer(help=_("Invite codes for people and group chats."), no_args_is_help=True)
+    reply_app = typer.Typer(help=_("The progress-reply language."), no_args_is_help=True)
+    app.add_typer(invite_app, name="invite")
+    app.add_typer(reply_app, name="reply")
     schedule_app = typer.Typer(help=_("The schedule language of time texts."), no_args_is_help=True)
     event_app = typer.Typer(help=_("Outside events that tasks wait for."), no_args_is_help=True)
     app.add_typer(schedule_app, name="schedule")
@@ -589,6 +595,77 @@ def build_app(lang: str = "vi") -> typer.Typer:
                 fail(_, user_message(_, error))
         typer.echo(_("Corrected."))
         typer.echo("\n".join(event_lines(event, _, c.settings.locale)))
+
+    @invite_app.command("create", help=_("Create an invite code for a unit and a role."))
+    def invite_create(
+        ctx: typer.Context,
+        role: Annotated[str, typer.Option("--role", help=_("staff, unit_lead, monitor or admin."))],
+        unit: Annotated[
+            str | None, typer.Option("--unit", help=_("The unit: its name, an alias or its number."))
+        ] = None,
+        uses: Annotated[int, typer.Option("--uses", help=_("How many people may use it."))] = 1,
+        expires: Annotated[str, typer.Option("--expires", help=_("How long it stays valid, e.g. 14d."))] = "14d",
+    ) -> None:
+        c: Context = ctx.obj
+        _ = c._
+        try:
+            chosen_role = Role(role)
+        except ValueError:
+            fail(_, _("Unknown role {role}: use staff, unit_lead, monitor or admin.").format(role=role))
+        valid_for = timedelta(days=require_span(_, expires))
+        with c.session() as session:
+            try:
+                invite = create_invite(
+                    session,
+                    unit_name=unit,
+                    role=chosen_role,
+                    uses=uses,
+                    valid_for=valid_for,
+                    actor=actor(),
+                    now=now_utc(),
+                )
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+        typer.echo(_("Invite code: {code}").format(code=invite.code))
+        typer.echo(
+            _("For {unit}, role {role}, {uses} uses, valid until {date}.").format(
+                unit=invite.unit or _("the whole plan"),
+                role=role,
+                uses=invite.uses,
+                date=day_with_weekday(invite.expires_at.astimezone(c.settings.tz).date(), c.settings.locale)
+                if invite.expires_at
+                else "-",
+            )
+        )
+        typer.echo(
+            _("Telegram link: https://t.me/{bot}?start={code}").format(
+                bot=c.settings.telegram_bot_username, code=invite.code
+            )
+        )
+        typer.echo(
+            _("In a private chat send: /start {code}; in the unit's group: /bind {code}").format(code=invite.code)
+        )
+
+    @reply_app.command("parse", help=_("Read a progress reply into a status, percent and reason."))
+    def reply_parse(
+        ctx: typer.Context,
+        text: Annotated[str, typer.Argument(help=_('The reply, e.g. "đã trình lãnh đạo Sở, đạt 80%".'))],
+        as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+    ) -> None:
+        c: Context = ctx.obj
+        reading = parse_progress(text)
+        if as_json:
+            # Public contract (outside checks use it): {"status", "percent", "reason"} exactly.
+            typer.echo(json.dumps(reading_to_json(reading), ensure_ascii=False))
+            return
+        payload = reading_to_json(reading)
+        typer.echo(
+            c._("status: {status}; percent: {percent}; reason: {reason}").format(
+                status=payload["status"],
+                percent="-" if payload["percent"] is None else payload["percent"],
+                reason=payload["reason"] or "-",
+            )
+        )
 
     @app.command(
         "calendar",

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     # Tokens are secrets: pydantic masks SecretStr in repr, logs and validation errors.
     telegram_token: SecretStr | None = None
     zalo_token: SecretStr | None = None
+    # For invite deep links (https://t.me/<bot>?start=<code>); the sandbox's bot has this name too.
+    telegram_bot_username: str = "nhacviec_bot"
     timezone: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi"
 

@@ -8,7 +8,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from nhacviec.i18n import catalog_path, translator
+from locales.catalogs import catalog_path, translator
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "scheduler", "models", "importer", "reports", "nhacviec")

@@ -1,5 +1,6 @@
 from typer.testing import CliRunner
 
+from models import db
 from nhacviec import __version__
 from nhacviec.cli import build_app, main
 from tests.helpers import cli
@@ -38,7 +39,7 @@ def test_unknown_language_is_refused() -> None:
 def test_db_upgrade_reports_the_revision(db_url: str) -> None:
     result = cli(db_url, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "Cơ sở dữ liệu đã ở phiên bản mới nhất (0002)."
+    assert result.stdout.strip() == f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({db.head_revision()})."
 
 
 def test_run_imports_the_bundled_plan_into_an_empty_database(db_url: str) -> None:

@@ -1,4 +1,4 @@
-"""Gettext catalogs from `locales/`, loaded from the .po files so no compile step is needed."""
+"""Loading the gettext catalogs: the compiled .mo when the install step built it, else the .po itself."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-import locales
 from locales import N_
 
 DOMAIN = "nhacviec"
@@ -23,8 +22,11 @@ __all__ = ["DEFAULT_LOCALE", "DOMAIN", "N_", "SUPPORTED", "Translate", "translat
 Translate = Callable[[str], str]
 
 
+LOCALES = Path(__file__).resolve().parent
+
+
 def catalog_path(locale: str) -> Path:
-    return Path(locales.__file__).parent / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return LOCALES / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 @cache
@@ -33,6 +35,11 @@ def translations(locale: str) -> gettext.NullTranslations:
     path = catalog_path(locale)
     if locale not in SUPPORTED or not path.exists():
         return gettext.NullTranslations()
+    compiled = path.with_suffix(".mo")
+    if compiled.exists() and compiled.stat().st_mtime >= path.stat().st_mtime:
+        with compiled.open("rb") as mo:
+            return gettext.GNUTranslations(mo)
+    # No compiled catalog (or an older one than the .po, as after editing it): compile in memory.
     with path.open("rb") as po:
         catalog = read_po(po, locale=locale)
     buffer = io.BytesIO()

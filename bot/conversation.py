@@ -1,0 +1,735 @@
+"""The conversation core: an `Incoming` in, the `Outgoing` messages out. No platform, no network.
+
+Each message is handled in one database transaction, so a failure changes nothing. What the bot says
+goes through gettext in the person's language; what people wrote is escaped before it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot import invites, replies
+from bot.messages import Button, ChatKind, Incoming, Outgoing, Platform
+from bot.people import Person, load_person, memberships_with_units, set_language, set_pause
+from bot.permissions import Audience, Command, allowed, sees_whole_plan
+from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
+from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
+from bot.work import WorkItem, latest_reports, open_work, task_ids_for_units, task_units
+from locales import N_
+from locales.catalogs import SUPPORTED, Translate, translator
+from models import Member, Occurrence, PendingReply, ProgressReport, Prompt, ReportStatus, Role, Task, UnitRole
+from models.db import session_scope
+from models.errors import UserFacingError
+from models.registry import Plan
+from reports.dates import day_with_weekday, short_day
+from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
+from scheduler.events import record_event
+from scheduler.periods import period_label
+from scheduler.planning import period_of
+
+Clock = Callable[[], datetime]
+
+COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
+SPAN = re.compile(r"^(\d{1,4})\s*(d|ngày|ngay|w|tuần|tuan|m|tháng|thang)?$", re.IGNORECASE)
+SPAN_DAYS = {"d": 1, "ngày": 1, "ngay": 1, "w": 7, "tuần": 7, "tuan": 7, "m": 30, "tháng": 30, "thang": 30}
+# How many lines /tasks lists before saying "and N more" (the rest is in the summary files).
+TASKS_SHOWN = 30
+REPORTS_SHOWN = 3
+DEADLINES_SHOWN = 3
+
+ROLE_WORDS = {
+    Role.STAFF: N_("staff"),
+    Role.UNIT_LEAD: N_("unit lead"),
+    Role.MONITOR: N_("monitor"),
+    Role.ADMIN: N_("administrator"),
+}
+REPORT_WORDS = {
+    ReportStatus.DONE: N_("done"),
+    ReportStatus.IN_PROGRESS: N_("in progress"),
+    ReportStatus.BLOCKED: N_("blocked"),
+    ReportStatus.NOT_STARTED: N_("not started"),
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one message needs to be answered: who, in which language, and when."""
+
+    incoming: Incoming
+    person: Person | None
+    _: Translate
+    locale: str
+    now: datetime
+    today: date
+
+    def answer(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (), prompt_id: int | None = None) -> Outgoing:
+        return Outgoing(
+            chat_id=self.incoming.chat_id,
+            text=text,
+            buttons=buttons,
+            reply_to_message_id=self.incoming.message_id,
+            prompt_id=prompt_id,
+        )
+
+
+class Conversation:
+    def __init__(self, engine: Engine, *, tz: ZoneInfo, default_locale: str, clock: Clock) -> None:
+        self.engine = engine
+        self.tz = tz
+        self.default_locale = default_locale
+        self.clock = clock
+
+    # ---- entry points ------------------------------------------------------------------------------
+
+    def handle(self, incoming: Incoming) -> list[Outgoing]:
+        with session_scope(self.engine) as session:
+            answers = self._handle(session, incoming)
+        limit = MESSAGE_LIMITS[incoming.platform]
+        return [replace(out, text=part) for out in answers for part in fit(out.text, limit)]
+
+    def ask(self, *, occurrence_id: int, member_id: int | None, platform: Platform, chat_id: str) -> Outgoing:
+        """A prompt about one occurrence (what a reminder says), recorded so a reply to it finds it."""
+        with session_scope(self.engine) as session:
+            now = self.clock()
+            prompt = replies.create_prompt(
+                session,
+                occurrence_id=occurrence_id,
+                member_id=member_id,
+                platform=platform.value,
+                chat_id=chat_id,
+                now=now,
+            )
+            locale = self.default_locale
+            if member_id is not None:
+                member = session.get(Member, member_id)
+                locale = member.language if member is not None else locale
+            _ = translator(locale)
+            text = self._prompt_text(session, occurrence_id, _, locale, now.astimezone(self.tz).date())
+            assert prompt.id is not None
+            return Outgoing(
+                chat_id=chat_id, text=text, buttons=self._status_buttons(_, f"rp:{prompt.id}"), prompt_id=prompt.id
+            )
+
+    def prompt_sent(self, prompt_id: int, message_id: str) -> None:
+        with session_scope(self.engine) as session:
+            replies.prompt_sent(session, prompt_id, message_id)
+
+    # ---- dispatch ----------------------------------------------------------------------------------
+
+    def _handle(self, session: Session, incoming: Incoming) -> list[Outgoing]:
+        person = load_person(session, incoming.platform, incoming.sender_id)
+        locale = person.language if person else self.default_locale
+        now = self.clock()
+        turn = Turn(incoming, person, translator(locale), locale, now, now.astimezone(self.tz).date())
+        if incoming.payload is not None:
+            return self._button(session, turn, incoming.payload)
+        text = incoming.text.strip()
+        match = COMMAND.match(text)
+        if match is not None:
+            return self._command(session, turn, match.group(1).lower(), (match.group(2) or "").strip())
+        if incoming.chat_kind == ChatKind.GROUP and not incoming.addressed_to_bot:
+            return []  # group talk that is not for the bot
+        if person is None:
+            return [turn.answer(self._guest_text(turn._))]
+        return self._reply(session, turn, person)
+
+    def _command(self, session: Session, turn: Turn, name: str, args: str) -> list[Outgoing]:
+        _ = turn._
+        try:
+            command = Command(name)
+        except ValueError:
+            return [turn.answer(self._help_text(turn))]
+        if command == Command.REPORT:
+            return [turn.answer(self._help_text(turn))]
+        audience = turn.person.audience if turn.person else Audience.GUEST
+        if not allowed(command, audience, turn.incoming.chat_kind):
+            if turn.person is None and command != Command.BIND:
+                return [turn.answer(self._guest_text(_))]
+            if allowed(command, audience, ChatKind.PRIVATE):
+                return [turn.answer(_("Please send /{command} to me in a private chat.").format(command=name))]
+            if command == Command.BIND and turn.incoming.chat_kind == ChatKind.PRIVATE:
+                return [turn.answer(_("/bind is for group chats: add me to your unit's group and send it there."))]
+            return [turn.answer(_("Sorry, you cannot use /{command}.").format(command=name))]
+        handlers: dict[Command, Callable[[Session, Turn, str], list[Outgoing]]] = {
+            Command.START: self._start,
+            Command.HELP: lambda s, t, a: [t.answer(self._help_text(t))],
+            Command.TASKS: self._tasks,
+            Command.TASK: self._task,
+            Command.UNDO: self._undo,
+            Command.PAUSE: self._pause,
+            Command.RESUME: self._resume,
+            Command.LANG: self._lang,
+            Command.WHOAMI: self._whoami,
+            Command.EVENT: self._event,
+            Command.BIND: self._bind,
+        }
+        return handlers[command](session, turn, args)
+
+    # ---- texts used in several places --------------------------------------------------------------
+
+    def _guest_text(self, _: Translate) -> str:
+        return _(
+            "Hello! I am nhacviec, the reminder bot for the plan's tasks: I remind units of their deadlines "
+            "and take short progress replies. To use me, ask the administrator for an invite code, then send "
+            "/start CODE."
+        )
+
+    def _help_text(self, turn: Turn) -> str:
+        _ = turn._
+        lines = [
+            _("I remind your unit of its deadlines and take your progress replies."),
+            _("Reply to a reminder in a few words, e.g. «đã trình dự thảo, đạt 70%» or «vướng kinh phí»."),
+            "",
+            _("/tasks — your units' open tasks"),
+            _("/task II.3 — one task in detail"),
+            _("/undo — withdraw your last report"),
+            _("/pause 2026-12-15 — no reminders until that day; /resume — reminders again"),
+            _("/lang vi or /lang en — language"),
+            _("/whoami — your units and roles"),
+        ]
+        if turn.person is not None and Role.ADMIN in turn.person.roles:
+            lines.append(_("/event III.3,VI.1 2026-03-02 90d Description — record an outside event"))
+        if turn.incoming.chat_kind == ChatKind.GROUP:
+            lines.append(_("/bind CODE — send reminders of a unit to this group (unit lead or admin)"))
+        return "\n".join(lines)
+
+    def _status_buttons(self, _: Translate, prefix: str) -> tuple[tuple[Button, ...], ...]:
+        return (
+            (
+                Button(_("✅ Done"), f"{prefix}:{ReportStatus.DONE.value}"),
+                Button(_("⏳ In progress"), f"{prefix}:{ReportStatus.IN_PROGRESS.value}"),
+                Button(_("⚠️ Blocked"), f"{prefix}:{ReportStatus.BLOCKED.value}"),
+            ),
+        )
+
+    def _prompt_text(self, session: Session, occurrence_id: int, _: Translate, locale: str, today: date) -> str:
+        row = session.exec(
+            select(Occurrence, Task)
+            .join(Task, col(Task.id) == col(Occurrence.task_id))
+            .where(Occurrence.id == occurrence_id)
+        ).one()
+        occurrence, task = row
+        assert task.id is not None
+        units = task_units(session, task.id)
+        days = (occurrence.due - today).days
+        when = day_with_weekday(occurrence.due, locale)
+        if days >= 0:
+            head = _("🔔 Deadline reminder for task {code} — {days} days left (due {date})").format(
+                code=task.code, days=days, date=when
+            )
+        else:
+            head = _("🔔 Task {code} is {days} days overdue (due {date})").format(code=task.code, days=-days, date=when)
+        lines = [head, esc(task.content)]
+        if units.get(UnitRole.LEAD):
+            lines.append(_("Lead: {units}").format(units=esc("; ".join(units[UnitRole.LEAD]))))
+        lines.append(_("Reply to this message to report progress, e.g. «đã trình dự thảo, đạt 70%»."))
+        return "\n".join(lines)
+
+    def _report_words(self, _: Translate, report: ProgressReport | ProgressReading) -> str:
+        status = report.status
+        if isinstance(status, ProgressStatus):
+            status = None if status == ProgressStatus.UNCLEAR else ReportStatus(status.value)
+        words = _(REPORT_WORDS[ReportStatus(status)]) if status else ""
+        if report.percent is not None and status != ReportStatus.DONE:
+            words += f", {report.percent} %"
+        if status == ReportStatus.BLOCKED and report.reason:
+            words += ": " + esc(report.reason)
+        return words
+
+    # ---- joining ------------------------------------------------------------------------------------
+
+    def _start(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        incoming = turn.incoming
+        if not args:
+            if turn.person is None:
+                return [turn.answer(self._guest_text(_))]
+            return [
+                turn.answer(
+                    _("Welcome back, {name}!").format(name=esc(turn.person.name)) + "\n" + self._help_text(turn)
+                )
+            ]
+        if incoming.chat_kind == ChatKind.GROUP:
+            return [turn.answer(_("To join, send /start CODE to me in a private chat; in a group use /bind CODE."))]
+        result = invites.join(
+            session,
+            args.split()[0],
+            platform=incoming.platform,
+            user_id=incoming.sender_id,
+            chat_id=incoming.chat_id,
+            display_name=incoming.sender_name,
+            language=turn.locale,
+            now=turn.now,
+        )
+        if isinstance(result, invites.InviteProblem):
+            return [turn.answer(self._invite_problem(_, result, args.split()[0]))]
+        role = _(ROLE_WORDS[result.role])
+        unit = esc(result.unit) if result.unit else _("the whole plan")
+        if result.already:
+            return [turn.answer(_("You are already in {unit} as {role}.").format(unit=unit, role=role))]
+        welcome = _("Welcome, {name}! You joined {unit} as {role}.").format(
+            name=esc(incoming.sender_name), unit=unit, role=role
+        )
+        return [
+            turn.answer(welcome + "\n" + _("Send /tasks to see your tasks; reply to my reminders to report progress."))
+        ]
+
+    def _invite_problem(self, _: Translate, problem: invites.InviteProblem, code: str) -> str:
+        texts = {
+            invites.InviteProblem.UNKNOWN: _(
+                "The code {code} is not valid. Please check it, or ask the administrator for a new one."
+            ),
+            invites.InviteProblem.USED_UP: _(
+                "The code {code} has been used up. Please ask the administrator for a new one."
+            ),
+            invites.InviteProblem.EXPIRED: _(
+                "The code {code} has expired. Please ask the administrator for a new one."
+            ),
+        }
+        return texts[problem].format(code=esc(code))
+
+    def _bind(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        assert turn.person is not None
+        if not args:
+            return [turn.answer(_("Send /bind CODE with the invite code of your unit."))]
+        code = args.split()[0]
+        result = invites.bind(
+            session,
+            code,
+            person=turn.person,
+            platform=turn.incoming.platform,
+            chat_id=turn.incoming.chat_id,
+            now=turn.now,
+        )
+        if isinstance(result, invites.InviteProblem):
+            return [turn.answer(self._invite_problem(_, result, code))]
+        if result == invites.BindRefusal.NO_UNIT:
+            return [turn.answer(_("This code is not for a unit; a group can only be bound to a unit."))]
+        if result == invites.BindRefusal.NOT_LEAD:
+            return [turn.answer(_("Only the unit's lead or an administrator can bind a group to it."))]
+        assert isinstance(result, invites.Bound)
+        if result.already:
+            return [
+                turn.answer(_("This group already receives the reminders of {unit}.").format(unit=esc(result.unit)))
+            ]
+        return [turn.answer(_("This group now receives the reminders of {unit}.").format(unit=esc(result.unit)))]
+
+    # ---- looking at work ----------------------------------------------------------------------------
+
+    def _plan(self, session: Session) -> Plan | None:
+        return replies.plan_of(session)
+
+    def _visible_tasks(self, session: Session, person: Person) -> set[int] | None:
+        return None if sees_whole_plan(person.audience) else task_ids_for_units(session, person.unit_ids)
+
+    def _tasks(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        assert turn.person is not None
+        plan = self._plan(session)
+        if plan is None or plan.id is None:
+            return [turn.answer(_("No plan has been imported yet."))]
+        items = open_work(session, plan.id, self._visible_tasks(session, turn.person), turn.today, self.tz)
+        if not items:
+            return [turn.answer(_("Your units have no open tasks."))]
+        whole = sees_whole_plan(turn.person.audience)
+        header = (_("Open tasks of the plan ({count}):") if whole else _("Your units' open tasks ({count}):")).format(
+            count=len(items)
+        )
+        lines = [header] + [self._item_line(turn, item) for item in items[:TASKS_SHOWN]]
+        if len(items) > TASKS_SHOWN:
+            lines.append(_("… and {count} more.").format(count=len(items) - TASKS_SHOWN))
+        lines.append(_("Details: /task CODE"))
+        return [turn.answer("\n".join(lines))]
+
+    def _item_line(self, turn: Turn, item: WorkItem) -> str:
+        _ = turn._
+        code = f"<b>{esc(item.task_code)}</b>"
+        if item.state is None:
+            return "❔ " + _("{code} — needs a date").format(code=code)
+        if item.state.state == OccurrenceState.WAITING_EVENT:
+            return (
+                STATE_ICONS[item.state.state]
+                + " "
+                + _("{code} — waiting for an event: {event}").format(code=code, event=esc(item.event or ""))
+            )
+        assert item.due is not None
+        icon = BLOCKED_ICON if item.state.blocked else STATE_ICONS[item.state.state]
+        word = _(STATE_WORDS[item.state.state])
+        if item.checkin:
+            word = _("ongoing, check-in")
+        line = f"{icon} " + _("{code} — {state} · {due}").format(
+            code=code, state=word, due=due_phrase(_, item.due, turn.today, turn.locale)
+        )
+        if item.latest is not None and item.latest.percent is not None and item.latest.status != ReportStatus.DONE:
+            line += f" · {item.latest.percent} %"
+        if item.state.blocked and item.latest is not None and item.latest.reason:
+            line += " · " + _("blocked: {reason}").format(reason=esc(item.latest.reason))
+        return line
+
+    def _task(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        assert turn.person is not None
+        code = args.split()[0] if args else ""
+        if not code:
+            return [turn.answer(_("Send /task CODE, e.g. /task II.3"))]
+        plan = self._plan(session)
+        task = None
+        if plan is not None:
+            task = session.exec(
+                select(Task).where(
+                    Task.plan_id == plan.id, col(Task.code) == code.upper(), col(Task.archived_at).is_(None)
+                )
+            ).first()
+        if task is None or task.id is None:
+            return [turn.answer(_("There is no task {code}. Send /tasks to see yours.").format(code=esc(code)))]
+        visible = self._visible_tasks(session, turn.person)
+        if visible is not None and task.id not in visible:
+            return [turn.answer(_("Task {code} is not one of your units' tasks.").format(code=esc(task.code)))]
+        units = task_units(session, task.id)
+        none = _("none")
+        lines = [
+            f"<b>{esc(task.code)}</b> " + esc(task.content),
+            _("Lead: {units}").format(units=esc("; ".join(units.get(UnitRole.LEAD, [])) or none)),
+            _("Coordinating: {units}").format(units=esc("; ".join(units.get(UnitRole.COORDINATING, [])) or none)),
+            _("Time: {text}").format(text=esc(task.time_text) or none),
+        ]
+        occurrences = session.exec(
+            select(Occurrence)
+            .where(
+                Occurrence.task_id == task.id, col(Occurrence.archived_at).is_(None), col(Occurrence.checkin).is_(False)
+            )
+            .order_by(col(Occurrence.due))
+        ).all()
+        latest = latest_reports(session, [o.id for o in occurrences if o.id is not None])
+        upcoming = [
+            o
+            for o in occurrences
+            if o.id is not None and (o.id not in latest or latest[o.id].status != ReportStatus.DONE)
+        ]
+        if upcoming:
+            lines.append(_("Next deadlines:"))
+            for occurrence in upcoming[:DEADLINES_SHOWN]:
+                period = period_label(
+                    period_of(occurrence.period_kind, occurrence.period_year, occurrence.period_index, occurrence.due),
+                    turn.locale,
+                )
+                lines.append(f"  • {period}: " + due_phrase(_, occurrence.due, turn.today, turn.locale))
+        elif task.needs_date:
+            lines.append(_("This task needs a date: its time text could not be read."))
+        reports = session.exec(
+            select(ProgressReport)
+            .join(Occurrence, col(Occurrence.id) == col(ProgressReport.occurrence_id))
+            .where(
+                Occurrence.task_id == task.id,
+                col(ProgressReport.withdrawn_at).is_(None),
+                col(ProgressReport.status).is_not(None),
+            )
+            .order_by(col(ProgressReport.updated_at).desc(), col(ProgressReport.id).desc())
+            .limit(REPORTS_SHOWN)
+        ).all()
+        if reports:
+            lines.append(_("Latest reports:"))
+            for report in reports:
+                lines.append(
+                    f"  • {short_day(report.updated_at.astimezone(self.tz).date())}: {self._report_words(_, report)} — «{esc(report.note)}»"
+                )
+        return [turn.answer("\n".join(lines))]
+
+    # ---- personal settings --------------------------------------------------------------------------
+
+    def _pause(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        assert turn.person is not None
+        until = _parse_day(args)
+        if until is None:
+            return [turn.answer(_("Send /pause DATE, e.g. /pause 2026-12-15 or /pause 15/12/2026"))]
+        if until < turn.today:
+            return [turn.answer(_("{date} has passed; give a day from today on.").format(date=short_day(until)))]
+        set_pause(session, turn.person, until, turn.now)
+        return [
+            turn.answer(
+                _(
+                    "Reminders are paused for you until {date} inclusive; your unit still receives them. "
+                    "Send /resume to start again."
+                ).format(date=day_with_weekday(until, turn.locale))
+            )
+        ]
+
+    def _resume(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        assert turn.person is not None
+        set_pause(session, turn.person, None, turn.now)
+        return [turn.answer(turn._("Reminders are on again."))]
+
+    def _lang(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        assert turn.person is not None
+        language = args.strip().lower()
+        if language not in SUPPORTED:
+            return [turn.answer(turn._("Send /lang vi or /lang en."))]
+        set_language(session, turn.person, language, turn.now)
+        _ = translator(language)
+        return [turn.answer(_("Language set: Vietnamese.") if language == "vi" else _("Language set: English."))]
+
+    def _whoami(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        person = turn.person
+        assert person is not None
+        lines = [f"<b>{esc(person.name)}</b>"]
+        for role, unit in memberships_with_units(session, person.member_id):
+            lines.append(
+                "  • "
+                + _("{role} — {unit}").format(role=_(ROLE_WORDS[role]), unit=esc(unit) if unit else _("the whole plan"))
+            )
+        lines.append(_("Language: {language}").format(language=person.language))
+        if person.paused_until is not None and person.paused_until >= turn.today:
+            lines.append(_("Reminders paused until {date}.").format(date=short_day(person.paused_until)))
+        return [turn.answer("\n".join(lines))]
+
+    def _event(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        usage = _(
+            "Send /event TASKS DATE [SPAN] DESCRIPTION, e.g. /event III.3,VI.1 2026-03-02 90d Trung ương ban hành Đề án"
+        )
+        parts = args.split(maxsplit=3)
+        if len(parts) < 3:
+            return [turn.answer(usage)]
+        codes, day_text, *rest = parts
+        occurred_on = _parse_day(day_text)
+        if occurred_on is None:
+            return [turn.answer(usage)]
+        span: int | None = None
+        match = SPAN.match(rest[0]) if rest else None
+        if match is not None and len(rest) == 2:
+            span = int(match.group(1)) * SPAN_DAYS[(match.group(2) or "d").lower()]
+            rest = rest[1:]
+        description = " ".join(rest)
+        plan = self._plan(session)
+        if plan is None:
+            return [turn.answer(_("No plan has been imported yet."))]
+        assert turn.person is not None
+        try:
+            with session.begin_nested():
+                event = record_event(
+                    session,
+                    plan,
+                    description,
+                    occurred_on,
+                    codes.split(","),
+                    due_in_days=span,
+                    actor=f"member:{turn.person.member_id}",
+                    now=turn.now,
+                )
+        except UserFacingError as error:
+            return [turn.answer(_(error.message).format(**{k: esc(v) for k, v in error.params.items()}))]
+        return [
+            turn.answer(
+                _("Recorded event: {description}. Tasks {codes} are due {date}.").format(
+                    description=esc(event.description),
+                    codes=", ".join(event.tasks),
+                    date=day_with_weekday(event.due, turn.locale),
+                )
+            )
+        ]
+
+    # ---- progress replies ---------------------------------------------------------------------------
+
+    def _reply(self, session: Session, turn: Turn, person: Person) -> list[Outgoing]:
+        _ = turn._
+        incoming = turn.incoming
+        if not incoming.text.strip():
+            return []
+        if incoming.edited:
+            report = replies.report_from_message(session, incoming, person.member_id)
+            if report is not None:
+                reading = parse_progress(incoming.text)
+                replies.update_report(session, person, report, reading, turn.now)
+                return [self._confirmation(session, turn, report, _("Updated"))]
+        prompt = replies.prompt_replied_to(session, incoming)
+        if prompt is not None:
+            return self._report_on(session, turn, person, prompt.occurrence_id, incoming.text)
+        if not sees_whole_plan(person.audience) or person.unit_ids:
+            open_ones = replies.open_prompt_occurrences(session, person.member_id)
+            if len(open_ones) == 1:
+                return self._report_on(session, turn, person, open_ones[0], incoming.text)
+        else:
+            open_ones = []
+        if not open_ones:
+            plan = self._plan(session)
+            if plan is not None and plan.id is not None and person.unit_ids:
+                visible = task_ids_for_units(session, person.unit_ids)
+                items = open_work(session, plan.id, visible, turn.today, self.tz)
+                open_ones = [item.occurrence_id for item in items if item.occurrence_id is not None]
+        if not open_ones:
+            return [turn.answer(_("You have no open task to report on. Send /tasks to see your units' tasks."))]
+        if len(open_ones) == 1:
+            return self._report_on(session, turn, person, open_ones[0], incoming.text)
+        return self._ask_which(session, turn, person, open_ones)
+
+    def _ask_which(self, session: Session, turn: Turn, person: Person, occurrence_ids: list[int]) -> list[Outgoing]:
+        _ = turn._
+        shown = occurrence_ids[:8]
+        pending = replies.keep_pending(session, person, turn.incoming, shown, turn.now)
+        rows: list[tuple[Button, ...]] = []
+        lines = [_("Which task is this report about? Choose one:")]
+        for number, occurrence_id in enumerate(shown, start=1):
+            target = replies.target_of(session, occurrence_id)
+            if target is None:
+                continue
+            occurrence = session.get(Occurrence, occurrence_id)
+            assert occurrence is not None
+            lines.append(
+                f"{number}. {esc(target.task_code)} — " + due_phrase(_, occurrence.due, turn.today, turn.locale)
+            )
+            rows.append((Button(f"{number}. {target.task_code}", f"pick:{pending.id}:{occurrence_id}"),))
+        return [turn.answer("\n".join(lines), buttons=tuple(rows))]
+
+    def _report_on(self, session: Session, turn: Turn, person: Person, occurrence_id: int, text: str) -> list[Outgoing]:
+        _ = turn._
+        target = replies.target_of(session, occurrence_id)
+        if target is None:
+            return [turn.answer(_("That task no longer exists in the plan."))]
+        if not replies.may_report(session, person, target.task_id):
+            return [self._not_yours(turn, target.task_code)]
+        reading = parse_progress(text)
+        report = replies.record(session, person, target, reading, turn.incoming, turn.now)
+        if report.status is None:
+            assert report.id is not None
+            return [
+                turn.answer(
+                    _("I could not tell the status from your reply about {code}. Which is it?").format(
+                        code=esc(target.task_code)
+                    ),
+                    buttons=self._status_buttons(_, f"st:{report.id}"),
+                )
+            ]
+        return [self._confirmation(session, turn, report, _("Recorded"))]
+
+    def _confirmation(self, session: Session, turn: Turn, report: ProgressReport, verb: str) -> Outgoing:
+        _ = turn._
+        target = replies.target_of(session, report.occurrence_id)
+        assert target is not None and report.id is not None
+        text = _("{verb}: {code} — {words}.").format(
+            verb=verb, code=esc(target.task_code), words=self._report_words(_, report)
+        )
+        return turn.answer(text, buttons=((Button(_("↩️ Undo"), f"undo:{report.id}"),),))
+
+    def _undo(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        assert turn.person is not None
+        report = replies.last_report(session, turn.person)
+        return [self._withdraw(session, turn, report)]
+
+    def _withdraw(self, session: Session, turn: Turn, report: ProgressReport | None) -> Outgoing:
+        _ = turn._
+        assert turn.person is not None
+        if report is None:
+            return turn.answer(_("You have no report to withdraw."))
+        target = replies.target_of(session, report.occurrence_id)
+        assert target is not None
+        replies.withdraw(session, turn.person, report, turn.now)
+        return turn.answer(
+            _("Withdrawn: your report on {code}. Reply again when you are ready.").format(code=esc(target.task_code))
+        )
+
+    # ---- buttons -----------------------------------------------------------------------------------
+
+    def _button(self, session: Session, turn: Turn, payload: str) -> list[Outgoing]:
+        _ = turn._
+        person = turn.person
+        if person is None:
+            return [turn.answer(self._guest_text(_))]
+        kind, _sep, rest = payload.partition(":")
+        try:
+            if kind == "st":
+                report_id, status = rest.split(":")
+                return self._set_status(session, turn, person, int(report_id), ReportStatus(status))
+            if kind == "rp":
+                prompt_id, status = rest.split(":")
+                return self._prompt_button(session, turn, person, int(prompt_id), ReportStatus(status))
+            if kind == "pick":
+                pending_id, occurrence_id = rest.split(":")
+                return self._pick(session, turn, person, int(pending_id), int(occurrence_id))
+            if kind == "undo":
+                report = session.get(ProgressReport, int(rest))
+                if report is None or report.member_id != person.member_id or report.withdrawn_at is not None:
+                    return [turn.answer(_("This report was already withdrawn or is not yours."))]
+                return [self._withdraw(session, turn, report)]
+        except ValueError:
+            pass
+        return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
+
+    def _set_status(
+        self, session: Session, turn: Turn, person: Person, report_id: int, status: ReportStatus
+    ) -> list[Outgoing]:
+        _ = turn._
+        report = session.get(ProgressReport, report_id)
+        if report is None or report.member_id != person.member_id or report.withdrawn_at is not None:
+            return [turn.answer(_("This question was for someone else, or its report was withdrawn."))]
+        replies.set_status(session, person, report, status, turn.now)
+        return [self._confirmation(session, turn, report, _("Recorded"))]
+
+    def _prompt_button(
+        self, session: Session, turn: Turn, person: Person, prompt_id: int, status: ReportStatus
+    ) -> list[Outgoing]:
+        _ = turn._
+        prompt = session.get(Prompt, prompt_id)
+        if prompt is None:
+            return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
+        target = replies.target_of(session, prompt.occurrence_id)
+        if target is None:
+            return [turn.answer(_("That task no longer exists in the plan."))]
+        if not replies.may_report(session, person, target.task_id):
+            return [self._not_yours(turn, target.task_code)]
+        labels = {
+            ReportStatus.DONE: _("✅ Done"),
+            ReportStatus.IN_PROGRESS: _("⏳ In progress"),
+            ReportStatus.BLOCKED: _("⚠️ Blocked"),
+        }
+        reading = ProgressReading(ProgressStatus(status.value), note=labels.get(status, status.value))
+        report = replies.record(session, person, target, reading, turn.incoming, turn.now)
+        confirmation = self._confirmation(session, turn, report, _("Recorded"))
+        if status == ReportStatus.BLOCKED:
+            hint = _("Tell me what is blocking it: reply to the reminder in a few words, e.g. «vướng kinh phí».")
+            confirmation = replace(confirmation, text=confirmation.text + "\n" + hint)
+        return [confirmation]
+
+    def _not_yours(self, turn: Turn, code: str) -> Outgoing:
+        return turn.answer(
+            turn._("Sorry, only members of the units in charge of {code} can report on it.").format(code=esc(code))
+        )
+
+    def _pick(
+        self, session: Session, turn: Turn, person: Person, pending_id: int, occurrence_id: int
+    ) -> list[Outgoing]:
+        _ = turn._
+        pending = session.get(PendingReply, pending_id)
+        if (
+            pending is None
+            or pending.member_id != person.member_id
+            or pending.resolved_at is not None
+            or occurrence_id not in pending.occurrence_ids
+        ):
+            return [turn.answer(_("This choice is no longer open. Send your report again."))]
+        pending.resolved_at = turn.now
+        session.add(pending)
+        original = replace(turn.incoming, message_id=pending.message_id, text=pending.text, payload=None)
+        return self._report_on(session, replace(turn, incoming=original), person, occurrence_id, pending.text)
+
+
+def _parse_day(text: str) -> date | None:
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+__all__ = ["Clock", "Conversation"]

@@ -1,0 +1,223 @@
+"""Invite codes: an admin creates one for a unit and a role; a person joins with it in a private chat,
+or a unit lead binds a group chat to the unit with it."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from bot.messages import Platform
+from bot.people import Person
+from locales import N_
+from models import AuditLog, ChatBinding, Invite, Member, Membership, PlatformAccount, Role, Unit
+from models.errors import UserFacingError
+from models.unit_admin import find_unit
+
+UNIT_REQUIRED = N_('Staff and unit leads belong to a unit: add --unit "…".')
+BAD_USES = N_("The number of uses must be between 1 and 1000.")
+# Deep links allow 64 characters of A–Z a–z 0–9 _ -; token_urlsafe uses exactly that alphabet.
+CODE_BYTES = 6
+
+
+class InviteProblem(StrEnum):
+    UNKNOWN = "unknown"
+    USED_UP = "used_up"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class CreatedInvite:
+    code: str
+    unit: str | None
+    role: Role
+    uses: int
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Joined:
+    member_id: int
+    unit: str | None
+    role: Role
+    already: bool  # they had this role in this unit before
+
+
+@dataclass(frozen=True)
+class Bound:
+    unit: str
+    already: bool
+
+
+def create_invite(
+    session: Session,
+    *,
+    unit_name: str | None,
+    role: Role,
+    uses: int,
+    valid_for: timedelta | None,
+    actor: str,
+    now: datetime,
+) -> CreatedInvite:
+    if not 1 <= uses <= 1000:
+        raise UserFacingError(BAD_USES)
+    unit = find_unit(session, unit_name) if unit_name else None
+    if unit is None and role in (Role.STAFF, Role.UNIT_LEAD):
+        raise UserFacingError(UNIT_REQUIRED)
+    code = secrets.token_urlsafe(CODE_BYTES)
+    while session.exec(select(Invite).where(Invite.code == code)).first() is not None:
+        code = secrets.token_urlsafe(CODE_BYTES)
+    expires_at = now + valid_for if valid_for else None
+    session.add(
+        Invite(
+            code=code,
+            unit_id=unit.id if unit else None,
+            role=role,
+            uses_left=uses,
+            expires_at=expires_at,
+            created_by=actor,
+            created_at=now,
+        )
+    )
+    session.add(
+        AuditLog(
+            at=now,
+            actor=actor,
+            action="invite.create",
+            entity=f"invite:{code}",
+            detail={"unit": unit.name if unit else None, "role": role.value, "uses": uses},
+        )
+    )
+    session.flush()
+    return CreatedInvite(code=code, unit=unit.name if unit else None, role=role, uses=uses, expires_at=expires_at)
+
+
+def _usable(session: Session, code: str, now: datetime) -> Invite | InviteProblem:
+    invite = session.exec(select(Invite).where(Invite.code == code.strip())).first()
+    if invite is None:
+        return InviteProblem.UNKNOWN
+    if invite.expires_at is not None and invite.expires_at <= now:
+        return InviteProblem.EXPIRED
+    if invite.uses_left <= 0:
+        return InviteProblem.USED_UP
+    return invite
+
+
+def _unit_name(session: Session, unit_id: int | None) -> str | None:
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    return unit.name if unit else None
+
+
+def join(
+    session: Session,
+    code: str,
+    *,
+    platform: Platform,
+    user_id: str,
+    chat_id: str,
+    display_name: str,
+    language: str,
+    now: datetime,
+) -> Joined | InviteProblem:
+    found = _usable(session, code, now)
+    if isinstance(found, InviteProblem):
+        return found
+    invite = found
+    account = session.exec(
+        select(PlatformAccount).where(PlatformAccount.platform == platform.value, PlatformAccount.user_id == user_id)
+    ).first()
+    if account is None:
+        member = Member(display_name=display_name, language=language, created_at=now)
+        session.add(member)
+        session.flush()
+        assert member.id is not None
+        account = PlatformAccount(
+            platform=platform.value, user_id=user_id, private_chat_id=chat_id, member_id=member.id
+        )
+    account.private_chat_id = chat_id
+    account.blocked_at = None  # they wrote to us: the bot may write to them again
+    session.add(account)
+    session.flush()
+    existing = session.exec(
+        select(Membership).where(
+            Membership.member_id == account.member_id,
+            Membership.unit_id == invite.unit_id,
+            Membership.role == invite.role,
+        )
+    ).first()
+    if existing is None:
+        session.add(Membership(member_id=account.member_id, unit_id=invite.unit_id, role=invite.role, created_at=now))
+        invite.uses_left -= 1
+        session.add(invite)
+        session.add(
+            AuditLog(
+                at=now,
+                actor=f"member:{account.member_id}",
+                action="member.join",
+                entity=f"member:{account.member_id}",
+                detail={
+                    "invite": invite.code,
+                    "unit": _unit_name(session, invite.unit_id),
+                    "role": str(invite.role),
+                    "platform": platform.value,
+                },
+            )
+        )
+    session.flush()
+    return Joined(
+        member_id=account.member_id,
+        unit=_unit_name(session, invite.unit_id),
+        role=Role(invite.role),
+        already=existing is not None,
+    )
+
+
+class BindRefusal(StrEnum):
+    NOT_LEAD = "not_lead"  # only the unit's lead or an admin may bind a group
+    NO_UNIT = "no_unit"  # the code is for a monitor or admin, not a unit
+
+
+def bind(
+    session: Session, code: str, *, person: Person, platform: Platform, chat_id: str, now: datetime
+) -> Bound | InviteProblem | BindRefusal:
+    found = _usable(session, code, now)
+    if isinstance(found, InviteProblem):
+        return found
+    invite = found
+    if invite.unit_id is None:
+        return BindRefusal.NO_UNIT
+    if Role.ADMIN not in person.roles and invite.unit_id not in person.lead_unit_ids:
+        return BindRefusal.NOT_LEAD
+    unit_name = _unit_name(session, invite.unit_id)
+    assert unit_name is not None
+    existing = session.exec(
+        select(ChatBinding).where(
+            ChatBinding.platform == platform.value,
+            ChatBinding.chat_id == chat_id,
+            ChatBinding.unit_id == invite.unit_id,
+        )
+    ).first()
+    if existing is None:
+        session.add(
+            ChatBinding(
+                platform=platform.value,
+                chat_id=chat_id,
+                unit_id=invite.unit_id,
+                bound_by=person.member_id,
+                bound_at=now,
+            )
+        )
+        session.add(
+            AuditLog(
+                at=now,
+                actor=f"member:{person.member_id}",
+                action="chat.bind",
+                entity=f"chat:{chat_id}",
+                detail={"unit": unit_name, "platform": platform.value, "invite": invite.code},
+            )
+        )
+        session.flush()
+    return Bound(unit=unit_name, already=existing is not None)

@@ -1,0 +1,72 @@
+"""The platform-neutral messages: what the conversation core takes in and gives out.
+
+Transports (one file per platform) translate their updates into `Incoming` and send each `Outgoing`.
+The core never assumes a platform feature: where a platform has no buttons (Zalo), the transport
+shows the same choices numbered, and a reply with the number comes back as the button's payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+# Telegram accepts 1–64 bytes of callback data; every payload the core makes fits, checked at creation.
+MAX_PAYLOAD_BYTES = 64
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+    def __post_init__(self) -> None:
+        size = len(self.payload.encode("utf-8"))
+        if not 1 <= size <= MAX_PAYLOAD_BYTES:
+            raise ValueError(f"button payload must be 1–{MAX_PAYLOAD_BYTES} bytes, not {size}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    platform: Platform
+    chat_id: str
+    chat_kind: ChatKind
+    sender_id: str
+    sender_name: str
+    text: str
+    message_id: str
+    at: datetime  # aware
+    reply_to_message_id: str | None = None  # the message this one answers, if any
+    payload: str | None = None  # a pressed button's payload
+    edited: bool = False
+    # In groups the bot reacts only to commands, replies to itself and mentions; the transport says which.
+    addressed_to_bot: bool = True
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    chat_id: str
+    text: str  # HTML: user text inside is already escaped
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
+    reply_to_message_id: str | None = None
+    attachment: Attachment | None = None
+    # Lets the transport record which prompt the sent message is (a reminder, a question about a reply),
+    # so a later reply to it finds its occurrence.
+    prompt_id: int | None = None

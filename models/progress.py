@@ -1,0 +1,80 @@
+"""What the bot asked and what people answered: prompts, progress reports, replies awaiting a choice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime
+
+
+class ReportStatus(StrEnum):
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    NOT_STARTED = "not_started"
+
+
+class Prompt(SQLModel, table=True):
+    """A message the bot sent about one occurrence (a reminder, a question); a reply to it reports on it."""
+
+    __tablename__ = "prompt"
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id", "message_id"),
+        Index("ix_prompt_member_open", "member_id", "answered_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(sa_column=Column(String(20), nullable=False))
+    chat_id: str = Field(max_length=64)
+    message_id: str | None = Field(default=None, max_length=64)  # set once the platform acknowledged it
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id")  # None for a group's prompt
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ProgressReport(SQLModel, table=True):
+    """A reply read into a status. `status` is None while the bot waits for the person to pick one."""
+
+    __tablename__ = "progress_report"
+    __table_args__ = (
+        Index("ix_report_occurrence", "occurrence_id", "created_at"),
+        Index("ix_report_source_message", "platform", "chat_id", "message_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id")
+    member_id: int = Field(foreign_key="member.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    status: ReportStatus | None = Field(default=None, sa_column=Column(String(20), nullable=True))
+    percent: int | None = None
+    reason: str | None = None
+    done_count: int | None = None
+    target_count: int | None = None
+    note: str  # the reply as written
+    platform: str = Field(sa_column=Column(String(20), nullable=False))
+    chat_id: str = Field(max_length=64)
+    message_id: str = Field(max_length=64)  # the reply's id: an edit of it updates this report
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class PendingReply(SQLModel, table=True):
+    """A reply that could belong to several open occurrences: kept until the person picks one."""
+
+    __tablename__ = "pending_reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    platform: str = Field(sa_column=Column(String(20), nullable=False))
+    chat_id: str = Field(max_length=64)
+    message_id: str = Field(max_length=64)
+    text: str
+    occurrence_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
