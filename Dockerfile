@@ -14,7 +14,9 @@ COPY importer ./importer
 COPY reports ./reports
 COPY nhacviec ./nhacviec
 COPY locales ./locales
-RUN pip install --no-cache-dir . && useradd --create-home nhacviec && mkdir /data && chown nhacviec /data
+RUN pip install --no-cache-dir . \
+    && pybabel compile -D nhacviec -d "$(python -c 'import locales, os; print(os.path.dirname(locales.__file__))')" \
+    && useradd --create-home nhacviec && mkdir /data && chown nhacviec /data
 
 USER nhacviec
 VOLUME ["/data"]

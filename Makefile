@@ -10,12 +10,14 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/pybabel compile -D nhacviec -d locales
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/nhacviec run
 
 test: $(STAMP)
+	$(BIN)/pybabel compile -D nhacviec -d locales
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot scheduler models importer reports nhacviec locales

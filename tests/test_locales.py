@@ -56,3 +56,20 @@ def test_translations_keep_the_placeholders(vietnamese: dict[str, str]) -> None:
 def test_english_falls_back_to_the_msgid() -> None:
     assert translator("en")("The plan's task registry.") == "The plan's task registry."
     assert translator("vi")("The plan's task registry.") == "Danh mục nhiệm vụ của kế hoạch."
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_both_catalogs_compile(locale: str, tmp_path: Path) -> None:
+    from babel.messages.mofile import read_mo, write_mo
+
+    with catalog_path(locale).open("rb") as po:
+        catalog = read_po(po, locale=locale)
+    errors = [(message.id, problems) for message, problems in catalog.check() if problems]
+    assert errors == []
+    compiled = tmp_path / "nhacviec.mo"
+    with compiled.open("wb") as mo:
+        write_mo(mo, catalog)
+    with compiled.open("rb") as mo:
+        compiled_ids = {message.id for message in read_mo(mo)}
+    # Every translated message is in the compiled catalog (English leaves most empty: the msgid is English).
+    assert {m.id for m in catalog if m.id and m.string} <= compiled_ids
