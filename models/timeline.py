@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
@@ -25,7 +25,26 @@ class Occurrence(SQLModel, table=True):
 
     __tablename__ = "occurrence"
     __table_args__ = (
-        UniqueConstraint("task_id", "due", "checkin", "source", name="uq_occurrence_identity"),
+        # One occurrence per task, day and kind from its schedule; one per task and day from each
+        # event (two events may give a task the same day without sharing, or losing, a row).
+        Index(
+            "uq_occurrence_schedule",
+            "task_id",
+            "due",
+            "checkin",
+            unique=True,
+            sqlite_where=text("source = 'schedule'"),
+            postgresql_where=text("source = 'schedule'"),
+        ),
+        Index(
+            "uq_occurrence_event",
+            "task_id",
+            "event_id",
+            "due",
+            unique=True,
+            sqlite_where=text("source = 'event'"),
+            postgresql_where=text("source = 'event'"),
+        ),
         Index("ix_occurrence_due", "due"),
     )
 

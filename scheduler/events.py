@@ -68,21 +68,8 @@ def _sync_event(session: Session, event: Event, task_ids: Sequence[int], now: da
     assert event.id is not None
     planned = expand_event(event.occurred_on, event.due_in_days)
     assert planned.due is not None
-    # Another event may already give a task this very deadline; that occurrence stays the other's.
-    taken = {
-        (o.task_id, o.due, o.checkin)
-        for o in session.exec(
-            select(Occurrence).where(
-                col(Occurrence.task_id).in_(task_ids),
-                Occurrence.source == OccurrenceSource.EVENT.value,
-                col(Occurrence.event_id) != event.id,
-            )
-        )
-    }
     desired: dict[OccurrenceKey, tuple[PlannedOccurrence, int | None]] = {
-        (task_id, planned.due, False): (planned, event.id)
-        for task_id in task_ids
-        if (task_id, planned.due, False) not in taken
+        (task_id, planned.due, False): (planned, event.id) for task_id in task_ids
     }
     previous = session.exec(select(Occurrence.task_id).where(Occurrence.event_id == event.id)).all()
     scope = sorted(set(previous) | set(task_ids))

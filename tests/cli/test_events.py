@@ -102,3 +102,25 @@ def test_correcting_an_unknown_event(db_url: str) -> None:
     assert _refused(db_url, "correct", "7", "--date", "2026-04-01") == (
         "Lỗi: Không có sự kiện số 7. Xem danh sách bằng lệnh: nhacviec event list"
     )
+
+
+def test_correcting_one_event_keeps_another_events_deadline_on_the_same_day(db_url: str) -> None:
+    cli(db_url, "plan", "import", "--bundled")
+    cli(db_url, "event", "record", "Đề án được ban hành", "--tasks", "VI.1", "--date", "2026-03-02", "--due-in", "90d")
+    cli(
+        db_url,
+        "event",
+        "record",
+        "Bộ hướng dẫn thực hiện",
+        "--tasks",
+        "VI.1",
+        "--date",
+        "2026-03-02",
+        "--due-in",
+        "90d",
+    )
+    cli(db_url, "event", "correct", "1", "--due-in", "30d")
+    assert lines(cli(db_url, "plan", "occurrences", "--task", "VI.1").stdout) == [
+        "VI.1 Thứ Tư, 01/04/2026 hạn Ngày 01/04/2026",
+        "VI.1 Chủ Nhật, 31/05/2026 hạn Ngày 31/05/2026",
+    ]

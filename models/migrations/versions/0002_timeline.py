@@ -68,11 +68,18 @@ def upgrade() -> None:
     sa.Column('archived_at', models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], ),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('task_id', 'due', 'checkin', 'source', name='uq_occurrence_identity')
+    sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('occurrence', schema=None) as batch_op:
         batch_op.create_index('ix_occurrence_due', ['due'], unique=False)
+        batch_op.create_index(
+            'uq_occurrence_schedule', ['task_id', 'due', 'checkin'], unique=True,
+            sqlite_where=sa.text("source = 'schedule'"), postgresql_where=sa.text("source = 'schedule'"),
+        )
+        batch_op.create_index(
+            'uq_occurrence_event', ['task_id', 'event_id', 'due'], unique=True,
+            sqlite_where=sa.text("source = 'event'"), postgresql_where=sa.text("source = 'event'"),
+        )
         batch_op.create_index(batch_op.f('ix_occurrence_task_id'), ['task_id'], unique=False)
 
     op.create_table('plan_obligation',
@@ -120,6 +127,8 @@ def downgrade() -> None:
     op.drop_table('plan_obligation')
     with op.batch_alter_table('occurrence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_occurrence_task_id'))
+        batch_op.drop_index('uq_occurrence_event')
+        batch_op.drop_index('uq_occurrence_schedule')
         batch_op.drop_index('ix_occurrence_due')
 
     op.drop_table('occurrence')
