@@ -269,10 +269,21 @@ def expand(schedules: Iterable[Schedule], issued: date, horizon_year: int | None
     keep the order of their schedules, and a check-in comes after the deadlines of its day.
     """
     horizon = issued.year + DEFAULT_HORIZON_YEARS if horizon_year is None else horizon_year
+    schedules = list(schedules)
     parts = [_expand_one(schedule, issued, horizon) for schedule in schedules]
     if len(parts) == 1:
         return list(parts[0])  # one schedule's occurrences are already distinct and in order
     occurrences = list(dict.fromkeys(occurrence for part in parts for occurrence in part))
+    deadlines = {o.due for o in occurrences if not o.checkin}
+    # "Quý IV/2025 ban hành kế hoạch. Thực hiện … theo Kế hoạch": the ongoing work follows the one-off
+    # step, so its check-ins start after it; and a check-in on a day the task is due anyway is noise.
+    first_step = max((s.due for s in schedules if isinstance(s, Once)), default=None)
+    occurrences = [
+        o
+        for o in occurrences
+        if not o.checkin
+        or (o.due not in deadlines and (first_step is None or o.due is None or o.due > first_step))
+    ]
     occurrences.sort(key=_sort_key)
     return occurrences
 

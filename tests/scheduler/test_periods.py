@@ -175,15 +175,26 @@ def test_several_schedules_are_merged_in_date_order_without_repeats() -> None:
 
     occurrences = expand(schedules, ISSUED, 2026)
 
+    # Check-ins start after the one-off step and skip the days the task is due anyway.
     assert occurrences == [
-        PlannedOccurrence(date(2025, 9, 30), Period("quarter", 2025, 3), True),
         PlannedOccurrence(date(2025, 12, 31), Period("year", 2025), False),
-        PlannedOccurrence(date(2025, 12, 31), Period("quarter", 2025, 4), True),
         PlannedOccurrence(date(2026, 3, 31), Period("quarter", 2026, 1), True),
         PlannedOccurrence(date(2026, 6, 30), Period("quarter", 2026, 2), True),
         PlannedOccurrence(date(2026, 9, 30), Period("quarter", 2026, 3), True),
         PlannedOccurrence(date(2026, 12, 31), Period("year", 2026), False),
-        PlannedOccurrence(date(2026, 12, 31), Period("quarter", 2026, 4), True),
+    ]
+
+
+def test_yearly_plus_ongoing_has_no_check_in_on_the_yearly_day() -> None:
+    occurrences = expand([Yearly(3, 31, 2026, 2026, None), Ongoing()], ISSUED, 2026)
+
+    assert [(o.due, o.checkin) for o in occurrences] == [
+        (date(2025, 9, 30), True),
+        (date(2025, 12, 31), True),
+        (date(2026, 3, 31), False),
+        (date(2026, 6, 30), True),
+        (date(2026, 9, 30), True),
+        (date(2026, 12, 31), True),
     ]
 
 
