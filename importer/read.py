@@ -71,6 +71,14 @@ def read_plan(path: Path) -> PlanDocument:
     return read_plan_bytes(data, name)
 
 
+MSG_NO_TASKS = N_("The task table in {name} has a header but no task rows.")
+MSG_LONG_UNIT = N_(
+    "A unit name on line {line} of {name} is longer than {limit} characters; please check the unit columns."
+)
+# Unit names are matched through a unique key; a cell this long is a misplaced column, not a name.
+MAX_UNIT_NAME = 300
+
+
 def read_plan_bytes(data: bytes, name: str) -> PlanDocument:
     """Reads a plan from its bytes; `name` (the file name) picks the format and appears in messages."""
     if len(data) > MAX_BYTES:
@@ -79,6 +87,12 @@ def read_plan_bytes(data: bytes, name: str) -> PlanDocument:
     if not data.strip():
         raise PlanImportError(MSG_EMPTY, name=name)
     table = parse_table(reader(data, name), name)
+    if not table.tasks:
+        raise PlanImportError(MSG_NO_TASKS, name=name)
+    for task in table.tasks:
+        for unit in (*task.lead_units, *task.coordinating_units):
+            if len(unit.name) > MAX_UNIT_NAME:
+                raise PlanImportError(MSG_LONG_UNIT, name=name, line=str(task.line), limit=str(MAX_UNIT_NAME))
     unit_names = (unit.name for task in table.tasks for unit in (*task.lead_units, *task.coordinating_units))
     return PlanDocument(
         metadata=extract_metadata(table.prose),

@@ -4,7 +4,6 @@
 
 import getpass
 import json
-import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -16,8 +15,9 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session
 
 from bot.invites import create_invite
@@ -44,6 +44,7 @@ from scheduler.schedules import schedule_to_json
 
 BUNDLED_PLAN = "quang-ngai-skhcn-tdc-2025.txt"
 EXIT_BAD_INPUT = 2
+MAX_PLAN_CODE = 120  # the plan table's code column
 # How many task codes an import report names before it says "and N more".
 CODES_SHOWN = 20
 
@@ -55,20 +56,19 @@ class Context:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A migrated database and one transaction; connection failures become a one-line message."""
-        engine = db.make_engine(self.settings.db_url)
+        """A migrated database and one transaction; database failures become a one-line message (the
+        transaction is rolled back first, so nothing is half written)."""
+        try:
+            engine = db.make_engine(self.settings.db_url)
+        except (ArgumentError, NoSuchModuleError):
+            fail(self._, self._("The database address is not valid: use e.g. sqlite:///data/nhacviec.db"))
         try:
             db.upgrade(engine)
             with db.session_scope(engine) as session:
                 yield session
-        except OperationalError as error:
-            fail(
-                self._,
-                self._("Cannot use the database {url}: {reason}").format(
-                    url=_safe_url(engine),
-                    reason=str(error.orig).strip().splitlines()[0] if error.orig else "",
-                ),
-            )
+        except DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
+            fail(self._, self._("Cannot use the database {url}: {reason}").format(url=_safe_url(engine), reason=reason))
         finally:
             engine.dispose()
 
@@ -117,9 +117,11 @@ def require_date(_: Translate, text: str) -> date:
     return day
 
 
-def require_horizon(_: Translate, year: int | None) -> int | None:
+def require_horizon(_: Translate, year: int | None, issued: date | None = None) -> int | None:
     if year is not None and not 2000 <= year <= 2100:
         fail(_, _("Invalid horizon year {year}: it must be between 2000 and 2100.").format(year=year))
+    if year is not None and issued is not None and year < issued.year:
+        fail(_, _("The horizon year {year} is before the issue year {issued}.").format(year=year, issued=issued.year))
     return year
 
 
@@ -285,7 +287,13 @@ def build_app(lang: str = "vi") -> typer.Typer:
         overrides: dict[str, str] = {"locale": chosen}
         if db_url:
             overrides["db_url"] = db_url
-        ctx.obj = Context(settings=Settings(**overrides), _=translator(chosen))  # type: ignore[arg-type]
+        try:
+            settings = Settings(**overrides)  # type: ignore[arg-type]
+        except ValidationError as error:
+            # Name the setting, never echo its value: it may be a token.
+            names = ", ".join("NHACVIEC_" + str(e["loc"][0]).upper() for e in error.errors() if e["loc"])
+            fail(_, _("Invalid setting {names}; check the environment or the .env file.").format(names=names))
+        ctx.obj = Context(settings=settings, _=translator(chosen))
 
     @app.command("version", help=_("Print the version."))
     def version(ctx: typer.Context) -> None:
@@ -318,13 +326,16 @@ def build_app(lang: str = "vi") -> typer.Typer:
         if bundled == (path is not None):
             fail(_, _("Give either a file or --bundled."))
         issued_date = require_date(_, issued) if issued is not None else None
-        require_horizon(_, horizon)
+        require_horizon(_, horizon, issued_date)
+        if code is not None and not 1 <= len(code.strip()) <= MAX_PLAN_CODE:
+            fail(_, _("The plan code must be 1 to {limit} characters long.").format(limit=MAX_PLAN_CODE))
         source = bundled_plan_path() if bundled else path
         assert source is not None
         try:
             document = read_plan(source)
         except PlanImportError as error:
             fail(_, user_message(_, error))
+        require_horizon(_, horizon or document.metadata.horizon_year, issued_date or document.metadata.issued)
         overrides = PlanOverrides(code=code, issued=issued_date, horizon_year=horizon)
         with c.session() as session:
             # The bundled plan is ours: its reporting duty (every unit before 15/11) needs no confirmation.
@@ -488,14 +499,15 @@ def build_app(lang: str = "vi") -> typer.Typer:
     def schedule_parse(
         ctx: typer.Context,
         text: Annotated[str, typer.Argument(help=_('The time text, e.g. "Quý IV năm 2025".'))],
-        issued: Annotated[str | None, typer.Option("--issued", help=_("Issue date, YYYY-MM-DD."))] = None,
+        issued: Annotated[str, typer.Option("--issued", help=_("Issue date, YYYY-MM-DD."))],
         horizon: Annotated[int | None, typer.Option("--horizon", help=_("The last year of the plan."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
         c: Context = ctx.obj
         _ = c._
-        issued_date = require_date(_, issued) if issued is not None else datetime.now(c.settings.tz).date()
-        require_horizon(_, horizon)
+        # The issue date is required: a default of "today" would make the answer depend on the day.
+        issued_date = require_date(_, issued)
+        require_horizon(_, horizon, issued_date)
         parsed = parse_time_text(text, issued_date, horizon)
         deadlines = deadline_dates(parsed.schedules, issued_date, horizon)
         if as_json:
@@ -733,7 +745,28 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    lang = _lang_from_args(args) or os.environ.get("NHACVIEC_LOCALE") or "vi"
+    try:
+        configured = Settings().locale  # reads NHACVIEC_LOCALE from the environment or .env
+    except ValidationError:
+        configured = "vi"  # the command itself reports the bad setting, in Vietnamese
+    lang = _lang_from_args(args) or configured
     if lang not in SUPPORTED:
         lang = "vi"
-    build_app(lang)(args=args, prog_name="nhacviec")
+    _ = translator(lang)
+    try:
+        code = build_app(lang)(args=args, prog_name="nhacviec", standalone_mode=False)
+    except Exception as error:
+        # Typer's usage errors (unknown option, a word where a number belongs …) carry an exit code and a
+        # message; they are shown as one line like every other bad input, never as a usage block.
+        if not hasattr(error, "format_message") or not hasattr(error, "exit_code"):
+            raise
+        typer.echo(
+            _("Error: {message}").format(
+                message=_("wrong command or option ({detail}); see: nhacviec --help").format(
+                    detail=error.format_message()
+                )
+            ),
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from locales.catalogs import SUPPORTED
+
 DEFAULT_DB_URL = "sqlite:///./data/nhacviec.db"
 
 
@@ -37,7 +39,7 @@ class Settings(BaseSettings):
     @field_validator("locale")
     @classmethod
     def _supported_locale(cls, value: str) -> str:
-        if value not in ("vi", "en"):
+        if value not in SUPPORTED:
             raise ValueError("locale must be 'vi' or 'en'")
         return value
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from typing import Any
 
+from locales.catalogs import Translate
 from models.queries import PlanSummary, RegistryView, TaskView
-
-Translate = Callable[[str], str]
+from reports.dates import short_day
 
 
 def registry_json(view: RegistryView) -> dict[str, Any]:
@@ -43,17 +41,13 @@ def registry_json(view: RegistryView) -> dict[str, Any]:
     }
 
 
-def vn_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def plan_header_lines(plan: PlanSummary, _: Translate) -> list[str]:
     lines = [_("Plan {code}: {title}").format(code=plan.code, title=plan.title)]
     facts = []
     if plan.issuing_body:
         facts.append(_("issued by {body}").format(body=plan.issuing_body))
     if plan.issued:
-        facts.append(_("on {date}").format(date=vn_date(plan.issued)))
+        facts.append(_("on {date}").format(date=short_day(plan.issued)))
     if plan.horizon_year:
         facts.append(_("to {year}").format(year=plan.horizon_year))
     if facts:

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from tests.helpers import SEED, cli, seed_text, snapshot
 
@@ -260,3 +261,34 @@ def test_show_without_any_plan_explains_how_to_import(db_url: str, args: list[st
     assert result.stderr.strip() == (
         "Lỗi: Chưa có kế hoạch nào. Hãy nhập kế hoạch bằng lệnh: nhacviec plan import ĐƯỜNG_DẪN"
     )
+
+
+def test_a_failure_mid_import_leaves_the_database_as_it_was(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(db_url, "plan", "import", "--bundled")
+    before = snapshot(db_url)
+
+    def planner_breaks(*args: object, **kwargs: object) -> None:
+        raise sqlalchemy.exc.OperationalError("INSERT INTO occurrence", {}, Exception("disk I/O error"))
+
+    # The registry is written first, then the occurrences: break the second step of a real import.
+    monkeypatch.setattr("importer.store.plan_occurrences", planner_breaks)
+    result = cli(db_url, "plan", "import", str(_revised(tmp_path)))
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(": disk I/O error")
+    assert snapshot(db_url) == before
+
+
+def test_horizon_before_the_issue_year_is_refused(db_url: str) -> None:
+    result = cli(db_url, "plan", "import", "--bundled", "--horizon", "2024")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Lỗi: Năm kết thúc 2024 ở trước năm ban hành 2025."
+
+
+def test_header_only_table_is_refused(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "chi-co-tieu-de.txt"
+    path.write_text("TT\tNội dung nhiệm vụ\tCơ quan chủ trì\tThời gian thực hiện\n", encoding="utf-8")
+    code, message = _bad(db_url, str(path))
+    assert code == 2
+    assert message == "Lỗi: Bảng nhiệm vụ trong chi-co-tieu-de.txt có dòng tiêu đề nhưng không có nhiệm vụ nào."

@@ -274,5 +274,5 @@ def test_target_note_keeps_parentheses_that_are_not_one_wrapping_pair() -> None:
 
 def test_a_long_text_in_the_number_column_is_shortened_in_the_skip_reason() -> None:
     number = "Ghi chú: các nhiệm vụ dưới đây do các phòng tự bố trí kinh phí"
-    document = _read(HEADER, f"{number}\tx\t\t\t")
+    document = _read(HEADER, f"{number}\tx\t\t\t", "1\tRà soát quy trình\tVăn phòng Sở\t\tQuý I/2026")
     assert document.skipped == (SkippedRow(2, SKIP_BAD_NUMBER, {"number": "Ghi chú: các nhiệm vụ dưới đây do các p…"}),)
