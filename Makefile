@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/pybabel compile -D nhacviec -d locales
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot scheduler models importer reports nhacviec locales
+	$(BIN)/mypy bot scheduler models importer reports nhacviec locales sandbox
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

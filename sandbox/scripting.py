@@ -1,0 +1,252 @@
+"""The scripting API under /api/sandbox/: act as the simulated people, read their chats, move the clock.
+
+A public contract, used by tests and outside checks, so its shapes do not change:
+
+    GET  /api/sandbox/people                     → [{"id", "name", "unit", "role"}]
+    POST /api/sandbox/send   {"person", "text", "reply_to"}          → {"message_id"}
+    POST /api/sandbox/press  {"person", "message_id", "button"}      → {"callback_query_id"}
+    POST /api/sandbox/edit   {"person", "message_id", "text"}        → {"message_id"}
+    GET  /api/sandbox/chat/<person id>[?since=<message_id>]          → [{"message_id", "from", "text",
+                                                                        "buttons", "date", …}]
+    GET|POST /api/sandbox/clock  {"to": ISO} | {"advance": "P7D"}    → {"now"}
+
+Extras: `"chat": <group id>` on send/press/edit and GET /api/sandbox/group/<id> for groups;
+/api/sandbox/block, /api/sandbox/faults, /api/sandbox/commands, /api/sandbox/files/<file_id>.
+Failures answer `{"ok": false, "description"}` (in Vietnamese: the web page shows them) with 400,
+403, 404 or 409.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from sandbox.clock import ClockError, SandboxClock, parse_duration, parse_instant
+from sandbox.limits import Faults
+from sandbox.state import JSON, SandboxState, ScriptError, people_json
+
+Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _reply(body: object, status: int = 200) -> web.Response:
+    return web.Response(status=status, text=json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def _failure(status: int, description: str) -> web.Response:
+    return _reply({"ok": False, "description": description}, status)
+
+
+def _guarded(route: Route) -> Route:
+    """Turn ScriptError/ClockError into the JSON failure shape, so no route answers with a trace."""
+
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        try:
+            return await route(request)
+        except ScriptError as error:
+            return _failure(error.status, error.description)
+        except ClockError as error:
+            return _failure(400, str(error))
+
+    return wrapper
+
+
+async def _body(request: web.Request) -> JSON:
+    try:
+        body = json.loads(await request.text())
+    except ValueError as error:
+        raise ScriptError(400, "Nội dung yêu cầu không phải JSON hợp lệ.") from error
+    if not isinstance(body, dict):
+        raise ScriptError(400, "Nội dung yêu cầu phải là một đối tượng JSON.")
+    return body
+
+
+def _since(request: web.Request) -> int | None:
+    raw = request.query.get("since")
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ScriptError(400, "Tham số «since» phải là mã số tin nhắn.") from error
+
+
+def _positive(body: JSON, key: str, kind: type[int] | type[float], *, default: Any = None) -> Any:
+    value = body.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ScriptError(400, f"Trường «{key}» phải là số dương.")
+    return kind(value)
+
+
+class ScriptingApi:
+    def __init__(
+        self,
+        state: SandboxState,
+        *,
+        clock: SandboxClock,
+        faults: Faults,
+        ticker: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.state = state
+        self.clock = clock
+        self.faults = faults
+        self.ticker = ticker
+
+    def routes(self) -> list[web.RouteDef]:
+        prefix = "/api/sandbox"
+        return [
+            web.get(f"{prefix}/people", _guarded(self.people)),
+            web.post(f"{prefix}/send", _guarded(self.send)),
+            web.post(f"{prefix}/press", _guarded(self.press)),
+            web.post(f"{prefix}/edit", _guarded(self.edit)),
+            web.get(f"{prefix}/chat/{{person}}", _guarded(self.chat)),
+            web.get(f"{prefix}/group/{{chat}}", _guarded(self.group)),
+            web.get(f"{prefix}/clock", _guarded(self.get_clock)),
+            web.post(f"{prefix}/clock", _guarded(self.move_clock)),
+            web.post(f"{prefix}/block", _guarded(self.block)),
+            web.get(f"{prefix}/faults", _guarded(self.get_faults)),
+            web.post(f"{prefix}/faults", _guarded(self.set_faults)),
+            web.get(f"{prefix}/commands", _guarded(self.commands)),
+            web.get(f"{prefix}/files/{{file_id}}", _guarded(self.file)),
+        ]
+
+    async def people(self, request: web.Request) -> web.StreamResponse:
+        return _reply(people_json(self.state.people.values()))
+
+    async def send(self, request: web.Request) -> web.StreamResponse:
+        body = await _body(request)
+        message = self.state.person_sends(body.get("person"), body.get("text"), body.get("reply_to"), body.get("chat"))
+        return _reply({"message_id": message.message_id})
+
+    async def press(self, request: web.Request) -> web.StreamResponse:
+        body = await _body(request)
+        if "button" not in body:
+            raise ScriptError(400, "Thiếu trường «button» (nhãn nút hoặc số thứ tự, bắt đầu từ 0).")
+        query_id = self.state.person_presses(
+            body.get("person"), body.get("message_id"), body["button"], body.get("chat")
+        )
+        return _reply({"callback_query_id": query_id})
+
+    async def edit(self, request: web.Request) -> web.StreamResponse:
+        body = await _body(request)
+        message = self.state.person_edits(
+            body.get("person"), body.get("message_id"), body.get("text"), body.get("chat")
+        )
+        return _reply({"message_id": message.message_id})
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        person = self.state.person(request.match_info["person"])
+        return _reply(self.state.view(self.state.chats[person.id], _since(request)))
+
+    async def group(self, request: web.Request) -> web.StreamResponse:
+        try:
+            chat_id = int(request.match_info["chat"])
+        except ValueError as error:
+            raise ScriptError(400, "Mã nhóm phải là một số.") from error
+        chat = self.state.chats.get(chat_id)
+        if chat is None or chat.person is not None:
+            raise ScriptError(404, f"Không có nhóm nào có mã {chat_id}.")
+        return _reply(self.state.view(chat, _since(request)))
+
+    async def get_clock(self, request: web.Request) -> web.StreamResponse:
+        return _reply({"now": self.clock.now().isoformat()})
+
+    async def move_clock(self, request: web.Request) -> web.StreamResponse:
+        body = await _body(request)
+        if ("to" in body) == ("advance" in body):
+            raise ScriptError(
+                400, "Gửi đúng một trong hai trường: «to» (thời điểm ISO 8601) hoặc «advance» (ví dụ P7D)."
+            )
+        if "to" in body:
+            if not isinstance(body["to"], str):
+                raise ScriptError(400, "Trường «to» phải là chuỗi ISO 8601, ví dụ 2025-12-24T08:00:00+07:00.")
+            now = self.clock.set(parse_instant(body["to"]))
+        else:
+            if not isinstance(body["advance"], str):
+                raise ScriptError(400, "Trường «advance» phải là chuỗi ISO 8601, ví dụ P7D.")
+            now = self.clock.advance(parse_duration(body["advance"]))
+        return _reply({"now": now.isoformat()})
+
+    async def block(self, request: web.Request) -> web.StreamResponse:
+        body = await _body(request)
+        blocked = body.get("blocked", True)
+        if not isinstance(blocked, bool):
+            raise ScriptError(400, "Trường «blocked» phải là true hoặc false.")
+        person = self.state.person(body.get("person"))
+        self.state.set_blocked(person.id, blocked)
+        return _reply({"person": person.id, "blocked": person.id in self.state.blocked})
+
+    async def get_faults(self, request: web.Request) -> web.StreamResponse:
+        return _reply(self.faults.describe(self.ticker()))
+
+    async def set_faults(self, request: web.Request) -> web.StreamResponse:
+        """Body: any of {"clear": true}, {"storm": {"seconds", "retry_after"}},
+        {"server_errors": {"count" | "fraction", "status"}}, {"delay": {"seconds", "count", "deliver"}};
+        each may name "methods" (default: the sending methods)."""
+        body = await _body(request)
+        try:
+            if body.get("clear"):
+                self.faults.clear()
+            storm = body.get("storm")
+            if isinstance(storm, dict):
+                self.faults.storm(
+                    seconds=_positive(storm, "seconds", float),
+                    retry_after=_positive(storm, "retry_after", int),
+                    now=self.ticker(),
+                    methods=_methods(storm),
+                )
+            errors = body.get("server_errors")
+            if isinstance(errors, dict):
+                count = errors.get("count")
+                self.faults.server_errors(
+                    count=None if count is None else _positive(errors, "count", int),
+                    fraction=float(errors.get("fraction", 0.0)),
+                    status=int(errors.get("status", 500)),
+                    methods=_methods(errors),
+                )
+            delay = body.get("delay")
+            if isinstance(delay, dict):
+                self.faults.delay(
+                    seconds=_positive(delay, "seconds", float),
+                    count=_positive(delay, "count", int, default=1),
+                    deliver=bool(delay.get("deliver", True)),
+                    methods=_methods(delay),
+                )
+        except (TypeError, ValueError) as error:
+            raise ScriptError(400, f"Cấu hình lỗi giả lập không hợp lệ: {error}") from error
+        return _reply(self.faults.describe(self.ticker()))
+
+    async def commands(self, request: web.Request) -> web.StreamResponse:
+        return _reply(self.state.command_sets())
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        stored = self.state.files.get(request.match_info["file_id"])
+        if stored is None:
+            raise ScriptError(404, "Không có tệp này.")
+        name = stored.file_name or ("anh.jpg" if stored.kind == "photo" else "tep")
+        ascii_name = name.encode("ascii", errors="replace").decode().replace("?", "_").replace('"', "_")
+        disposition = "inline" if stored.kind == "photo" else "attachment"
+        return web.Response(
+            body=stored.data,
+            content_type=stored.mime_type or "application/octet-stream",
+            headers={
+                # RFC 6266/5987: an ASCII fallback plus the exact (Vietnamese) name for browsers that read it.
+                "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+            },
+        )
+
+
+def _methods(section: JSON) -> set[str] | None:
+    methods = section.get("methods")
+    if methods is None:
+        return None
+    if not isinstance(methods, list) or not all(isinstance(name, str) for name in methods):
+        raise ScriptError(400, "Trường «methods» phải là danh sách tên phương thức Bot API.")
+    return set(methods)
+
+
+__all__ = ["ScriptingApi"]
