@@ -7,7 +7,7 @@ goes through gettext in the person's language; what people wrote is escaped befo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -80,18 +80,28 @@ class Turn:
 
 
 class Conversation:
-    def __init__(self, engine: Engine, *, tz: ZoneInfo, default_locale: str, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        tz: ZoneInfo,
+        default_locale: str,
+        clock: Clock,
+        message_limits: Mapping[Platform, int] = MESSAGE_LIMITS,
+    ) -> None:
         self.engine = engine
         self.tz = tz
         self.default_locale = default_locale
         self.clock = clock
+        # Characters per message on each platform; messages are split at line boundaries to fit.
+        self.message_limits = message_limits
 
     # ---- entry points ------------------------------------------------------------------------------
 
     def handle(self, incoming: Incoming) -> list[Outgoing]:
         with session_scope(self.engine) as session:
             answers = self._handle(session, incoming)
-        limit = MESSAGE_LIMITS[incoming.platform]
+        limit = self.message_limits[incoming.platform]
         return [replace(out, text=part) for out in answers for part in fit(out.text, limit)]
 
     def ask(self, *, occurrence_id: int, member_id: int | None, platform: Platform, chat_id: str) -> Outgoing:
@@ -128,16 +138,19 @@ class Conversation:
         locale = person.language if person else self.default_locale
         now = self.clock()
         turn = Turn(incoming, person, translator(locale), locale, now, now.astimezone(self.tz).date())
-        if incoming.payload is not None:
-            return self._button(session, turn, incoming.payload)
         text = incoming.text.strip()
-        match = COMMAND.match(text)
+        match = COMMAND.match(text) if incoming.payload is None else None
         if match is not None:
             return self._command(session, turn, match.group(1).lower(), (match.group(2) or "").strip())
-        if incoming.chat_kind == ChatKind.GROUP and not incoming.addressed_to_bot:
+        if incoming.payload is None and incoming.chat_kind == ChatKind.GROUP and not incoming.addressed_to_bot:
             return []  # group talk that is not for the bot
-        if person is None:
-            return [turn.answer(self._guest_text(turn._))]
+        # Replies and button presses are the REPORT row of the permission table.
+        if person is None or not allowed(Command.REPORT, person.audience, incoming.chat_kind):
+            if person is None:
+                return [turn.answer(self._guest_text(turn._))]
+            return [turn.answer(turn._("Sorry, you cannot report progress in this chat."))]
+        if incoming.payload is not None:
+            return self._button(session, turn, incoming.payload)
         return self._reply(session, turn, person)
 
     def _command(self, session: Session, turn: Turn, name: str, args: str) -> list[Outgoing]:
@@ -333,10 +346,10 @@ class Conversation:
     def _tasks(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
         _ = turn._
         assert turn.person is not None
-        plan = self._plan(session)
-        if plan is None or plan.id is None:
+        plan_id = replies.plan_id_of(session)
+        if plan_id is None:
             return [turn.answer(_("No plan has been imported yet."))]
-        items = open_work(session, plan.id, self._visible_tasks(session, turn.person), turn.today, self.tz)
+        items = open_work(session, plan_id, self._visible_tasks(session, turn.person), turn.today, self.tz)
         if not items:
             return [turn.answer(_("Your units have no open tasks."))]
         whole = sees_whole_plan(turn.person.audience)
@@ -551,9 +564,9 @@ class Conversation:
                 reading = parse_progress(incoming.text)
                 replies.update_report(session, person, report, reading, turn.now)
                 return [self._confirmation(session, turn, report, _("Updated"))]
-        prompt = replies.prompt_replied_to(session, incoming)
-        if prompt is not None:
-            return self._report_on(session, turn, person, prompt.occurrence_id, incoming.text)
+        replied_to = replies.occurrence_replied_to(session, incoming)
+        if replied_to is not None:
+            return self._report_on(session, turn, person, replied_to, incoming.text)
         if not sees_whole_plan(person.audience) or person.unit_ids:
             open_ones = replies.open_prompt_occurrences(session, person.member_id)
             if len(open_ones) == 1:
@@ -561,10 +574,10 @@ class Conversation:
         else:
             open_ones = []
         if not open_ones:
-            plan = self._plan(session)
-            if plan is not None and plan.id is not None and person.unit_ids:
+            plan_id = replies.plan_id_of(session)
+            if plan_id is not None and person.unit_ids:
                 visible = task_ids_for_units(session, person.unit_ids)
-                items = open_work(session, plan.id, visible, turn.today, self.tz)
+                items = open_work(session, plan_id, visible, turn.today, self.tz)
                 open_ones = [item.occurrence_id for item in items if item.occurrence_id is not None]
         if not open_ones:
             return [turn.answer(_("You have no open task to report on. Send /tasks to see your units' tasks."))]
@@ -574,20 +587,15 @@ class Conversation:
 
     def _ask_which(self, session: Session, turn: Turn, person: Person, occurrence_ids: list[int]) -> list[Outgoing]:
         _ = turn._
-        shown = occurrence_ids[:8]
+        known = replies.choices(session, occurrence_ids[:8])
+        shown = [occurrence_id for occurrence_id in occurrence_ids[:8] if occurrence_id in known]
         pending = replies.keep_pending(session, person, turn.incoming, shown, turn.now)
         rows: list[tuple[Button, ...]] = []
         lines = [_("Which task is this report about? Choose one:")]
         for number, occurrence_id in enumerate(shown, start=1):
-            target = replies.target_of(session, occurrence_id)
-            if target is None:
-                continue
-            occurrence = session.get(Occurrence, occurrence_id)
-            assert occurrence is not None
-            lines.append(
-                f"{number}. {esc(target.task_code)} — " + due_phrase(_, occurrence.due, turn.today, turn.locale)
-            )
-            rows.append((Button(f"{number}. {target.task_code}", f"pick:{pending.id}:{occurrence_id}"),))
+            code, due = known[occurrence_id]
+            lines.append(f"{number}. {esc(code)} — " + due_phrase(_, due, turn.today, turn.locale))
+            rows.append((Button(f"{number}. {code}", f"pick:{pending.id}:{occurrence_id}"),))
         return [turn.answer("\n".join(lines), buttons=tuple(rows))]
 
     def _report_on(self, session: Session, turn: Turn, person: Person, occurrence_id: int, text: str) -> list[Outgoing]:
@@ -595,7 +603,7 @@ class Conversation:
         target = replies.target_of(session, occurrence_id)
         if target is None:
             return [turn.answer(_("That task no longer exists in the plan."))]
-        if not replies.may_report(session, person, target.task_id):
+        if not replies.may_report(person, target):
             return [self._not_yours(turn, target.task_code)]
         reading = parse_progress(text)
         report = replies.record(session, person, target, reading, turn.incoming, turn.now)
@@ -609,11 +617,14 @@ class Conversation:
                     buttons=self._status_buttons(_, f"st:{report.id}"),
                 )
             ]
-        return [self._confirmation(session, turn, report, _("Recorded"))]
+        return [self._confirmation(session, turn, report, _("Recorded"), target)]
 
-    def _confirmation(self, session: Session, turn: Turn, report: ProgressReport, verb: str) -> Outgoing:
+    def _confirmation(
+        self, session: Session, turn: Turn, report: ProgressReport, verb: str, target: replies.Target | None = None
+    ) -> Outgoing:
         _ = turn._
-        target = replies.target_of(session, report.occurrence_id)
+        if target is None:
+            target = replies.target_of(session, report.occurrence_id)
         assert target is not None and report.id is not None
         text = _("{verb}: {code} — {words}.").format(
             verb=verb, code=esc(target.task_code), words=self._report_words(_, report)
@@ -684,7 +695,7 @@ class Conversation:
         target = replies.target_of(session, prompt.occurrence_id)
         if target is None:
             return [turn.answer(_("That task no longer exists in the plan."))]
-        if not replies.may_report(session, person, target.task_id):
+        if not replies.may_report(person, target):
             return [self._not_yours(turn, target.task_code)]
         labels = {
             ReportStatus.DONE: _("✅ Done"),
@@ -693,7 +704,7 @@ class Conversation:
         }
         reading = ProgressReading(ProgressStatus(status.value), note=labels.get(status, status.value))
         report = replies.record(session, person, target, reading, turn.incoming, turn.now)
-        confirmation = self._confirmation(session, turn, report, _("Recorded"))
+        confirmation = self._confirmation(session, turn, report, _("Recorded"), target)
         if status == ReportStatus.BLOCKED:
             hint = _("Tell me what is blocking it: reply to the reminder in a few words, e.g. «vướng kinh phí».")
             confirmation = replace(confirmation, text=confirmation.text + "\n" + hint)

@@ -2,6 +2,7 @@
 # No "from __future__ import annotations" here: Typer evaluates the Annotated help texts, which
 # are translated inside build_app, when the commands are defined.
 
+import asyncio
 import getpass
 import json
 import re
@@ -10,7 +11,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -32,6 +32,8 @@ from models.errors import UserFacingError
 from models.queries import find_plan, list_occurrences, list_plans, list_units, load_registry
 from models.unit_admin import add_alias, merge_units
 from nhacviec import __version__
+from nhacviec.bundled import BUNDLED_PLAN, bundled_plan_path
+from nhacviec.service import prepare_database, serve
 from nhacviec.settings import Settings
 from reports.dates import day_with_weekday, short_day
 from reports.registry import plan_header_lines, registry_json, registry_lines
@@ -42,7 +44,6 @@ from scheduler.planning import period_of, plan_occurrences
 from scheduler.schedule_language import parse_time_text
 from scheduler.schedules import schedule_to_json
 
-BUNDLED_PLAN = "quang-ngai-skhcn-tdc-2025.txt"
 EXIT_BAD_INPUT = 2
 MAX_PLAN_CODE = 120  # the plan table's code column
 # How many task codes an import report names before it says "and N more".
@@ -95,10 +96,6 @@ def actor() -> str:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-def bundled_plan_path() -> Path:
-    return Path(str(resources.files("nhacviec") / "plans" / BUNDLED_PLAN))
 
 
 def parse_date(text: str) -> date | None:
@@ -478,22 +475,15 @@ def build_app(lang: str = "vi") -> typer.Typer:
     def run(ctx: typer.Context) -> None:
         c: Context = ctx.obj
         _ = c._
-        with c.session() as session:
-            plans = list_plans(session)
-            if not plans:
-                document = read_plan(bundled_plan_path())
-                result = import_plan(
-                    session, document, PlanOverrides(), actor=actor(), now=now_utc(), accept_obligations=True
-                )
-                for line in import_report_lines(result, BUNDLED_PLAN, _):
-                    typer.echo(line)
-                typer.echo("")
-                plans = list_plans(session)
-            view = load_registry(session, plans[0].code) if len(plans) == 1 else None
-        if view is not None:
-            typer.echo("\n".join(registry_lines(view, _)))
-        for summary in plans if view is None else ():
-            typer.echo("\n".join(plan_header_lines(summary, _)))
+        engine = db.make_engine(c.settings.db_url)
+        try:
+            result = prepare_database(engine, actor())
+        finally:
+            engine.dispose()
+        if result is not None:
+            for line in import_report_lines(result, BUNDLED_PLAN, _):
+                typer.echo(line)
+        asyncio.run(serve(c.settings, _, typer.echo))
 
     @schedule_app.command("parse", help=_("Read a time text into schedules and deadlines."))
     def schedule_parse(

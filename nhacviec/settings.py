@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # For invite deep links (https://t.me/<bot>?start=<code>); the sandbox's bot has this name too.
     telegram_bot_username: str = "nhacviec_bot"
     timezone: str = "Asia/Ho_Chi_Minh"
+    # Without a Telegram token, `run` serves the sandbox and its web chat page here.
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = 8080
     locale: str = "vi"
 
     @field_validator("timezone")

@@ -42,15 +42,6 @@ def test_db_upgrade_reports_the_revision(db_url: str) -> None:
     assert result.stdout.strip() == f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({db.head_revision()})."
 
 
-def test_run_imports_the_bundled_plan_into_an_empty_database(db_url: str) -> None:
-    result = cli(db_url, "run")
-    assert result.exit_code == 0, result.output
-    assert "Đã nhập kế hoạch quang-ngai-skhcn-tdc-2025" in result.stdout
-    assert "  II.3  Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg" in result.stdout
-    second = cli(db_url, "run")
-    assert "Đã nhập" not in second.stdout
-
-
 def test_unreachable_database_is_one_line_without_password() -> None:
     result = CliRunner().invoke(build_app("vi"), ["--db", "postgresql://admin:bimat@127.0.0.1:1/x", "plan", "list"])
     assert result.exit_code == 2
