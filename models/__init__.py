@@ -7,6 +7,14 @@ from models.audit import AuditLog
 from models.people import ChatBinding, Invite, Member, Membership, PlatformAccount, Role
 from models.progress import PendingReply, ProgressReport, Prompt, ReportStatus
 from models.registry import Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
+from models.reminders import (
+    DispatcherLease,
+    OutboxMessage,
+    OutboxState,
+    ReminderKind,
+    ReminderPolicy,
+    ReminderStep,
+)
 from models.timeline import (
     CalendarOverride,
     CalendarOverrideKind,
@@ -23,6 +31,7 @@ __all__ = [
     "CalendarOverride",
     "CalendarOverrideKind",
     "ChatBinding",
+    "DispatcherLease",
     "Event",
     "EventTask",
     "Invite",
@@ -31,12 +40,17 @@ __all__ = [
     "ObligationStatus",
     "Occurrence",
     "OccurrenceSource",
+    "OutboxMessage",
+    "OutboxState",
     "PendingReply",
     "Plan",
     "PlanObligation",
     "PlatformAccount",
     "ProgressReport",
     "Prompt",
+    "ReminderKind",
+    "ReminderPolicy",
+    "ReminderStep",
     "ReportStatus",
     "Role",
     "Section",
