@@ -6,8 +6,9 @@ lượng để tổng hợp". A duty is a clause with the verb "báo cáo" and a
 kept as written and must read, in the schedule language, as dated schedules (yearly, quarterly,
 monthly or once). "Định kỳ … theo quy định" with no cycle and no date is no duty.
 
-The text is folded one character to one (lower case, no diacritics), so every position found in the
-folded text is a position in the original, from which the words are quoted as written.
+The text is folded one character to one (lower case, no diacritics; dashes kept as written), so every
+position found in the folded text is a position in the original, from which the words are quoted as
+written.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from itertools import islice
 
 from importer.document import ObligationProposal
 from importer.units import normalize_text
+from locales.text import CITATION, WORD_END, WORD_START, YEAR, fold
 from scheduler.schedule_language import parse_time_text
 from scheduler.schedules import Monthly, Once, Quarterly, Yearly
 
@@ -39,50 +41,19 @@ _MAX_SUBJECT_WORDS = 30
 _MAX_RECIPIENT_WORDS = 14
 
 
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
-        char = chr(code)
-        lower = char.lower()
-        if len(lower) == 1:
-            base = unicodedata.normalize("NFD", lower)[0]
-            if base != char:
-                table[code] = base
-    table[ord("đ")] = table[ord("Đ")] = "d"  # đ has no decomposition
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def _fold(text: str) -> str:
-    """Lower case without diacritics, exactly as long as `text`."""
-    # Fast path (C all the way): decompose and drop what is not ASCII, i.e. the diacritics. It is only
-    # right if no other character was dropped, which the length shows; else the slower table is used.
-    fast = unicodedata.normalize("NFD", text.lower().replace("đ", "d")).encode("ascii", "ignore").decode("ascii")
-    return fast if len(fast) == len(text) else text.translate(_FOLD)
-
-
 # ---- patterns over folded Vietnamese administrative wording (data) -----------------------------------
 
-_START = r"(?<![0-9a-z])"
-_STOP = r"(?![0-9a-z])"
-_YEAR = r"(?:19|20)[0-9]{2}"
+_START = WORD_START
+_STOP = WORD_END
+
 # A cheap first test on the NFC text, so that paragraphs without the verb cost almost nothing.
 _MAY_REPORT = re.compile(r"b[aáàảãạ]o\s+c[aáàảãạ]o", re.IGNORECASE)
 _REPORT = re.compile(
     _START + r"bao\s+cao" + _STOP + r"(?!\s+(?:so\s+[0-9]|[0-9]+[/-][a-z]))"  # "Báo cáo số 12/BC-…" is a citation
 )
-# A cited document and its date ("Kế hoạch số 40/KH-UBND ngày 09 tháng 9 năm 2025") holds no duty.
-_CITATION = re.compile(
-    _START + r"(?:so\s+)?[0-9]+(?:/[0-9]{4})?[/-][a-z&]+(?:[/-][a-z&]+)+"
-    r"(?:\s+ngay\s+(?:[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*" + _YEAR + r"|[0-9]{1,2}\s+thang\s+[0-9]{1,2}"
-    r"\s+nam\s+" + _YEAR + r"))?"
-)
-
 _DAY_MONTH = r"[0-9]{1,2}\s*/\s*[0-9]{1,2}"
-_DATE = _DAY_MONTH + r"(?:\s*/\s*" + _YEAR + r")?(?![0-9/])"
-_DATE_WORDS = r"[0-9]{1,2}\s+thang\s+[0-9]{1,2}(?:\s*,?\s*nam\s+" + _YEAR + r")?(?![0-9])"
+_DATE = _DAY_MONTH + r"(?:\s*/\s*" + YEAR + r")?(?![0-9/])"
+_DATE_WORDS = r"[0-9]{1,2}\s+thang\s+[0-9]{1,2}(?:\s*,?\s*nam\s+" + YEAR + r")?(?![0-9])"
 # "ngày 25 của tháng cuối quý", "ngày 20 hằng tháng" (the cycle itself is its own atom).
 _DAY_OF_PERIOD = (
     r"[0-9]{1,2}(?:\s+(?:cua\s+)?thang\s+(?:cuoi|dau)(?:\s+(?:cua\s+)?(?:moi\s+|hang\s+)?(?:qu[iy]|ky(?:\s+bao\s+cao)?|nam))?)?"
@@ -100,7 +71,7 @@ class _Kind(Enum):
 # Order matters: at one position the first alternative that matches wins, so longer forms come first.
 _ATOMS: tuple[tuple[str, _Kind, str], ...] = (
     # Matched first only to consume a citation, so that its date is never read as a deadline.
-    ("citation", _Kind.WEAK, _CITATION.pattern.removeprefix(_START)),
+    ("citation", _Kind.WEAK, CITATION.pattern.removeprefix(_START)),
     ("semi_year", _Kind.STRONG, r"(?:(?:hang|moi|tung|dinh\s+ky)\s+)?(?:6|sau)\s+thang\s*(?:,|va)\s*(?:ca\s+)?nam"),
     (
         "cycle",
@@ -244,7 +215,7 @@ def _paragraphs(prose: Sequence[str]) -> Iterator[str]:
 
 
 def _is_title_heading(paragraph: str) -> bool:
-    return len(paragraph) <= 20 and _fold(unicodedata.normalize("NFC", paragraph).strip(" #*_")) == _TITLE_HEADING
+    return len(paragraph) <= 20 and fold(unicodedata.normalize("NFC", paragraph).strip(" #*_")) == _TITLE_HEADING
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -516,7 +487,7 @@ def _duty(paragraph: _Paragraph, spans: list[tuple[int, int]], first: tuple[int,
 def _paragraph_obligations(paragraph: str) -> tuple[ObligationProposal, ...]:
     mark = _LIST_MARK.match(paragraph)
     text = paragraph[mark.end() :] if mark else paragraph
-    folded = _fold(text)
+    folded = fold(text, punctuation=False)  # only letters: this reader matches dashes as written
     if _REPORT.search(folded) is None:
         return ()
     runs = _runs(_atoms(folded), folded)
@@ -546,7 +517,7 @@ def find_obligations(prose: Sequence[str]) -> tuple[ObligationProposal, ...]:
         paragraph = normalize_text(paragraph)
         # Headings in capitals and captions ("(Kèm theo …)") name a report rather than state a duty.
         mark = _LIST_MARK.match(paragraph)
-        opening = _fold(paragraph[mark.end() if mark else 0 :][:60])
+        opening = fold(paragraph[mark.end() if mark else 0 :][:60])
         if not any(char.islower() for char in paragraph) or _NOT_A_DUTY.match(opening):
             continue
         for proposal in _paragraph_obligations(paragraph):

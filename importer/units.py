@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from importer.document import NearDuplicate, UnitKind, UnitRef
+from locales.text import strip_diacritics
 from models.registry import unit_key
 
 WHY_DIACRITICS = "diacritics"
@@ -47,10 +48,8 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def fold_diacritics(text: str) -> str:
-    """`text` without Vietnamese diacritics ("đ" becomes "d"), for comparisons only."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+# `text` without Vietnamese diacritics ("đ" becomes "d"), for comparisons only; the name importer.table uses.
+fold_diacritics = strip_diacritics
 
 
 def split_units(cell: str) -> tuple[UnitRef, ...]:
@@ -96,7 +95,7 @@ def _abbreviation_pattern(token: str) -> tuple[str, ...] | None:
     """The words an all-caps token stands for: one initial per letter, "va" for "&"; None if not one."""
     if not token.isupper() or not _ABBREVIATION.match(token):
         return None
-    pattern = tuple(_AND_WORD if char == "&" else char for char in fold_diacritics(token.casefold()))
+    pattern = tuple(_AND_WORD if char == "&" else char for char in strip_diacritics(token.casefold()))
     if sum(1 for item in pattern if item != _AND_WORD) < 2:
         return None
     return pattern
@@ -117,7 +116,7 @@ class _Name:
 def _prepare(name: str) -> _Name:
     written = normalize_text(name)
     key = unit_key(written)
-    folded = fold_diacritics(key)
+    folded = strip_diacritics(key)
     tokens = written.split(" ")
     return _Name(
         written=written,

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal, TypeAlias
 
+from locales import N_
+from locales.catalogs import DEFAULT_LOCALE, SUPPORTED, translator
 from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, Quarterly, Schedule, Yearly
 
 __all__ = [
@@ -145,7 +147,18 @@ class PlannedOccurrence:
     checkin: bool
 
 
-# Labels, not sentences: one fixed shape per locale, so they are data here rather than gettext msgids.
+# A label in each locale is a gettext message: the msgid below, translated by the locale's catalog.
+# The Vietnamese catalog gives the headings Vietnamese reports use ("Quý IV/2025", "6 tháng đầu năm
+# 2026"); the English one gives "Q4 2025" and "September 2026", which need the Arabic quarter and the
+# month's name, so every label is formatted with all of the fields below.
+_LABELS: dict[str, str] = {
+    "year": N_("Year {year}"),
+    "half1": N_("First half of {year}"),
+    "half2": N_("Second half of {year}"),
+    "quarter": N_("Quarter {roman}/{year}"),
+    "month": N_("Month {month}/{year}"),
+    "date": N_("{day:02d}/{month:02d}/{year}"),
+}
 _ROMAN = ("I", "II", "III", "IV")
 _EN_MONTHS = (
     "January",
@@ -161,35 +174,16 @@ _EN_MONTHS = (
     "November",
     "December",
 )
-_LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "year": "Năm {year}",
-        "half1": "6 tháng đầu năm {year}",
-        "half2": "6 tháng cuối năm {year}",
-        "quarter": "Quý {roman}/{year}",
-        "month": "Tháng {month}/{year}",
-        "date": "Ngày {day:02d}/{month:02d}/{year}",
-    },
-    "en": {
-        "year": "Year {year}",
-        "half1": "First half of {year}",
-        "half2": "Second half of {year}",
-        "quarter": "Q{index} {year}",
-        "month": "{month_name} {year}",
-        "date": "{day} {month_name} {year}",
-    },
-}
-_DEFAULT_LABEL_LOCALE = "vi"
 
 
 def period_label(period: Period, locale: str) -> str:
     """`period` as a heading in `locale` ("vi", "en", or a variant such as "en_US"; others get Vietnamese)."""
     language = locale.replace("-", "_").split("_", 1)[0].lower()
-    labels = _LABELS.get(language, _LABELS[_DEFAULT_LABEL_LOCALE])
+    translate = translator(language if language in SUPPORTED else DEFAULT_LOCALE)
     index = period.index or 0
     key = f"half{index}" if period.kind == "half" else period.kind
     month = index if period.kind in ("month", "date") else 0
-    return labels[key].format(
+    return translate(_LABELS[key]).format(
         year=period.year,
         index=index,
         roman=_ROMAN[index - 1] if period.kind == "quarter" else "",
@@ -281,8 +275,7 @@ def expand(schedules: Iterable[Schedule], issued: date, horizon_year: int | None
     occurrences = [
         o
         for o in occurrences
-        if not o.checkin
-        or (o.due not in deadlines and (first_step is None or o.due is None or o.due > first_step))
+        if not o.checkin or (o.due not in deadlines and (first_step is None or o.due is None or o.due > first_step))
     ]
     occurrences.sort(key=_sort_key)
     return occurrences

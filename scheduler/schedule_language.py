@@ -8,6 +8,11 @@ cycle (hàng năm, hằng quý, thường xuyên …) and event triggers (sau kh
 (split at ";" and at the end of a sentence) are then combined: a point without a year in a yearly
 clause is the day of that yearly cycle ("Quý II hàng năm" → 30/06 every year), otherwise it is a
 single deadline.
+
+What is not clear is not guessed: a clause with an impossible date, month or quarter ("30/2", "tháng
+13", "Quý 5") or a range that runs backwards ("2028-2026") gives no schedule at all, and a cycle that
+follows an event ("Sau khi … ban hành Đề án, thực hiện hằng năm") waits for the event, so only the
+event is kept.
 """
 
 from __future__ import annotations
@@ -21,33 +26,13 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TypeAlias
 
+from locales.text import CITATION, WORD_END, WORD_START, YEAR, fold
 from scheduler.periods import Period, PeriodKind
 from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, ParsedTime, Quarterly, Schedule, Yearly
 
 __all__ = ["parse_time_text"]
 
 
-def _fold_table() -> dict[int, str]:
-    """Maps each letter to its lower-case base letter, one character to one, so positions line up.
-
-    Keeping the folded text exactly as long as the original lets an event be quoted from the
-    original (with its diacritics and capitals) at the positions where it was found in the folded text.
-    """
-    table: dict[int, str] = {}
-    for code in (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
-        char = chr(code)
-        lower = char.lower()
-        if len(lower) == 1:
-            base = unicodedata.normalize("NFD", lower)[0]
-            if base != char:
-                table[code] = base
-    table[ord("đ")] = table[ord("Đ")] = "d"  # đ has no decomposition
-    for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212":
-        table[ord(dash)] = "-"
-    return table
-
-
-_FOLD = _fold_table()
 _SPACES = re.compile(r"\s+")
 # A bullet at the start of a line begins a new clause; a hyphen before a number does not (it is a range
 # that was wrapped onto the next line of a table cell).
@@ -56,13 +41,13 @@ _CLAUSE_END = re.compile(r"[;!?]|\.(?=\s|$)")
 
 # ---- the token grammar, on folded text -------------------------------------------------------------
 
-_YEAR = r"(?:19|20)[0-9]{2}"
 _QUARTER = r"(?:iv|i{1,3}|[1-4])"
-_START = r"(?<![0-9a-z])"
-_STOP = r"(?![0-9a-z])"
+# Short names for the word boundaries, which nearly every pattern below starts or ends with.
+_START = WORD_START
+_STOP = WORD_END
 _NUMBER = r"(?:[0-9]{1,3}(?![0-9])|(?:mot|hai|ba|bon)(?=\s))"
 # An attached year: "/2026", "-2027", " năm 2025", ", năm 2026".
-_WITH_YEAR = rf"(?:\s*(?:[/,-]\s*)?(?:nam\s+)?(?P<y>{_YEAR})(?![0-9]))?"
+_WITH_YEAR = rf"(?:\s*(?:[/,-]\s*)?(?:nam\s+)?(?P<y>{YEAR})(?![0-9]))?"
 # Words that follow "quy" when it is not a quarter: quy định, quy hoạch, quy chế …
 _NOT_QUARTER = r"(?!\s+(?:dinh|che|hoach|trinh|chuan|mo|pham|tac|luat|uoc|doi|cach|nap|ket|tu)" + _STOP + ")"
 _NO_NUMBER_AFTER = r"(?!\s*[0-9])"
@@ -80,21 +65,27 @@ _CYCLES_AFTER_MONTH = (
 )
 _COUNTED = r"(?:lan|dot|lop|khoa|cuoc|buoi|hoi\s+nghi|hoi\s+thao|chuyen\s+de|dien\s+dan|bao\s+cao)"
 
+# The start of a period with its number ("năm 2026", "quý III/2026", "tháng 9", "giai đoạn 2026-2028").
+_PERIOD_AHEAD = (
+    r"(?:(?:nam\s+)?[0-9]|qu[iy]\s*(?:[0-9]|(?:iv|i{1,3})" + _STOP + r")|q\.?\s?[1-4]|thang\s*[0-9]"
+    r"|(?:6|sau)\s+thang\s+(?:dau|cuoi)|nua\s+(?:dau|cuoi)|giua\s+nam|giai\s+doan|ngay\s+[0-9]|nam\s+hoc)"
+)
+# "năm học": a word that "năm" (year) is not read in ("cuối năm học" is not the end of a calendar year).
+_NOT_SCHOOL = r"(?!\s+hoc" + _STOP + ")"
+
 # Order matters: at one position the first alternative that matches wins, so longer forms come first.
 _ALTERNATIVES: tuple[tuple[str, str], ...] = (
     # A document reference and its date ("số 40/KH-UBND ngày 09 tháng 9 năm 2025") is no deadline.
-    (
-        "docref",
-        _START + r"(?:so\s+)?[0-9]+(?:/[0-9]{4})?[/-][a-z&]+(?:[/-][a-z&]+)+"
-        r"(?:\s+ngay\s+[0-9]{1,2}(?:\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*[0-9]{4}"
-        r"|\s+thang\s+[0-9]{1,2}\s+nam\s+[0-9]{4}))?",
-    ),
+    ("docref", CITATION.pattern),
     # Ad hoc work ("đột xuất khi có dấu hiệu vi phạm") recurs without notice: ongoing, not an event.
     (
         "adhoc",
         _START + r"(?:(?:sau\s+)?khi\s+(?:co\s+)?(?:dau\s+hieu|phat\s+hien|can\s+thiet|can|phan\s+anh"
         r"|vi\s+pham|xay\s+ra|khieu\s+nai|to\s+cao|su\s+co)|dot\s+xuat)" + _STOP,
     ),
+    # "Trước khi kết thúc năm 2026" is a deadline, not an event: "trước khi" is passed over, and the
+    # period after it is read as usual (it is due at its end).
+    ("before_end", _START + r"truoc\s+khi(?=\s+(?:ket\s+thuc|het)\s+" + _PERIOD_AHEAD + ")"),
     ("event", _START + r"(?P<kw>(?:sau\s+)?khi|theo\s+(?:yeu\s+cau|chi\s+dao))" + _STOP),
     # "Ít nhất 1 lần/năm", "01 lớp/năm", "2 đợt/năm", "1 báo cáo/quý"
     (
@@ -162,7 +153,7 @@ _ALTERNATIVES: tuple[tuple[str, str], ...] = (
     ),
     (
         "yearly",
-        _START + r"(?:dinh\s+ky\s+)?(?:(?:hang|moi|tung)\s+nam|thuong\s+nien)" + _STOP + rf"(?!\s*{_YEAR})",
+        _START + r"(?:dinh\s+ky\s+)?(?:(?:hang|moi|tung)\s+nam|thuong\s+nien)" + _STOP + rf"(?!\s*{YEAR})",
     ),
     (
         "next_years",
@@ -208,36 +199,42 @@ _ALTERNATIVES: tuple[tuple[str, str], ...] = (
         + _WITH_YEAR,
     ),
     ("quarter", _START + r"(?:qu[iy]\s*|q\.?\s?(?=[1-4]))(?P<q>" + _QUARTER + r")" + _STOP + _WITH_YEAR),
-    # "Quý 5/2026" is a typo, not May: it is consumed so that no part of it is read.
+    # "Quý 5/2026" is a typo, not May: no part of it is read, and its clause is unreadable.
     ("not_a_quarter", _START + r"qu[iy]\s*[0-9]+(?:\s*[/-]\s*[0-9]+)?"),
     ("half", _START + r"(?:(?:6|sau)\s+thang|nua)\s+(?P<h>dau|cuoi)(?P<nam>\s+nam)?" + _STOP + _WITH_YEAR),
-    ("midyear", _START + r"giua\s+nam" + _STOP + _WITH_YEAR),
-    ("year_part", _START + r"(?P<w>cuoi|het|trong|ca|dau)\s+nam" + _STOP + _WITH_YEAR),
+    # "Năm học 2025-2026": a Vietnamese school year ends on 31/05 of its second year.
+    (
+        "school_year",
+        _START + rf"(?:(?P<w>dau|giua|cuoi|het|trong|ca)\s+)?nam\s+hoc\s*(?P<a>{YEAR})\s*(?:[/-]|den|toi)\s*"
+        rf"(?P<b>{YEAR})(?![0-9])",
+    ),
+    ("midyear", _START + r"giua\s+nam" + _STOP + _NOT_SCHOOL + _WITH_YEAR),
+    ("year_part", _START + r"(?P<w>cuoi|het|trong|ca|dau)\s+nam" + _STOP + _NOT_SCHOOL + _WITH_YEAR),
     (
         "date",
         r"(?<![0-9a-z/.])(?:ngay\s+)?(?P<d>[0-9]{1,2})\s*(?P<s>[/.-])\s*(?P<m>[0-9]{1,2})\s*(?P=s)\s*"
-        rf"(?P<y>{_YEAR})(?![0-9])",
+        rf"(?P<y>{YEAR})(?![0-9])",
     ),
     (
         "date_words",
         _START + r"ngay\s+(?P<d>[0-9]{1,2})\s+thang\s+(?P<m>[0-9]{1,2})"
-        rf"(?:\s*,?\s*nam\s+(?P<y>{_YEAR}))?(?![0-9])",
+        rf"(?:\s*,?\s*nam\s+(?P<y>{YEAR}))?(?![0-9])",
     ),
     (
         "month_range",
         _START + r"thang\s*(?P<a>[0-9]{1,2})\s*(?:-|den|toi)\s*(?:thang\s*)?(?P<b>[0-9]{1,2})(?![0-9])" + _WITH_YEAR,
     ),
     ("month", _START + r"thang\s*(?P<m>[0-9]{1,2})(?![0-9])" + _WITH_YEAR),
-    ("month_short", _START + rf"t(?P<m>[0-9]{{1,2}})\s*[/-]\s*(?P<y>{_YEAR})(?![0-9])"),
+    ("month_short", _START + rf"t(?P<m>[0-9]{{1,2}})\s*[/-]\s*(?P<y>{YEAR})(?![0-9])"),
     (
         "month_year",
-        rf"(?<![0-9a-z/.])(?P<m>[0-9]{{1,2}})\s*[/-]\s*(?P<y>{_YEAR})(?![0-9]|\s*[/-]\s*[0-9a-z])",
+        rf"(?<![0-9a-z/.])(?P<m>[0-9]{{1,2}})\s*[/-]\s*(?P<y>{YEAR})(?![0-9]|\s*[/-]\s*[0-9a-z])",
     ),
     (
         "day_month",
         r"(?<![0-9a-z/.])(?:ngay\s+)?(?<![0-9/.])(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?![0-9]|\s*/)",
     ),
-    ("year", rf"(?<![0-9a-z/.])(?:nam\s+)?(?P<y>{_YEAR})(?![0-9]|\s*/\s*[0-9a-z]|-[a-z])"),
+    ("year", rf"(?<![0-9a-z/.])(?:nam\s+)?(?P<y>{YEAR})(?![0-9]|\s*/\s*[0-9a-z]|-[a-z])"),
 )
 
 
@@ -263,10 +260,16 @@ _PREFIX_KIND = {"truoc": "before", "den": "to", "toi": "to", "cho": "to"}
 _RANGE_GAP = re.compile(r"\s*(?:-|~|den(?:\s+het)?|toi|cho\s+den)\s*")
 _LIST_GAP = re.compile(r"\s*(?:,|va|hoac|&|,\s*va|,\s*hoac)\s*")
 _ATTACHED_GAP = re.compile(r"[\s,]*")
+# Between a dated point and the yearly cycle it begins: "và", "rồi", ", sau đó", "và sau đó thực hiện".
+_THEN = r"(?:sau\s+do|tiep\s+theo|ke\s+tiep|(?:tu\s+do\s+)?ve\s+sau)"
+_THEN_GAP = re.compile(
+    r"\s*,?\s*(?:(?:va|roi)(?:\s*,?\s*" + _THEN + ")?|" + _THEN + r")\s*,?\s*(?:(?:thuc\s+hien|lap\s+lai)\s+)?"
+)
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QUARTER_NUMBER = re.compile(r"(?<![a-z])" + _QUARTER + _STOP)
 _NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6}
 _MAX_COUNT = 366
+_SCHOOL_YEAR_END = (5, 31)  # month, day: the Vietnamese school year ends on 31 May
 
 # ---- tokens ------------------------------------------------------------------------------------------
 
@@ -290,7 +293,9 @@ class _Marker:
     start: int
     end: int
     clause: int
-    # yearly, semi, quarterly, monthly, ongoing, adhoc, as_planned, periodic, next_years, from_on, ignored
+    # yearly, semi, quarterly, monthly, ongoing, adhoc, as_planned, periodic, next_years, from_on, ignored,
+    # or invalid: an impossible date, month or quarter ("30/2", "tháng 13", "Quý 5") or a reversed range,
+    # which makes its whole clause unreadable rather than being dropped from it
     kind: str
     count: int | None = None
 
@@ -369,8 +374,10 @@ def _token(match: re.Match[str], clause: int, original: str) -> _Token | list[_T
     def group(inner: str) -> str:
         return match.group(f"{name}_{inner}")
 
-    if name in ("docref", "not_a_quarter"):
+    if name in ("docref", "before_end"):
         return None
+    if name == "not_a_quarter":
+        return _Marker(start, end, clause, "invalid")  # "Quý 5/2026" is a typo, not May
     if name == "adhoc":
         return _Marker(start, end, clause, "adhoc")
     if name == "event":
@@ -424,20 +431,34 @@ def _token(match: re.Match[str], clause: int, original: str) -> _Token | list[_T
         return _Point(start, end, clause, "year", None, None, year)
     if name in ("date", "date_words", "day_month"):
         month, day = int(group("m")), int(group("d"))
-        if not _valid_day(month, day, year):
-            return None
-        return _Point(start, end, clause, "date", month, day, year)
+        if _valid_day(month, day, year):
+            return _Point(start, end, clause, "date", month, day, year)
+        if name == "day_month" and not match.group().startswith("ngay") and not (1 <= month <= 12 and 1 <= day <= 31):
+            return None  # "đạt 40/63 xã" is a fraction, not a day; "30/2" is a day that does not exist
+        return _Marker(start, end, clause, "invalid")
     if name == "month_range":
         first, last = int(group("a")), int(group("b"))
         if not (1 <= first <= 12 and 1 <= last <= 12):
-            return None
+            return _Marker(start, end, clause, "invalid")
         point = _Point(start, end, clause, "month", last, None, year)
         if year is not None:
             point.range_start_year = year if first <= last else year - 1
         return point
     if name in ("month", "month_short", "month_year"):
         month = int(group("m"))
-        return _Point(start, end, clause, "month", month, None, year) if 1 <= month <= 12 else None
+        if 1 <= month <= 12:
+            return _Point(start, end, clause, "month", month, None, year)
+        # "tháng 13", "T13/2026" are impossible months; a bare "13/2026" is a number ("Thông tư 13/2026").
+        return None if name == "month_year" else _Marker(start, end, clause, "invalid")
+    if name == "school_year":
+        first, last = int(group("a")), int(group("b"))
+        # Only the end of a school year is a deadline; its start ("đầu năm học") or a span that is not one
+        # school year ("2025-2027", "2026-2025") is not guessed.
+        if last != first + 1 or match.group(f"{name}_w") in ("dau", "giua"):
+            return _Marker(start, end, clause, "invalid")
+        point = _Point(start, end, clause, "date", _SCHOOL_YEAR_END[0], _SCHOOL_YEAR_END[1], last)
+        point.range_start_year = first
+        return point
     return _Point(start, end, clause, "year", None, None, year)
 
 
@@ -490,6 +511,8 @@ class _FromIssue:
 
 
 _Proto: TypeAlias = Once | _NextOnce | _YearlyAt | _FromIssue | Quarterly | Monthly | Ongoing | OnEvent
+# The recurring schedules, whose first date depends on when they start.
+_CYCLES = (_YearlyAt, Quarterly, Monthly)
 
 
 def _link(tokens: list[_Token], folded: str, clause_starts: list[int]) -> list[_Token]:
@@ -518,8 +541,11 @@ def _link(tokens: list[_Token], folded: str, clause_starts: list[int]) -> list[_
         if (
             isinstance(last, _Point)
             and isinstance(token, _Marker)
-            and token.kind in ("next_years", "from_on")
-            and _ATTACHED_GAP.fullmatch(gap)
+            and (
+                (token.kind in ("next_years", "from_on") and _ATTACHED_GAP.fullmatch(gap))
+                # "Trước 15/12/2025 và hằng năm": the dated day is the first of the yearly cycle.
+                or (token.kind == "yearly" and last.year is not None and _THEN_GAP.fullmatch(gap))
+            )
         ):
             last.from_on = True
         linked.append(token)
@@ -539,8 +565,13 @@ def _link(tokens: list[_Token], folded: str, clause_starts: list[int]) -> list[_
     return linked
 
 
-def _join_range(first: _Point, last: _Point) -> _Point:
-    """One point for "first – last": due at the end of `last`, remembering the year it starts in."""
+def _join_range(first: _Point, last: _Point) -> _Point | _Marker:
+    """One point for "first – last": due at the end of `last`, remembering the year it starts in.
+
+    A range that ends before its first part does ("Giai đoạn 2028-2026") is not guessed at: it is invalid.
+    """
+    if first.year is not None and last.year is not None and _due(first, first.year) > _due(last, last.year):
+        return _Marker(first.start, last.end, last.clause, "invalid")
     if last.year is None and first.year is not None:
         last.year = first.year if _due(last, first.year) >= _due(first, first.year) else first.year + 1
     if first.range_start_year is not None:
@@ -597,8 +628,11 @@ def _resolve_events(
     return kept, events
 
 
-def _clause_schedules(tokens: list[_Token]) -> list[tuple[int, _Proto]]:
-    """The schedules of one clause, each with its position in the text (to keep the text's order)."""
+def _clause_schedules(tokens: list[_Token], unreadable: set[int]) -> list[tuple[int, _Proto]]:
+    """The schedules of one clause, each with its position in the text (to keep the text's order); none
+    when the clause is in `unreadable`."""
+    if tokens[0].clause in unreadable:
+        return []
     points = [token for token in tokens if isinstance(token, _Point)]
     markers = [token for token in tokens if isinstance(token, _Marker)]
     kinds = {marker.kind for marker in markers}
@@ -628,7 +662,8 @@ def _clause_schedules(tokens: list[_Token]) -> list[tuple[int, _Proto]]:
                 from_bound, until_bound = point.range_start_year, due.year
                 continue
             if point.prefix == "from" or point.from_on:
-                from_bound = point.year
+                # "Trước quý I/2026 và hằng năm" first falls due on 31/12/2025.
+                from_bound = due.year if point.from_on else point.year
                 if yearly and point.from_on and point.kind != "year":
                     # "Quý II/2026 và các năm tiếp theo": that quarter is the day of every year.
                     anchors.setdefault((due.month, due.day), point.start)
@@ -690,7 +725,7 @@ def _normalise(text: str) -> tuple[str, str]:
     """The text in NFC with single spaces and bullets turned into clause breaks, and its folded twin."""
     clean = _BULLET.sub("; ", unicodedata.normalize("NFC", text))
     clean = _SPACES.sub(" ", clean).strip(" ;")
-    return clean, clean.translate(_FOLD)
+    return clean, fold(clean)
 
 
 @lru_cache(maxsize=8192)
@@ -709,17 +744,25 @@ def _analyse(text: str) -> tuple[_Proto, ...]:
     tokens, events = _resolve_events(tokens, folded, original, clause_ends)
     tokens = _link(tokens, folded, clause_starts)
 
-    found: list[tuple[int, _Proto]] = list(events)
+    # An impossible date, month or quarter, or a reversed range, leaves its whole clause unread (an event
+    # in it too): reading the rest of it would give a schedule the text does not state.
+    unreadable = {token.clause for token in tokens if isinstance(token, _Marker) and token.kind == "invalid"}
+    found: list[tuple[int, _Proto]] = [
+        (at, event) for at, event in events if bisect_right(clause_ends, at) not in unreadable
+    ]
     clause_tokens: list[_Token] = []
     for token in tokens:
         if clause_tokens and clause_tokens[0].clause != token.clause:
-            found.extend(_clause_schedules(clause_tokens))
+            found.extend(_clause_schedules(clause_tokens, unreadable))
             clause_tokens = []
         clause_tokens.append(token)
     if clause_tokens:
-        found.extend(_clause_schedules(clause_tokens))
+        found.extend(_clause_schedules(clause_tokens, unreadable))
     found.sort(key=lambda item: item[0])
-    return tuple(proto for _, proto in found)
+    # "Sau khi Trung ương ban hành Đề án, thực hiện hằng năm": a cycle after an event starts once the event
+    # has happened, so its dates are not known yet; the event's deadline is set when it is recorded.
+    first_event = next((at for at, proto in found if isinstance(proto, OnEvent)), len(folded))
+    return tuple(proto for at, proto in found if at < first_event or not isinstance(proto, _CYCLES))
 
 
 def _next_due(once: _NextOnce, issued: date) -> date:

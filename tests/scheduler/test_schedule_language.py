@@ -64,6 +64,14 @@ CASES: list[tuple[str, tuple[Schedule, ...]]] = [
     # "trước" a whole period is due when the period before it ends
     ("Trước năm 2027", (once("2026-12-31"),)),
     ("trước quý III/2026", (once("2026-06-30"),)),
+    # "trước khi kết thúc" a period is its end, not an event
+    ("Trước khi kết thúc năm 2026", (once("2026-12-31"),)),
+    ("trước khi kết thúc Quý III/2026", (once("2026-09-30"),)),
+    ("Trước khi hết năm 2027", (once("2027-12-31"),)),
+    # -- a school year ends on 31/05 of its second year
+    ("Năm học 2025-2026", (once("2026-05-31"),)),
+    ("năm học 2026-2027", (once("2027-05-31"),)),
+    ("Cuối năm học 2025 – 2026", (once("2026-05-31"),)),
     # -- ranges are due at their end
     ("Quý I - Quý III/2026", (once("2026-09-30"),)),
     ("Quý I/2026 - Quý III/2026", (once("2026-09-30"),)),
@@ -129,6 +137,10 @@ CASES: list[tuple[str, tuple[Schedule, ...]]] = [
     ("Hàng năm, giai đoạn 2026 - 2028", (yearly("12-31", 2026, until=2028),)),
     ("Giai đoạn 2026-2030, mỗi năm tổ chức ít nhất 01 lớp", (yearly("12-31", 2026, count=1),)),
     ("Năm 2026 và các năm tiếp theo", (yearly("12-31", 2026),)),
+    # a dated first deadline, then the same day every year
+    ("Trước 15/12/2025 và hằng năm", (yearly("12-15", 2025),)),
+    ("Trước ngày 15/12/2025, sau đó hằng năm", (yearly("12-15", 2025),)),
+    ("Quý II/2026 và sau đó thực hiện hằng năm", (yearly("06-30", 2026),)),
     # -- twice a year
     ("định kỳ 6 tháng", HALF_YEARS),
     ("6 tháng/lần", HALF_YEARS),
@@ -167,15 +179,19 @@ CASES: list[tuple[str, tuple[Schedule, ...]]] = [
     ("Theo chỉ đạo của UBND tỉnh", (OnEvent("Theo chỉ đạo của UBND tỉnh"),)),
     ("sau khi duoc phe duyet", (OnEvent("sau khi duoc phe duyet"),)),
     ("Sau khi Trung ương ban hành Đề án.", (OnEvent("Sau khi Trung ương ban hành Đề án"),)),
+    ("Sau khi kết thúc năm 2026", (OnEvent("Sau khi kết thúc năm 2026"),)),
+    ("Khi có kết quả kiểm tra", (OnEvent("Khi có kết quả kiểm tra"),)),
     (
         "Sau khi Quyết định số 1322/QĐ-TTg ngày 31/08/2020 được sửa đổi",
         (OnEvent("Sau khi Quyết định số 1322/QĐ-TTg ngày 31/08/2020 được sửa đổi"),),
     ),
     # -- mixtures
-    (
-        "Sau khi có hướng dẫn của Bộ, thực hiện hằng năm",
-        (OnEvent("Sau khi có hướng dẫn của Bộ"), yearly("12-31", 2025)),
-    ),
+    # A cycle after an event starts with the event: only the event is kept (its deadline comes when it is
+    # recorded), rather than yearly deadlines from 2025 that the event may not have reached.
+    ("Sau khi có hướng dẫn của Bộ, thực hiện hằng năm", (OnEvent("Sau khi có hướng dẫn của Bộ"),)),
+    ("Sau khi Trung ương ban hành Đề án, thực hiện hằng năm", (OnEvent("Sau khi Trung ương ban hành Đề án"),)),
+    ("Sau khi có hướng dẫn của Bộ; báo cáo hằng quý", (OnEvent("Sau khi có hướng dẫn của Bộ"),)),
+    ("Hằng năm; sau khi có hướng dẫn của Bộ", (yearly("12-31", 2025), OnEvent("sau khi có hướng dẫn của Bộ"))),
     ("Quý IV/2025 ban hành kế hoạch; hàng năm tổ chức kiểm tra", (once("2025-12-31"), yearly("12-31", 2025))),
     ("Năm 2025 xây dựng kế hoạch, hàng năm tổ chức thực hiện", (once("2025-12-31"), yearly("12-31", 2025))),
     (
@@ -225,6 +241,18 @@ UNREADABLE = [
     "Quý 5/2026",
     "tháng 13/2026",
     ";;; ... ---",
+    # an impossible day or month is not dropped from its clause: the clause is unreadable
+    "30/2 hằng năm",
+    "Trước ngày 31/4 hằng năm",
+    "Tháng 13 hằng năm",
+    "Quý 5 hằng năm",
+    "31/06/2026, hằng năm",
+    # a range that runs backwards, or a school year that is not one, is not guessed
+    "Giai đoạn 2028-2026",
+    "Quý I/2026 - Quý III/2025",
+    "Từ năm 2028 đến năm 2026",
+    "Năm học 2025-2027",
+    "Đầu năm học 2025-2026",
 ]
 
 
@@ -333,6 +361,43 @@ def test_a_repeated_yearly_day_is_one_schedule_that_keeps_the_count() -> None:
     parsed = parse_time_text("Hàng năm; ít nhất 1 lần/năm", ISSUED, HORIZON)
 
     assert parsed.schedules == (yearly("12-31", 2025, count=1),)
+
+
+def test_an_impossible_date_leaves_only_its_own_clause_unread() -> None:
+    parsed = parse_time_text("Quý II/2026; trước ngày 30/2/2026 hằng năm", ISSUED, HORIZON)
+
+    assert parsed.schedules == (once("2026-06-30"),)
+    assert parsed.needs_date is False
+
+
+def test_an_impossible_date_makes_an_event_in_its_clause_unreadable_too() -> None:
+    assert parse_time_text("30/2/2026, sau khi có hướng dẫn", ISSUED, HORIZON).needs_date is True
+
+
+def test_an_impossible_date_inside_an_event_is_part_of_the_event() -> None:
+    text = "Sau khi Quyết định ngày 30/2/2026 có hiệu lực"
+
+    assert parse_time_text(text, ISSUED, HORIZON).schedules == (OnEvent(text),)
+
+
+def test_a_fraction_is_not_an_impossible_date() -> None:
+    assert parse_time_text("Hằng năm, phấn đấu đạt 40/63 xã", ISSUED, HORIZON).schedules == EVERY_YEAR_END
+
+
+def test_a_deadline_after_an_event_is_kept() -> None:
+    parsed = parse_time_text("Sau khi có hướng dẫn của Bộ; hoàn thành trong Quý II/2026", ISSUED, HORIZON)
+
+    assert parsed.schedules == (OnEvent("Sau khi có hướng dẫn của Bộ"), once("2026-06-30"))
+
+
+def test_a_dated_point_and_a_yearly_cycle_without_a_linking_word_stay_apart() -> None:
+    parsed = parse_time_text("Quý II/2026, hằng năm", ISSUED, HORIZON)
+
+    assert parsed.schedules == (once("2026-06-30"), yearly("12-31", 2025))
+
+
+def test_before_a_quarter_and_yearly_starts_in_the_year_it_falls_due() -> None:
+    assert parse_time_text("Trước quý I/2026 và hằng năm", ISSUED, HORIZON).schedules == (yearly("12-31", 2025),)
 
 
 def test_the_same_deadline_twice_is_one_schedule() -> None:
