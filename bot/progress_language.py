@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from locales.text import fold
+
 __all__ = ["ProgressReading", "ProgressStatus", "parse_progress", "reading_to_json"]
 
 
@@ -66,28 +68,6 @@ def reading_to_json(reading: ProgressReading) -> dict[str, str | int | None]:
 # ---- normalising and folding ---------------------------------------------------------------------
 
 
-def _fold_table() -> str:
-    """Maps each letter to its lower-case base letter, one character to one, so positions line up.
-
-    A string indexed by code point (characters past its end are kept) is faster in `str.translate`
-    than a dict.
-    """
-    table: dict[int, str] = {}
-    for code in (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
-        char = chr(code)
-        lower = char.lower()
-        if len(lower) == 1:
-            base = unicodedata.normalize("NFD", lower)[0]
-            if base != char:
-                table[code] = base
-    table[ord("đ")] = table[ord("Đ")] = "d"  # đ has no decomposition
-    for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212":
-        table[ord(dash)] = "-"
-    table[ord("\uff05")] = "%"  # the full-width percent sign of some phone keyboards
-    return "".join(table.get(code, chr(code)) for code in range(max(table) + 1))
-
-
-_FOLD = _fold_table()
 # Zero-width characters pasted from documents would otherwise split a word in two.
 _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff]+")
 
@@ -99,7 +79,7 @@ def _normalise(text: str) -> tuple[str, str]:
     if not text.isascii():
         text = _INVISIBLE.sub(" ", unicodedata.normalize("NFC", text))
     note = " " + " ".join(text.split())
-    return note, note.lower() if note.isascii() else note.translate(_FOLD)
+    return note, fold(note)
 
 
 # Words whose folded form is also another common word count only in these spellings (lower case): the
