@@ -84,6 +84,16 @@ class WorkingCalendar:
         Giỗ Tổ on a Sunday), substitute days and the administrator's days off with their reasons."""
         return list(self._year(year).days_off)
 
+    def weekend_working_days(self, year: int) -> list[date]:
+        """Saturdays and Sundays of `year` that are working days (make-up days, admin additions)."""
+        built = self._year(year)
+        first = date.fromordinal(built.first)
+        return [
+            first + timedelta(days=offset)
+            for offset, working in enumerate(built.working)
+            if working and (first + timedelta(days=offset)).weekday() >= _SATURDAY
+        ]
+
     def day_off_reason(self, day: date) -> str | None:
         """Why `day` is a named day off, or None (an ordinary weekend has no name)."""
         return dict(self._year(day.year).days_off).get(day)

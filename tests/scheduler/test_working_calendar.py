@@ -158,3 +158,8 @@ def test_a_year_has_a_flag_for_every_day_including_29_february() -> None:
 
     assert not leap.is_working_day(date(2028, 12, 31))  # a Sunday
     assert leap.is_working_day(date(2028, 2, 29))  # a Tuesday
+
+
+def test_weekend_working_days_of_2026_are_the_make_up_saturday_and_admin_additions() -> None:
+    calendar = WorkingCalendar(extra_workdays=[date(2026, 5, 9)])
+    assert calendar.weekend_working_days(2026) == [date(2026, 5, 9), date(2026, 8, 22)]
