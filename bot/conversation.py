@@ -24,7 +24,7 @@ from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
 from bot.work import WorkItem, latest_reports, open_work, task_ids_for_units, task_units
 from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
-from models import Member, Occurrence, PendingReply, ProgressReport, Prompt, ReportStatus, Role, Task, UnitRole
+from models import Member, Occurrence, PendingReply, ProgressReport, ReportStatus, Role, Task, UnitRole
 from models.db import session_scope
 from models.errors import UserFacingError
 from models.registry import Plan
@@ -245,7 +245,7 @@ class Conversation:
         lines.append(_("Reply to this message to report progress, e.g. «đã trình dự thảo, đạt 70%»."))
         return "\n".join(lines)
 
-    def _report_words(self, _: Translate, report: ProgressReport | ProgressReading) -> str:
+    def _report_words(self, _: Translate, report: replies.ReportFacts | ProgressReading) -> str:
         status = report.status
         if isinstance(status, ProgressStatus):
             status = None if status == ProgressStatus.UNCLEAR else ReportStatus(status.value)
@@ -559,11 +559,10 @@ class Conversation:
         if not incoming.text.strip():
             return []
         if incoming.edited:
-            report = replies.report_from_message(session, incoming, person.member_id)
-            if report is not None:
-                reading = parse_progress(incoming.text)
-                replies.update_report(session, person, report, reading, turn.now)
-                return [self._confirmation(session, turn, report, _("Updated"))]
+            edited = replies.report_from_message(session, incoming, person.member_id)
+            if edited is not None:
+                updated = replies.update_report(session, person, edited, parse_progress(incoming.text), turn.now)
+                return [self._confirmation(session, turn, updated, _("Updated"))]
         replied_to = replies.occurrence_replied_to(session, incoming)
         if replied_to is not None:
             return self._report_on(session, turn, person, replied_to, incoming.text)
@@ -589,13 +588,13 @@ class Conversation:
         _ = turn._
         known = replies.choices(session, occurrence_ids[:8])
         shown = [occurrence_id for occurrence_id in occurrence_ids[:8] if occurrence_id in known]
-        pending = replies.keep_pending(session, person, turn.incoming, shown, turn.now)
+        pending_id = replies.keep_pending(session, person, turn.incoming, shown, turn.now)
         rows: list[tuple[Button, ...]] = []
         lines = [_("Which task is this report about? Choose one:")]
         for number, occurrence_id in enumerate(shown, start=1):
             code, due = known[occurrence_id]
             lines.append(f"{number}. {esc(code)} — " + due_phrase(_, due, turn.today, turn.locale))
-            rows.append((Button(f"{number}. {code}", f"pick:{pending.id}:{occurrence_id}"),))
+            rows.append((Button(f"{number}. {code}", f"pick:{pending_id}:{occurrence_id}"),))
         return [turn.answer("\n".join(lines), buttons=tuple(rows))]
 
     def _report_on(self, session: Session, turn: Turn, person: Person, occurrence_id: int, text: str) -> list[Outgoing]:
@@ -620,7 +619,7 @@ class Conversation:
         return [self._confirmation(session, turn, report, _("Recorded"), target)]
 
     def _confirmation(
-        self, session: Session, turn: Turn, report: ProgressReport, verb: str, target: replies.Target | None = None
+        self, session: Session, turn: Turn, report: replies.ReportFacts, verb: str, target: replies.Target | None = None
     ) -> Outgoing:
         _ = turn._
         if target is None:
@@ -636,7 +635,7 @@ class Conversation:
         report = replies.last_report(session, turn.person)
         return [self._withdraw(session, turn, report)]
 
-    def _withdraw(self, session: Session, turn: Turn, report: ProgressReport | None) -> Outgoing:
+    def _withdraw(self, session: Session, turn: Turn, report: replies.ReportRow | None) -> Outgoing:
         _ = turn._
         assert turn.person is not None
         if report is None:
@@ -667,8 +666,8 @@ class Conversation:
                 pending_id, occurrence_id = rest.split(":")
                 return self._pick(session, turn, person, int(pending_id), int(occurrence_id))
             if kind == "undo":
-                report = session.get(ProgressReport, int(rest))
-                if report is None or report.member_id != person.member_id or report.withdrawn_at is not None:
+                report = replies.report_by_id(session, int(rest))
+                if report is None or report.member_id != person.member_id or report.withdrawn:
                     return [turn.answer(_("This report was already withdrawn or is not yours."))]
                 return [self._withdraw(session, turn, report)]
         except ValueError:
@@ -679,20 +678,20 @@ class Conversation:
         self, session: Session, turn: Turn, person: Person, report_id: int, status: ReportStatus
     ) -> list[Outgoing]:
         _ = turn._
-        report = session.get(ProgressReport, report_id)
-        if report is None or report.member_id != person.member_id or report.withdrawn_at is not None:
+        report = replies.report_by_id(session, report_id)
+        if report is None or report.member_id != person.member_id or report.withdrawn:
             return [turn.answer(_("This question was for someone else, or its report was withdrawn."))]
-        replies.set_status(session, person, report, status, turn.now)
+        report = replies.set_status(session, person, report, status, turn.now)
         return [self._confirmation(session, turn, report, _("Recorded"))]
 
     def _prompt_button(
         self, session: Session, turn: Turn, person: Person, prompt_id: int, status: ReportStatus
     ) -> list[Outgoing]:
         _ = turn._
-        prompt = session.get(Prompt, prompt_id)
-        if prompt is None:
+        occurrence_id = replies.prompt_occurrence(session, prompt_id)
+        if occurrence_id is None:
             return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
-        target = replies.target_of(session, prompt.occurrence_id)
+        target = replies.target_of(session, occurrence_id)
         if target is None:
             return [turn.answer(_("That task no longer exists in the plan."))]
         if not replies.may_report(person, target):

@@ -124,7 +124,8 @@ def join(
 ) -> Joined | InviteProblem:
     found = _usable(session, code, now)
     if isinstance(found, InviteProblem):
-        return found
+        # Opening the same deep link twice is not a problem: they are in already, whatever the code's state.
+        return _joined_before(session, code, platform=platform, user_id=user_id) or found
     invite = found
     account = session.exec(
         select(PlatformAccount).where(PlatformAccount.platform == platform.value, PlatformAccount.user_id == user_id)
@@ -172,6 +173,27 @@ def join(
         unit=_unit_name(session, invite.unit_id),
         role=Role(invite.role),
         already=existing is not None,
+    )
+
+
+def _joined_before(session: Session, code: str, *, platform: Platform, user_id: str) -> Joined | None:
+    invite = session.exec(select(Invite).where(Invite.code == code.strip())).first()
+    account = session.exec(
+        select(PlatformAccount).where(PlatformAccount.platform == platform.value, PlatformAccount.user_id == user_id)
+    ).first()
+    if invite is None or account is None:
+        return None
+    membership = session.exec(
+        select(Membership).where(
+            Membership.member_id == account.member_id,
+            Membership.unit_id == invite.unit_id,
+            Membership.role == invite.role,
+        )
+    ).first()
+    if membership is None:
+        return None
+    return Joined(
+        member_id=account.member_id, unit=_unit_name(session, invite.unit_id), role=Role(invite.role), already=True
     )
 
 

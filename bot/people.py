@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col
 
 from bot.messages import Platform
 from bot.permissions import Audience, audience_of
-from models import AuditLog, Member, Membership, PlatformAccount, Role, Unit
+from models import AuditLog, Member, Membership, Role, Unit
 
 
 @dataclass(frozen=True)
@@ -27,38 +28,55 @@ class Person:
         return audience_of(self.roles)
 
 
+# Built once, on the tables: it runs on every message, and building a statement or loading rows through the ORM
+# costs more than the query itself on SQLite.
+_MEMBER = SQLModel.metadata.tables["member"]
+_MEMBERSHIP = SQLModel.metadata.tables["membership"]
+_ACCOUNT = SQLModel.metadata.tables["platform_account"]
+_PERSON = (
+    sa.select(
+        _MEMBER.c.id,
+        _MEMBER.c.display_name,
+        _MEMBER.c.language,
+        _MEMBER.c.paused_until,
+        _MEMBERSHIP.c.role,
+        _MEMBERSHIP.c.unit_id,
+    )
+    .select_from(_ACCOUNT)
+    .join(_MEMBER, _MEMBER.c.id == _ACCOUNT.c.member_id)
+    .outerjoin(_MEMBERSHIP, _MEMBERSHIP.c.member_id == _MEMBER.c.id)
+    .where(_ACCOUNT.c.platform == sa.bindparam("platform"), _ACCOUNT.c.user_id == sa.bindparam("user_id"))
+)
+
+
 def load_person(session: Session, platform: Platform, user_id: str) -> Person | None:
-    row = session.exec(
-        select(Member)
-        .join(PlatformAccount, col(PlatformAccount.member_id) == col(Member.id))
-        .where(PlatformAccount.platform == platform.value, PlatformAccount.user_id == user_id)
-    ).first()
-    return None if row is None else person_of(session, row)
-
-
-def person_of(session: Session, member: Member) -> Person:
-    assert member.id is not None
-    memberships = session.exec(select(Membership).where(Membership.member_id == member.id)).all()
-    roles = frozenset(Role(m.role) for m in memberships)
+    """One query, on every message: the member behind the account and all their memberships."""
+    rows = session.execute(_PERSON, {"platform": platform.value, "user_id": user_id}).all()
+    if not rows:
+        return None
+    member_id, name, language, paused_until = rows[0][:4]
+    memberships = [(Role(role), unit_id) for *_member, role, unit_id in rows if role is not None]
     return Person(
-        member_id=member.id,
-        name=member.display_name,
-        language=member.language,
-        paused_until=member.paused_until,
-        roles=roles,
-        unit_ids=frozenset(m.unit_id for m in memberships if m.unit_id is not None),
-        lead_unit_ids=frozenset(m.unit_id for m in memberships if m.unit_id is not None and m.role == Role.UNIT_LEAD),
+        member_id=member_id,
+        name=name,
+        language=language,
+        paused_until=paused_until,
+        roles=frozenset(role for role, _unit in memberships),
+        unit_ids=frozenset(unit for _role, unit in memberships if unit is not None),
+        lead_unit_ids=frozenset(unit for role, unit in memberships if unit is not None and role == Role.UNIT_LEAD),
     )
 
 
+_MEMBERSHIPS = (
+    sa.select(col(Membership.role), col(Unit.name))
+    .outerjoin(Unit, col(Unit.id) == col(Membership.unit_id))
+    .where(col(Membership.member_id) == sa.bindparam("member_id"))
+    .order_by(col(Membership.id))
+)
+
+
 def memberships_with_units(session: Session, member_id: int) -> list[tuple[Role, str | None]]:
-    rows = session.exec(
-        select(Membership.role, Unit.name)
-        .join(Unit, col(Unit.id) == col(Membership.unit_id), isouter=True)
-        .where(Membership.member_id == member_id)
-        .order_by(col(Membership.id))
-    ).all()
-    return [(Role(role), name) for role, name in rows]
+    return [(Role(role), name) for role, name in session.execute(_MEMBERSHIPS, {"member_id": member_id})]
 
 
 def _audit(session: Session, person: Person, action: str, detail: dict[str, object], now: datetime) -> None:

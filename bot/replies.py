@@ -1,17 +1,55 @@
-"""Progress reports: which occurrence a reply is about, storing it, editing, withdrawing."""
+"""Progress reports: which occurrence a reply is about, storing it, editing, withdrawing.
+
+The statements on the path of every reply are built once, at import, and take their values as bound
+parameters: on SQLite, building a SQLAlchemy statement costs several times more than running it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, Protocol
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, select
 
 from bot.messages import Incoming
 from bot.people import Person
 from bot.progress_language import ProgressReading, ProgressStatus
-from models import AuditLog, Occurrence, PendingReply, ProgressReport, Prompt, ReportStatus, Task, TaskUnit
+from models import Prompt, ReportStatus, UnitRole
 from models.registry import Plan
+from models.types import UTCDateTime
+
+
+class ReportFacts(Protocol):
+    """What is shown and audited of a report: a stored `ProgressReport` or one just `Recorded`."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def occurrence_id(self) -> int: ...
+    @property
+    def status(self) -> ReportStatus | None: ...
+    @property
+    def percent(self) -> int | None: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def note(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A stored report as the conversation uses it (read and written with plain SQL, not the ORM)."""
+
+    id: int
+    occurrence_id: int
+    member_id: int
+    status: ReportStatus | None
+    percent: int | None
+    reason: str | None
+    note: str
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -20,25 +58,120 @@ class Target:
     task_id: int
     task_code: str
     plan_id: int
+    unit_ids: tuple[int, ...] = ()  # the task's lead units, then its coordinating units, in the plan's order
+
+
+# Statements on the tables, not the ORM classes: reading rows and writing them through the ORM costs more than
+# the queries themselves on SQLite. Reports and their audit rows are plain INSERTs for the same reason.
+_TABLES = SQLModel.metadata.tables
+_OCCURRENCES, _TASKS, _TASK_UNITS = _TABLES["occurrence"], _TABLES["task"], _TABLES["task_unit"]
+_PROMPTS, _REPORTS, _PLANS = _TABLES["prompt"], _TABLES["progress_report"], _TABLES["plan"]
+_OCCURRENCE, _TASK, _TASK_UNIT = _OCCURRENCES.c, _TASKS.c, _TASK_UNITS.c
+_PROMPT, _REPORT, _PLAN = _PROMPTS.c, _REPORTS.c, _PLANS.c
+
+# One row per unit of the task (or one row with no unit): the occurrence, its task and who is in charge.
+_TARGET = (
+    sa.select(_OCCURRENCE.id, _TASK.id, _TASK.code, _TASK.plan_id, _TASK_UNIT.unit_id)
+    .select_from(_OCCURRENCES)
+    .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+    .outerjoin(_TASK_UNITS, _TASK_UNIT.task_id == _TASK.id)
+    .where(_OCCURRENCE.id == sa.bindparam("occurrence_id"))
+    .order_by(sa.case((_TASK_UNIT.role == UnitRole.LEAD.value, 0), else_=1), _TASK_UNIT.position)
+)
+_CHOICES = (
+    sa.select(_OCCURRENCE.id, _TASK.code, _OCCURRENCE.due)
+    .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+    .where(_OCCURRENCE.id.in_(sa.bindparam("ids", expanding=True)))
+)
+_PROMPT_REPLIED_TO = sa.select(_PROMPT.occurrence_id).where(
+    _PROMPT.platform == sa.bindparam("platform"),
+    _PROMPT.chat_id == sa.bindparam("chat_id"),
+    _PROMPT.message_id == sa.bindparam("message_id"),
+)
+# Done means a standing "done" report: a later withdrawal reopens the question.
+_DONE = (
+    sa.select(sa.literal(1))
+    .where(
+        _REPORT.occurrence_id == _PROMPT.occurrence_id,
+        _REPORT.status == ReportStatus.DONE.value,
+        _REPORT.withdrawn_at.is_(None),
+    )
+    .correlate(_PROMPTS)
+    .exists()
+)
+_OPEN_PROMPTS = (
+    sa.select(_PROMPT.occurrence_id)
+    .join(_OCCURRENCES, _OCCURRENCE.id == _PROMPT.occurrence_id)
+    .where(
+        _PROMPT.member_id == sa.bindparam("member_id"),
+        _PROMPT.answered_at.is_(None),
+        _OCCURRENCE.archived_at.is_(None),
+        ~_DONE,
+    )
+    .order_by(_PROMPT.created_at.desc(), _PROMPT.id.desc())
+)
+_ANSWERED = (
+    sa.update(_PROMPTS)
+    .where(
+        _PROMPT.occurrence_id == sa.bindparam("of_occurrence"),
+        _PROMPT.member_id == sa.bindparam("of_member"),
+        _PROMPT.answered_at.is_(None),
+    )
+    .values(answered_at=sa.bindparam("now", type_=UTCDateTime()))
+)
+_REOPEN = (
+    sa.update(_PROMPTS)
+    .where(_PROMPT.occurrence_id == sa.bindparam("of_occurrence"), _PROMPT.member_id == sa.bindparam("of_member"))
+    .values(answered_at=None)
+)
+_REPORT_ROW = sa.select(
+    _REPORT.id,
+    _REPORT.occurrence_id,
+    _REPORT.member_id,
+    _REPORT.status,
+    _REPORT.percent,
+    _REPORT.reason,
+    _REPORT.note,
+    _REPORT.withdrawn_at.is_not(None),
+)
+_REPORT_BY_ID = _REPORT_ROW.where(_REPORT.id == sa.bindparam("report_id"))
+_REPORT_OF_MESSAGE = _REPORT_ROW.where(
+    _REPORT.platform == sa.bindparam("platform"),
+    _REPORT.chat_id == sa.bindparam("chat_id"),
+    _REPORT.message_id == sa.bindparam("message_id"),
+    _REPORT.member_id == sa.bindparam("member_id"),
+)
+_LAST_REPORT = (
+    _REPORT_ROW.where(_REPORT.member_id == sa.bindparam("member_id"), _REPORT.withdrawn_at.is_(None))
+    .order_by(_REPORT.created_at.desc(), _REPORT.id.desc())
+    .limit(1)
+)
+# The columns to set come with the values (keys named like the columns); `report_id` picks the row.
+_UPDATE_REPORT = sa.update(_REPORTS).where(_REPORT.id == sa.bindparam("report_id"))
+_PROMPT_OCCURRENCE = sa.select(_PROMPT.occurrence_id).where(_PROMPT.id == sa.bindparam("prompt_id"))
+_INSERT_REPORT = sa.insert(_REPORTS).returning(_REPORT.id)
+_INSERT_PENDING = sa.insert(_TABLES["pending_reply"]).returning(_TABLES["pending_reply"].c.id)
+_AUDIT = sa.insert(_TABLES["audit_log"])
+_NEWEST_PLAN = select(Plan).order_by(col(Plan.imported_at).desc(), col(Plan.id).desc()).limit(1)
+_NEWEST_PLAN_ID = sa.select(_PLAN.id).order_by(_PLAN.imported_at.desc(), _PLAN.id.desc()).limit(1)
 
 
 def target_of(session: Session, occurrence_id: int) -> Target | None:
-    row = session.exec(
-        select(Occurrence, Task)
-        .join(Task, col(Task.id) == col(Occurrence.task_id))
-        .where(Occurrence.id == occurrence_id)
-    ).first()
-    if row is None:
+    rows = session.execute(_TARGET, {"occurrence_id": occurrence_id}).all()
+    if not rows:
         return None
-    occurrence, task = row
-    assert occurrence.id is not None and task.id is not None
-    return Target(occurrence.id, task.id, task.code, task.plan_id)
+    occurrence, task, code, plan, _unit = rows[0]
+    return Target(occurrence, task, code, plan, tuple(unit for *_target, unit in rows if unit is not None))
 
 
-def may_report(session: Session, person: Person, task_id: int) -> bool:
+def choices(session: Session, occurrence_ids: list[int]) -> dict[int, tuple[str, date]]:
+    """Task code and due date of each occurrence, for a list to pick from."""
+    return {row[0]: (row[1], row[2]) for row in session.execute(_CHOICES, {"ids": occurrence_ids})}
+
+
+def may_report(person: Person, target: Target) -> bool:
     """Only members of the task's lead or coordinating units report on it."""
-    units = set(session.exec(select(TaskUnit.unit_id).where(TaskUnit.task_id == task_id)).all())
-    return bool(units & person.unit_ids)
+    return not person.unit_ids.isdisjoint(target.unit_ids)
 
 
 def create_prompt(
@@ -60,36 +193,24 @@ def prompt_sent(session: Session, prompt_id: int, message_id: str) -> None:
         session.add(prompt)
 
 
-def prompt_replied_to(session: Session, incoming: Incoming) -> Prompt | None:
+def occurrence_replied_to(session: Session, incoming: Incoming) -> int | None:
+    """The occurrence of the prompt this message replies to, if it replies to one."""
     if incoming.reply_to_message_id is None:
         return None
-    return session.exec(
-        select(Prompt).where(
-            Prompt.platform == incoming.platform.value,
-            Prompt.chat_id == incoming.chat_id,
-            Prompt.message_id == incoming.reply_to_message_id,
-        )
-    ).first()
+    return session.execute(
+        _PROMPT_REPLIED_TO,
+        {
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.reply_to_message_id,
+        },
+    ).scalar()
 
 
 def open_prompt_occurrences(session: Session, member_id: int) -> list[int]:
     """Occurrences the bot asked this member about that are still unanswered and not done, newest first."""
-    prompts = session.exec(
-        select(Prompt.occurrence_id)
-        .join(Occurrence, col(Occurrence.id) == col(Prompt.occurrence_id))
-        .where(Prompt.member_id == member_id, col(Prompt.answered_at).is_(None), col(Occurrence.archived_at).is_(None))
-        .order_by(col(Prompt.created_at).desc(), col(Prompt.id).desc())
-    ).all()
-    done = set(
-        session.exec(
-            select(ProgressReport.occurrence_id).where(
-                col(ProgressReport.occurrence_id).in_(prompts),
-                ProgressReport.status == ReportStatus.DONE.value,
-                col(ProgressReport.withdrawn_at).is_(None),
-            )
-        ).all()
-    )
-    return [o for o in dict.fromkeys(prompts) if o not in done]
+    prompts = session.execute(_OPEN_PROMPTS, {"member_id": member_id}).scalars()
+    return list(dict.fromkeys(prompts))
 
 
 def _status(reading: ProgressReading) -> ReportStatus | None:
@@ -98,148 +219,178 @@ def _status(reading: ProgressReading) -> ReportStatus | None:
     return ReportStatus(reading.status.value)
 
 
-def _unit_for(session: Session, person: Person, task_id: int) -> int | None:
-    units = session.exec(select(TaskUnit.unit_id).where(TaskUnit.task_id == task_id)).all()
-    mine = [unit for unit in units if unit in person.unit_ids]
-    return mine[0] if mine else None
+def _unit_for(person: Person, target: Target) -> int | None:
+    """The unit the report speaks for: the reporter's unit that leads the task, else one that coordinates."""
+    return next((unit for unit in target.unit_ids if unit in person.unit_ids), None)
 
 
 def record(
     session: Session, person: Person, target: Target, reading: ProgressReading, incoming: Incoming, now: datetime
-) -> ProgressReport:
-    report = ProgressReport(
-        occurrence_id=target.occurrence_id,
-        member_id=person.member_id,
-        unit_id=_unit_for(session, person, target.task_id),
-        status=_status(reading),
-        percent=reading.percent,
-        reason=reading.reason,
-        done_count=reading.done_count,
-        target_count=reading.target_count,
-        note=reading.note,
-        platform=incoming.platform.value,
-        chat_id=incoming.chat_id,
-        message_id=incoming.message_id,
-        created_at=now,
-        updated_at=now,
+) -> ReportRow:
+    status = _status(reading)
+    report_id = session.execute(
+        _INSERT_REPORT,
+        {
+            "occurrence_id": target.occurrence_id,
+            "member_id": person.member_id,
+            "unit_id": _unit_for(person, target),
+            "status": status,
+            "percent": reading.percent,
+            "reason": reading.reason,
+            "done_count": reading.done_count,
+            "target_count": reading.target_count,
+            "note": reading.note,
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.message_id,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar_one()
+    report = ReportRow(
+        report_id, target.occurrence_id, person.member_id, status, reading.percent, reading.reason, reading.note
     )
-    session.add(report)
-    session.flush()
-    if report.status is not None:
+    if status is not None:
         answered(session, person, target.occurrence_id, now)
     audit_report(session, person, report, "report.create", now)
     return report
 
 
 def answered(session: Session, person: Person, occurrence_id: int, now: datetime) -> None:
-    for prompt in session.exec(
-        select(Prompt).where(
-            Prompt.occurrence_id == occurrence_id,
-            Prompt.member_id == person.member_id,
-            col(Prompt.answered_at).is_(None),
-        )
-    ):
-        prompt.answered_at = now
-        session.add(prompt)
+    session.execute(_ANSWERED, {"of_occurrence": occurrence_id, "of_member": person.member_id, "now": now})
 
 
-def audit_report(session: Session, person: Person, report: ProgressReport, action: str, now: datetime) -> None:
-    session.add(
-        AuditLog(
-            at=now,
-            actor=f"member:{person.member_id}",
-            action=action,
-            entity=f"report:{report.id}",
-            detail={
+def audit_report(session: Session, person: Person, report: ReportFacts, action: str, now: datetime) -> None:
+    session.execute(
+        _AUDIT,
+        {
+            "at": now,
+            "actor": f"member:{person.member_id}",
+            "action": action,
+            "entity": f"report:{report.id}",
+            "detail": {
                 "occurrence": report.occurrence_id,
                 "status": report.status,
                 "percent": report.percent,
                 "reason": report.reason,
                 "note": report.note,
             },
-        )
+        },
     )
 
 
-def report_from_message(session: Session, incoming: Incoming, member_id: int) -> ProgressReport | None:
-    return session.exec(
-        select(ProgressReport).where(
-            ProgressReport.platform == incoming.platform.value,
-            ProgressReport.chat_id == incoming.chat_id,
-            ProgressReport.message_id == incoming.message_id,
-            ProgressReport.member_id == member_id,
-        )
-    ).first()
+def _row(row: Any) -> ReportRow | None:
+    if row is None:
+        return None
+    report_id, occurrence_id, member_id, status, percent, reason, note, withdrawn = row
+    return ReportRow(
+        report_id,
+        occurrence_id,
+        member_id,
+        None if status is None else ReportStatus(status),
+        percent,
+        reason,
+        note,
+        bool(withdrawn),
+    )
+
+
+def report_by_id(session: Session, report_id: int) -> ReportRow | None:
+    return _row(session.execute(_REPORT_BY_ID, {"report_id": report_id}).first())
+
+
+def prompt_occurrence(session: Session, prompt_id: int) -> int | None:
+    """The occurrence a prompt (a reminder, a question) is about."""
+    return session.execute(_PROMPT_OCCURRENCE, {"prompt_id": prompt_id}).scalar()
+
+
+def report_from_message(session: Session, incoming: Incoming, member_id: int) -> ReportRow | None:
+    return _row(
+        session.execute(
+            _REPORT_OF_MESSAGE,
+            {
+                "platform": incoming.platform.value,
+                "chat_id": incoming.chat_id,
+                "message_id": incoming.message_id,
+                "member_id": member_id,
+            },
+        ).first()
+    )
+
+
+def _update(session: Session, report: ReportRow, **values: object) -> None:
+    session.execute(_UPDATE_REPORT, {"report_id": report.id, **values})
 
 
 def update_report(
-    session: Session, person: Person, report: ProgressReport, reading: ProgressReading, now: datetime
-) -> None:
+    session: Session, person: Person, report: ReportRow, reading: ProgressReading, now: datetime
+) -> ReportRow:
     """An edited message updates its report; an unreadable edit keeps the status and updates the note."""
     status = _status(reading)
     if status is not None:
-        report.status = status
-        report.percent = reading.percent
-        report.reason = reading.reason
-        report.done_count = reading.done_count
-        report.target_count = reading.target_count
-    report.note = reading.note
-    report.updated_at = now
-    report.withdrawn_at = None
-    session.add(report)
-    session.flush()
+        report = replace(report, status=status, percent=reading.percent, reason=reading.reason)
+        _update(
+            session,
+            report,
+            status=status,
+            percent=reading.percent,
+            reason=reading.reason,
+            done_count=reading.done_count,
+            target_count=reading.target_count,
+            note=reading.note,
+            updated_at=now,
+            withdrawn_at=None,
+        )
+    else:
+        _update(session, report, note=reading.note, updated_at=now, withdrawn_at=None)
+    report = replace(report, note=reading.note, withdrawn=False)
     if report.status is not None:
         answered(session, person, report.occurrence_id, now)
     audit_report(session, person, report, "report.edit", now)
+    return report
 
 
-def set_status(session: Session, person: Person, report: ProgressReport, status: ReportStatus, now: datetime) -> None:
-    report.status = status
-    report.updated_at = now
-    session.add(report)
-    session.flush()
+def set_status(session: Session, person: Person, report: ReportRow, status: ReportStatus, now: datetime) -> ReportRow:
+    _update(session, report, status=status, updated_at=now)
+    report = replace(report, status=status)
     answered(session, person, report.occurrence_id, now)
     audit_report(session, person, report, "report.status", now)
+    return report
 
 
-def last_report(session: Session, person: Person) -> ProgressReport | None:
-    return session.exec(
-        select(ProgressReport)
-        .where(ProgressReport.member_id == person.member_id, col(ProgressReport.withdrawn_at).is_(None))
-        .order_by(col(ProgressReport.created_at).desc(), col(ProgressReport.id).desc())
-    ).first()
+def last_report(session: Session, person: Person) -> ReportRow | None:
+    return _row(session.execute(_LAST_REPORT, {"member_id": person.member_id}).first())
 
 
-def withdraw(session: Session, person: Person, report: ProgressReport, now: datetime) -> None:
-    report.withdrawn_at = now
-    session.add(report)
+def withdraw(session: Session, person: Person, report: ReportRow, now: datetime) -> None:
+    _update(session, report, withdrawn_at=now)
     # The question is open again: a new reply without quoting attaches to it.
-    for prompt in session.exec(
-        select(Prompt).where(Prompt.occurrence_id == report.occurrence_id, Prompt.member_id == person.member_id)
-    ):
-        prompt.answered_at = None
-        session.add(prompt)
-    session.flush()
-    audit_report(session, person, report, "report.withdraw", now)
+    session.execute(_REOPEN, {"of_occurrence": report.occurrence_id, "of_member": person.member_id})
+    audit_report(session, person, replace(report, withdrawn=True), "report.withdraw", now)
 
 
-def keep_pending(
-    session: Session, person: Person, incoming: Incoming, occurrence_ids: list[int], now: datetime
-) -> PendingReply:
-    pending = PendingReply(
-        member_id=person.member_id,
-        platform=incoming.platform.value,
-        chat_id=incoming.chat_id,
-        message_id=incoming.message_id,
-        text=incoming.text,
-        occurrence_ids=occurrence_ids,
-        created_at=now,
-    )
-    session.add(pending)
-    session.flush()
-    return pending
+def keep_pending(session: Session, person: Person, incoming: Incoming, occurrence_ids: list[int], now: datetime) -> int:
+    """Keeps a reply until its author picks the occurrence it is about; the id of the kept reply."""
+    pending_id: int = session.execute(
+        _INSERT_PENDING,
+        {
+            "member_id": person.member_id,
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.message_id,
+            "text": incoming.text,
+            "occurrence_ids": occurrence_ids,
+            "created_at": now,
+        },
+    ).scalar_one()
+    return pending_id
 
 
 def plan_of(session: Session) -> Plan | None:
     """The plan a chat talks about: the only one, or the most recently imported."""
-    return session.exec(select(Plan).order_by(col(Plan.imported_at).desc(), col(Plan.id).desc())).first()
+    return session.exec(_NEWEST_PLAN).first()
+
+
+def plan_id_of(session: Session) -> int | None:
+    """The id of `plan_of`'s plan, without loading it."""
+    return session.execute(_NEWEST_PLAN_ID).scalar()

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
-from models import Occurrence, ProgressReport, ReportStatus, Task, TaskUnit, Unit, UnitRole
+from models import ReportStatus, TaskUnit, Unit, UnitRole
 from reports.status import DerivedState, derive_state
 
 
@@ -39,12 +39,100 @@ class WorkItem:
     position: int
 
 
+# The statements on the path of every message are built once, at import, on the tables rather than the ORM
+# classes: on SQLite, building a statement and loading rows through the ORM cost more than running the query.
+_OCCURRENCES = SQLModel.metadata.tables["occurrence"]
+_REPORTS = SQLModel.metadata.tables["progress_report"]
+_TASKS = SQLModel.metadata.tables["task"]
+_OCCURRENCE, _REPORT, _TASK = _OCCURRENCES.c, _REPORTS.c, _TASKS.c
+_TASK_UNIT = SQLModel.metadata.tables["task_unit"].c
+
+_TASKS_OF_UNITS = sa.select(_TASK_UNIT.task_id).where(_TASK_UNIT.unit_id.in_(sa.bindparam("unit_ids", expanding=True)))
+
+_newer = _REPORTS.alias("newer")
+# An occurrence's newest report with a status, found by walking its index from the newest end, however many
+# reports the occurrence has had (withdrawn ones and unanswered questions skipped).
+_NEWEST_REPORT = (
+    sa.select(_newer.c.id)
+    .where(
+        _newer.c.occurrence_id == _OCCURRENCE.id,
+        _newer.c.withdrawn_at.is_(None),
+        _newer.c.status.is_not(None),
+    )
+    .order_by(_newer.c.created_at.desc(), _newer.c.id.desc())
+    .limit(1)
+    .correlate(_OCCURRENCES)
+    .scalar_subquery()
+)
+_LATEST_COLUMNS = (
+    _REPORT.status,
+    _REPORT.percent,
+    _REPORT.reason,
+    _REPORT.note,
+    _REPORT.updated_at,
+    _REPORT.member_id,
+)
+_LATEST_OF_OCCURRENCES = (
+    sa.select(_OCCURRENCE.id, *_LATEST_COLUMNS)
+    .select_from(_OCCURRENCES)
+    .join(_REPORTS, _REPORT.id == _NEWEST_REPORT)
+    .where(_OCCURRENCE.id.in_(sa.bindparam("ids", expanding=True)))
+)
+_HAS_OCCURRENCES = (
+    sa.exists().where(_OCCURRENCE.task_id == _TASK.id, _OCCURRENCE.archived_at.is_(None)).correlate(_TASKS)
+)
+_TASKS_OF_PLAN = sa.select(
+    _TASK.id,
+    _TASK.code,
+    _TASK.content,
+    # Only a task with no occurrence needs its schedules (to name the event it waits for): no JSON to decode else.
+    sa.case((_HAS_OCCURRENCES, sa.null()), else_=_TASK.schedules).label("schedules"),
+    _TASK.needs_date,
+    _TASK.position,
+    _HAS_OCCURRENCES.label("has_occurrences"),
+).where(_TASK.plan_id == sa.bindparam("plan_id"), _TASK.archived_at.is_(None))
+_RANKED = (
+    sa.select(
+        _OCCURRENCE.task_id,
+        _OCCURRENCE.id,
+        _OCCURRENCE.due,
+        _OCCURRENCE.checkin,
+        *_LATEST_COLUMNS,
+        sa.func.row_number()
+        .over(partition_by=_OCCURRENCE.task_id, order_by=(_OCCURRENCE.due, _OCCURRENCE.checkin, _OCCURRENCE.id))
+        .label("rank"),
+    )
+    .select_from(_OCCURRENCES)
+    .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+    .outerjoin(_REPORTS, _REPORT.id == _NEWEST_REPORT)
+    .where(
+        _TASK.plan_id == sa.bindparam("plan_id"),
+        _OCCURRENCE.archived_at.is_(None),
+        # Work left: not a past quarter's check-in (the current one is), and not reported done.
+        sa.not_(sa.and_(_OCCURRENCE.checkin, _OCCURRENCE.due < sa.bindparam("today"))),
+        sa.or_(_REPORT.status.is_(None), _REPORT.status != ReportStatus.DONE.value),
+    )
+    .subquery()
+)
+# Per task with work left, one row: its earliest open occurrence with the occurrence's latest report.
+_FIRST_OPEN = sa.select(_RANKED).where(_RANKED.c.rank == 1)
+
+
 def task_ids_for_units(session: Session, unit_ids: Iterable[int]) -> set[int]:
     ids = list(unit_ids)
     if not ids:
         return set()
-    rows = session.execute(sa.select(col(TaskUnit.task_id)).where(col(TaskUnit.unit_id).in_(ids))).all()
-    return {task_id for (task_id,) in rows}
+    return {task_id for (task_id,) in session.execute(_TASKS_OF_UNITS, {"unit_ids": ids})}
+
+
+def _report(
+    status: str | None, percent: int | None, reason: str | None, note: str, at: datetime, member_id: int
+) -> LatestReport | None:
+    if status is None:
+        return None
+    return LatestReport(
+        status=ReportStatus(status), percent=percent, reason=reason, note=note, at=at, member_id=member_id
+    )
 
 
 def latest_reports(session: Session, occurrence_ids: Iterable[int]) -> dict[int, LatestReport]:
@@ -52,25 +140,10 @@ def latest_reports(session: Session, occurrence_ids: Iterable[int]) -> dict[int,
     ids = list(occurrence_ids)
     latest: dict[int, LatestReport] = {}
     for start in range(0, len(ids), 5000):
-        rows = session.exec(
-            select(ProgressReport)
-            .where(
-                col(ProgressReport.occurrence_id).in_(ids[start : start + 5000]),
-                col(ProgressReport.withdrawn_at).is_(None),
-                col(ProgressReport.status).is_not(None),
-            )
-            .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
-        )
-        for report in rows:
-            assert report.status is not None
-            latest[report.occurrence_id] = LatestReport(
-                status=ReportStatus(report.status),
-                percent=report.percent,
-                reason=report.reason,
-                note=report.note,
-                at=report.updated_at,
-                member_id=report.member_id,
-            )
+        for occurrence_id, *columns in session.execute(_LATEST_OF_OCCURRENCES, {"ids": ids[start : start + 5000]}):
+            report = _report(*columns)
+            if report is not None:
+                latest[occurrence_id] = report
     return latest
 
 
@@ -79,56 +152,38 @@ def open_work(session: Session, plan_id: int, task_ids: set[int] | None, today: 
 
     `task_ids` None means the whole plan (monitor, admin).
     """
-    query = select(Task).where(Task.plan_id == plan_id, col(Task.archived_at).is_(None))
-    tasks = [t for t in session.exec(query) if task_ids is None or t.id in task_ids]
-    by_task: dict[int, list[Occurrence]] = defaultdict(list)
-    if tasks:
-        occurrences = session.exec(
-            select(Occurrence)
-            .join(Task, col(Task.id) == col(Occurrence.task_id))
-            .where(Task.plan_id == plan_id, col(Occurrence.archived_at).is_(None))
-            .order_by(col(Occurrence.due), col(Occurrence.checkin))
-        ).all()
-        for occurrence in occurrences:
-            by_task[occurrence.task_id].append(occurrence)
-    wanted = {t.id for t in tasks}
-    latest = latest_reports(session, [o.id for tid, os in by_task.items() if tid in wanted for o in os if o.id])
+    tasks = [
+        task
+        for task in session.execute(_TASKS_OF_PLAN, {"plan_id": plan_id})
+        if task_ids is None or task.id in task_ids
+    ]
+    if not tasks:
+        return []
+    first = {row.task_id: row for row in session.execute(_FIRST_OPEN, {"plan_id": plan_id, "today": today})}
     items: list[WorkItem] = []
     for task in tasks:
-        assert task.id is not None
-        event = next((s.get("event") for s in task.schedules if s.get("kind") == "event"), None)
-        chosen: WorkItem | None = None
-        for occurrence in by_task.get(task.id, []):
-            assert occurrence.id is not None
-            report = latest.get(occurrence.id)
-            if report is not None and report.status == ReportStatus.DONE:
-                continue
-            if occurrence.checkin and occurrence.due < today:
-                continue  # a past quarter's check-in is not work left to do; the current one is
+        row = first.get(task.id)
+        if row is not None:
+            report = _report(row.status, row.percent, row.reason, row.note, row.updated_at, row.member_id)
             state = derive_state(
-                occurrence.due,
+                row.due,
                 report.status if report else None,
                 report.at.astimezone(tz).date() if report else None,
                 today,
             )
-            chosen = WorkItem(
-                task.id,
-                task.code,
-                task.content,
-                occurrence.id,
-                occurrence.due,
-                occurrence.checkin,
-                state,
-                report,
-                None,
-                task.position,
+            items.append(
+                WorkItem(
+                    task.id, task.code, task.content, row.id, row.due, row.checkin, state, report, None, task.position
+                )
             )
-            break
-        if chosen is None and (event is not None or task.needs_date) and not by_task.get(task.id):
-            waiting = derive_state(None, None, None, today) if event is not None else None
-            chosen = WorkItem(task.id, task.code, task.content, None, None, False, waiting, None, event, task.position)
-        if chosen is not None:
-            items.append(chosen)
+        elif not task.has_occurrences:
+            # No occurrence at all: the task waits for an outside event, or its time text could not be read.
+            event = next((s.get("event") for s in task.schedules if s.get("kind") == "event"), None)
+            if event is not None or task.needs_date:
+                waiting = derive_state(None, None, None, today) if event is not None else None
+                items.append(
+                    WorkItem(task.id, task.code, task.content, None, None, False, waiting, None, event, task.position)
+                )
     items.sort(key=lambda item: (item.due is None, item.due or date.max, item.position))
     return items
 
