@@ -1,0 +1,499 @@
+"""The reminder policy: facts about occurrences in, planned reminder steps out. No database, no I/O.
+
+Every reminder belongs to a *track*: one occurrence, one unit, one lane. A lead unit's main lane runs
+from the first step before the deadline (14, 7, 3, 1 and 0 days before; 30, 15, 7, 3, 1 for a plan-wide
+obligation) to the overdue nudges (every 3 working days after it) and the escalations (to the unit's
+lead, then to the monitor). A coordinating unit's lane is one lighter note at the first step; an
+ongoing task's lane is one check-in before its quarter ends; a `blocked` report opens a lane of one
+message to the monitor.
+
+Steps go out at the policy's send hour on working days only: a step that falls on a weekend, a
+holiday or Tết moves to the previous working day. After downtime a track's missed steps collapse to
+the latest one, sent once, in working hours; a reminder whose deadline has passed by then goes out
+as an overdue nudge instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from models.progress import ReportStatus
+from models.registry import UnitRole
+from models.reminders import ReminderKind, ReminderPolicy
+from scheduler.calendar import WorkingCalendar
+
+__all__ = [
+    "VIETNAM",
+    "WORKDAY_END",
+    "Answer",
+    "Audience",
+    "CatchUp",
+    "DueReminder",
+    "OccurrenceFacts",
+    "PlannedReminder",
+    "PolicyBook",
+    "Rules",
+    "StepKey",
+    "UnitFacts",
+    "catch_up",
+    "first_sendable",
+    "plan_due_reminders",
+    "reach_days",
+]
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# Catch-up messages go out between the send hour and the end of the office day, never later.
+WORKDAY_END = time(17, 0)
+# The earliest and latest send hours an admin may set: a reminder is never sent at night.
+EARLIEST_SEND = time(6, 0)
+# A step moves back over weekends and holidays; Tết with its weekends is the longest run (about 9 days).
+SHIFT_MARGIN_DAYS = 20
+
+# (occurrence, unit, kind, step): what the ledger remembers of a step, whoever received it.
+StepKey = tuple[int, int | None, str, str]
+
+
+class Audience(StrEnum):
+    UNIT = "unit"  # the unit's staff and leads (private chats) and the unit's group chats
+    UNIT_LEAD = "unit_lead"  # the unit's leads only
+    MONITOR = "monitor"  # whoever monitors the plan
+
+
+class Lane(StrEnum):
+    MAIN = "main"  # lead or obligation steps, overdue nudges, escalations
+    COORDINATING = "coordinating"
+    CHECKIN = "checkin"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """One reminder policy, checked: what `ReminderPolicy` stores, in the types the planner uses."""
+
+    lead_days: tuple[int, ...] = (14, 7, 3, 1, 0)
+    obligation_days: tuple[int, ...] = (30, 15, 7, 3, 1)
+    checkin_days_before: int = 7
+    overdue_every_working_days: int = 3
+    escalate_after_nudges: int = 2
+    send_at: time = time(8, 30)
+
+    def __post_init__(self) -> None:
+        if any(day < 0 for day in (*self.lead_days, *self.obligation_days)) or self.checkin_days_before < 0:
+            raise ValueError("reminder days must not be negative")
+        if self.overdue_every_working_days < 1 or self.escalate_after_nudges < 0:
+            raise ValueError("overdue nudges need a positive interval and a non-negative count")
+        if not EARLIEST_SEND <= self.send_at < WORKDAY_END:
+            raise ValueError("the send hour must be in office hours")
+
+    @classmethod
+    def from_policy(cls, row: ReminderPolicy) -> Rules:
+        """The stored policy, with anything unusable replaced by the default (an admin's typo must not stop
+        every reminder, nor send one at night)."""
+        default = cls()
+        send_at = _parse_hour(row.send_at)
+        return cls(
+            lead_days=_days(row.lead_days, default.lead_days),
+            obligation_days=_days(row.obligation_days, default.obligation_days),
+            checkin_days_before=row.checkin_days_before
+            if row.checkin_days_before >= 0
+            else default.checkin_days_before,
+            overdue_every_working_days=row.overdue_every_working_days
+            if row.overdue_every_working_days >= 1
+            else default.overdue_every_working_days,
+            escalate_after_nudges=row.escalate_after_nudges
+            if row.escalate_after_nudges >= 0
+            else default.escalate_after_nudges,
+            send_at=send_at if send_at is not None and EARLIEST_SEND <= send_at < WORKDAY_END else default.send_at,
+        )
+
+    @property
+    def after_due_working_days(self) -> int:
+        """Working days from the deadline to the last step (the escalation to the monitor)."""
+        return (self.escalate_after_nudges + 2) * self.overdue_every_working_days
+
+
+def _parse_hour(text: str) -> time | None:
+    try:
+        hours, minutes = text.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        return None
+
+
+def _days(values: Iterable[object], default: tuple[int, ...]) -> tuple[int, ...]:
+    days = {value for value in values if isinstance(value, int) and not isinstance(value, bool) and value >= 0}
+    return tuple(sorted(days, reverse=True)) if days else default
+
+
+@dataclass(frozen=True)
+class PolicyBook:
+    """The plans' policies and their overrides: a row for a task and a unit wins over one for the task,
+    which wins over one for the unit, which wins over the plan's; without any, the defaults."""
+
+    rows: Mapping[tuple[int, int | None, int | None], Rules] = field(default_factory=dict)
+    default: Rules = Rules()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[ReminderPolicy]) -> PolicyBook:
+        return cls({(row.plan_id, row.task_id, row.unit_id): Rules.from_policy(row) for row in rows})
+
+    def rules_for(self, plan_id: int, task_id: int, unit_id: int | None) -> Rules:
+        for key in ((plan_id, task_id, unit_id), (plan_id, task_id, None), (plan_id, None, unit_id)):
+            if key in self.rows:
+                return self.rows[key]
+        return self.rows.get((plan_id, None, None), self.default)
+
+    def all_rules(self) -> list[Rules]:
+        return [self.default, *self.rows.values()]
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    unit_id: int
+    name: str
+    role: UnitRole
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A unit's latest report with a status on one occurrence (withdrawn ones left out)."""
+
+    unit_id: int | None
+    status: ReportStatus
+    at: datetime  # aware
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class OccurrenceFacts:
+    occurrence_id: int
+    plan_id: int
+    task_id: int
+    task_code: str
+    due: date
+    checkin: bool = False
+    obligation: bool = False  # a plan-wide duty: every unit of the task, each until it has reported
+    units: tuple[UnitFacts, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    task_position: int = 0
+
+
+@dataclass(frozen=True)
+class PlannedReminder:
+    """One step of one track: who (a unit, through an audience) is told what (kind) when (at)."""
+
+    at: datetime  # the planned moment, aware, in local time: a working day at the send hour
+    occurrence_id: int
+    task_id: int
+    task_code: str
+    due: date
+    unit_id: int | None
+    unit_name: str
+    kind: ReminderKind
+    step: str  # "-7" days before, "0" on the day, "+3" working days after, "lead:+9:u4", "blocked:u4"
+    audience: Audience
+    lane: Lane
+    task_position: int = 0
+    unit_position: int = 0
+
+    @property
+    def key(self) -> StepKey:
+        return (self.occurrence_id, self.unit_id, self.kind.value, self.step)
+
+    @property
+    def track(self) -> tuple[int, int | None, Lane]:
+        return (self.occurrence_id, self.unit_id, self.lane)
+
+    @property
+    def order(self) -> tuple[datetime, int, str, int, int, str]:
+        return (self.at, self.task_position, self.task_code, self.unit_position, _KIND_ORDER[self.kind], self.step)
+
+
+_KIND_ORDER = {
+    ReminderKind.ESCALATION: 0,
+    ReminderKind.OVERDUE: 1,
+    ReminderKind.LEAD: 2,
+    ReminderKind.OBLIGATION: 3,
+    ReminderKind.CHECKIN: 4,
+    ReminderKind.COORDINATING: 5,
+}
+
+
+# ---- time ----------------------------------------------------------------------------------------------
+
+
+def _at(day: date, rules: Rules, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, rules.send_at, tzinfo=tz)
+
+
+def first_sendable(moment: datetime, rules: Rules, calendar: WorkingCalendar, tz: ZoneInfo = VIETNAM) -> datetime:
+    """`moment` itself if it is within office hours on a working day, else the next send hour."""
+    local = moment.astimezone(tz)
+    day = local.date()
+    if calendar.is_working_day(day):
+        if local < _at(day, rules, tz):
+            return _at(day, rules, tz)
+        if local.time() < WORKDAY_END:
+            return local
+    return _at(calendar.add_working_days(day, 1), rules, tz)
+
+
+def _before(due: date, days: Sequence[int], calendar: WorkingCalendar) -> list[tuple[int, date]]:
+    """(days before, send day) per step, moved back to working days; two steps that land on the same day
+    are one (the one nearer the deadline)."""
+    by_day: dict[date, int] = {}
+    for before in sorted(set(days), reverse=True):
+        by_day[calendar.previous_working_day(due - timedelta(days=before))] = before
+    return sorted(((before, day) for day, before in by_day.items()), key=lambda pair: pair[1])
+
+
+def _before_step(days: int) -> str:
+    return f"-{days}" if days else "0"
+
+
+def reach_days(book: PolicyBook) -> tuple[int, int]:
+    """How many calendar days before and after its deadline an occurrence can have steps, at most."""
+    ahead = max(max((*r.lead_days, *r.obligation_days, r.checkin_days_before, 0)) for r in book.all_rules())
+    after = max(r.after_due_working_days for r in book.all_rules())
+    # Working days to calendar days: five a week, plus the longest run of holidays.
+    return ahead + SHIFT_MARGIN_DAYS, math.ceil(after * 7 / 5) + SHIFT_MARGIN_DAYS
+
+
+# ---- planning ------------------------------------------------------------------------------------------
+
+
+def _latest_answer(answers: Iterable[Answer]) -> Answer | None:
+    return max(answers, key=lambda answer: answer.at, default=None)
+
+
+def _track_steps(
+    occurrence: OccurrenceFacts,
+    unit: UnitFacts,
+    rules: Rules,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo,
+    lead_unit_ids: Collection[int],
+) -> list[PlannedReminder]:
+    """Every step of one unit's tracks on one occurrence, as if nobody answered."""
+
+    def step(day: date, kind: ReminderKind, name: str, audience: Audience, lane: Lane) -> PlannedReminder:
+        return PlannedReminder(
+            at=_at(day, rules, tz),
+            occurrence_id=occurrence.occurrence_id,
+            task_id=occurrence.task_id,
+            task_code=occurrence.task_code,
+            due=occurrence.due,
+            unit_id=unit.unit_id,
+            unit_name=unit.name,
+            kind=kind,
+            step=name,
+            audience=audience,
+            lane=lane,
+            task_position=occurrence.task_position,
+            unit_position=(0 if unit.role == UnitRole.LEAD else 1000) + unit.position,
+        )
+
+    due = occurrence.due
+    if occurrence.checkin:
+        if unit.role != UnitRole.LEAD:
+            return []
+        day = calendar.previous_working_day(due - timedelta(days=rules.checkin_days_before))
+        return [step(day, ReminderKind.CHECKIN, _before_step(rules.checkin_days_before), Audience.UNIT, Lane.CHECKIN)]
+    if unit.role == UnitRole.COORDINATING and not occurrence.obligation:
+        if unit.unit_id in lead_unit_ids or not rules.lead_days:
+            return []  # a unit that also leads the task gets the lead's reminders
+        before, day = _before(due, rules.lead_days, calendar)[0]
+        return [step(day, ReminderKind.COORDINATING, _before_step(before), Audience.UNIT, Lane.COORDINATING)]
+    kind = ReminderKind.OBLIGATION if occurrence.obligation else ReminderKind.LEAD
+    days = rules.obligation_days if occurrence.obligation else rules.lead_days
+    steps = [
+        step(day, kind, _before_step(before), Audience.UNIT, Lane.MAIN) for before, day in _before(due, days, calendar)
+    ]
+    every = rules.overdue_every_working_days
+    for nudge in range(1, rules.escalate_after_nudges + 1):
+        day = calendar.add_working_days(due, nudge * every)
+        steps.append(step(day, ReminderKind.OVERDUE, f"+{nudge * every}", Audience.UNIT, Lane.MAIN))
+    lead_after = (rules.escalate_after_nudges + 1) * every
+    monitor_after = (rules.escalate_after_nudges + 2) * every
+    steps.append(
+        step(
+            calendar.add_working_days(due, lead_after),
+            ReminderKind.ESCALATION,
+            f"lead:+{lead_after}:u{unit.unit_id}",
+            Audience.UNIT_LEAD,
+            Lane.MAIN,
+        )
+    )
+    steps.append(
+        step(
+            calendar.add_working_days(due, monitor_after),
+            ReminderKind.ESCALATION,
+            f"monitor:+{monitor_after}:u{unit.unit_id}",
+            Audience.MONITOR,
+            Lane.MAIN,
+        )
+    )
+    return steps
+
+
+def _blocked_notice(
+    occurrence: OccurrenceFacts,
+    answer: Answer,
+    units: Mapping[int, UnitFacts],
+    rules: Rules,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo,
+) -> PlannedReminder:
+    unit = units.get(answer.unit_id) if answer.unit_id is not None else None
+    return PlannedReminder(
+        at=first_sendable(answer.at, rules, calendar, tz),
+        occurrence_id=occurrence.occurrence_id,
+        task_id=occurrence.task_id,
+        task_code=occurrence.task_code,
+        due=occurrence.due,
+        unit_id=answer.unit_id,
+        unit_name=unit.name if unit is not None else "",
+        kind=ReminderKind.ESCALATION,
+        step="blocked" if answer.unit_id is None else f"blocked:u{answer.unit_id}",
+        audience=Audience.MONITOR,
+        lane=Lane.BLOCKED,
+        task_position=occurrence.task_position,
+        unit_position=unit.position if unit is not None else 0,
+    )
+
+
+def _occurrence_steps(
+    occurrence: OccurrenceFacts, policy: Rules | PolicyBook, calendar: WorkingCalendar, tz: ZoneInfo
+) -> list[PlannedReminder]:
+    """The steps still to come for one occurrence, given its answers:
+
+    - a `done` report ends the occurrence's reminders (for a plan-wide duty: that unit's);
+    - a `blocked` report ends them too, and tells the monitor once;
+    - any other answer given after the deadline stops that unit's overdue nudges and escalations;
+    - a plan-wide duty stops for a unit as soon as that unit has reported anything.
+    """
+    units = {unit.unit_id: unit for unit in occurrence.units}
+    lead_unit_ids = {unit.unit_id for unit in occurrence.units if unit.role == UnitRole.LEAD}
+    by_unit = {answer.unit_id: answer for answer in occurrence.answers}
+    latest = _latest_answer(occurrence.answers)
+
+    def rules_for(unit_id: int | None) -> Rules:
+        if isinstance(policy, Rules):
+            return policy
+        return policy.rules_for(occurrence.plan_id, occurrence.task_id, unit_id)
+
+    steps: list[PlannedReminder] = []
+    if not occurrence.obligation and latest is not None:
+        if latest.status == ReportStatus.DONE:
+            return []
+        if latest.status == ReportStatus.BLOCKED:
+            rules = rules_for(latest.unit_id)
+            return [_blocked_notice(occurrence, latest, units, rules, calendar, tz)]
+    for unit in occurrence.units:
+        rules = rules_for(unit.unit_id)
+        answer = by_unit.get(unit.unit_id)
+        if occurrence.obligation and answer is not None:
+            if answer.status == ReportStatus.BLOCKED:
+                steps.append(_blocked_notice(occurrence, answer, units, rules, calendar, tz))
+            continue
+        track = _track_steps(occurrence, unit, rules, calendar, tz, lead_unit_ids)
+        if answer is not None and answer.at.astimezone(tz).date() > occurrence.due:
+            track = [s for s in track if s.kind not in (ReminderKind.OVERDUE, ReminderKind.ESCALATION)]
+        steps.extend(track)
+    return steps
+
+
+def plan_due_reminders(
+    occurrences: Iterable[OccurrenceFacts],
+    window_start: datetime,
+    window_end: datetime,
+    policy: Rules | PolicyBook,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo = VIETNAM,
+) -> list[PlannedReminder]:
+    """The steps planned from `window_start` to `window_end` (both included), given the answers in the
+    facts (none: as if nobody answered), in time order. No catch-up: this is the plan itself."""
+    planned = [
+        reminder
+        for occurrence in occurrences
+        for reminder in _occurrence_steps(occurrence, policy, calendar, tz)
+        if window_start <= reminder.at <= window_end
+    ]
+    return sorted(planned, key=lambda reminder: reminder.order)
+
+
+# ---- catching up ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    reminder: PlannedReminder
+    send_at: datetime  # local: the send hour of the day it goes out (several steps then share one message)
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    due: tuple[DueReminder, ...]  # to queue now
+    waiting: tuple[PlannedReminder, ...]  # due, but held until office hours
+    next_at: datetime | None  # when the next step becomes due (or the held ones sendable), after `now`
+
+
+def catch_up(
+    occurrences: Iterable[OccurrenceFacts],
+    now: datetime,
+    queued: Collection[StepKey],
+    policy: Rules | PolicyBook,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo = VIETNAM,
+) -> CatchUp:
+    """What is due at `now` and not yet queued: per track, only its latest due step (the missed ones
+    before it collapse into it), sent once, in office hours; a reminder whose deadline has passed goes
+    out as an overdue nudge (step "+0"); a coordinating note or a check-in whose date has passed is
+    dropped. `queued` holds the steps already in the ledger."""
+    local_now = now.astimezone(tz)
+    today = local_now.date()
+    tracks: dict[tuple[int, int | None, Lane], list[PlannedReminder]] = defaultdict(list)
+    rules_of: dict[tuple[int, int | None, Lane], Rules] = {}
+    for occurrence in occurrences:
+        for reminder in _occurrence_steps(occurrence, policy, calendar, tz):
+            tracks[reminder.track].append(reminder)
+            if isinstance(policy, Rules):
+                rules_of[reminder.track] = policy
+            else:
+                rules_of[reminder.track] = policy.rules_for(occurrence.plan_id, occurrence.task_id, reminder.unit_id)
+    due: list[DueReminder] = []
+    waiting: list[PlannedReminder] = []
+    wake: list[datetime] = []
+    for track, steps in tracks.items():
+        steps.sort(key=lambda reminder: reminder.at)
+        rules = rules_of[track]
+        past = [reminder for reminder in steps if reminder.at <= now]
+        upcoming = [reminder for reminder in steps if reminder.at > now]
+        if upcoming:
+            wake.append(upcoming[0].at)
+        if not past or past[-1].key in queued:
+            continue
+        pending: PlannedReminder | None = past[-1]
+        assert pending is not None
+        if today > pending.due and pending.kind in (ReminderKind.LEAD, ReminderKind.OBLIGATION):
+            pending = replace(pending, kind=ReminderKind.OVERDUE, step="+0")
+            if pending.key in queued:
+                continue
+        elif today > pending.due and pending.kind in (ReminderKind.COORDINATING, ReminderKind.CHECKIN):
+            continue  # a note about a date already gone helps nobody
+        sendable = first_sendable(now, rules, calendar, tz)
+        if sendable == local_now:
+            due.append(DueReminder(pending, _at(today, rules, tz)))
+        else:
+            waiting.append(pending)
+            wake.append(sendable)
+    due.sort(key=lambda item: item.reminder.order)
+    waiting.sort(key=lambda reminder: reminder.order)
+    return CatchUp(tuple(due), tuple(waiting), min(wake, default=None))

@@ -1,0 +1,181 @@
+"""What reminders say, in Vietnamese first: the design's sketch exactly, digests, escalations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.messages import Button
+from models import ReminderKind
+from reports.reminder_text import ReminderItem, render_reminders
+from scheduler.reminders import Audience
+
+TDC = "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"
+II3 = (
+    "Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày 31/08/2020 của Thủ tướng Chính phủ phê duyệt "
+    "“Chương trình quốc gia hỗ trợ doanh nghiệp nâng cao năng suất và chất lượng sản phẩm, hàng hóa giai đoạn "
+    "2021 – 2030” trên địa bàn tính đến năm 2030."
+)
+DUE = date(2025, 12, 31)
+
+
+def item(kind: ReminderKind = ReminderKind.LEAD, **changes: object) -> ReminderItem:
+    fields: dict[str, object] = {
+        "occurrence_id": 5,
+        "kind": kind,
+        "audience": Audience.UNIT,
+        "task_code": "II.3",
+        "content": II3,
+        "due": DUE,
+        "lead_units": (TDC,),
+        "unit": TDC,
+        "prompt_id": 42,
+    }
+    fields.update(changes)
+    return ReminderItem(**fields)  # type: ignore[arg-type]
+
+
+def test_the_design_sketch_seven_days_ahead_to_the_lead_unit() -> None:
+    rendered = render_reminders([item()], send_day=date(2025, 12, 24), locale="vi")
+    assert rendered.text.splitlines() == [
+        "🔔 Nhắc hạn nhiệm vụ II.3 — còn 7 ngày (hạn Thứ Tư, 31/12/2025)",
+        II3,
+        "Chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng",
+        "Trả lời tin nhắn này để báo cáo tiến độ, ví dụ: «đã trình dự thảo, đạt 70%».",
+    ]
+    assert rendered.buttons == [
+        [
+            {"label": "✅ Đã hoàn thành", "payload": "rp:42:done"},
+            {"label": "⏳ Đang thực hiện", "payload": "rp:42:in_progress"},
+            {"label": "⚠️ Có vướng mắc", "payload": "rp:42:blocked"},
+        ]
+    ]
+
+
+def test_the_same_reminder_in_english() -> None:
+    rendered = render_reminders([item()], send_day=date(2025, 12, 26), locale="en")
+    assert (
+        rendered.text.splitlines()[0] == "🔔 Deadline reminder for task II.3 — 5 days left (due Wednesday, 31/12/2025)"
+    )
+    assert rendered.buttons[0][0] == {"label": "✅ Done", "payload": "rp:42:done"}
+
+
+def test_on_the_day_and_after_it() -> None:
+    today = render_reminders([item()], send_day=DUE, locale="vi").text.splitlines()[0]
+    assert today == "🔔 Nhắc hạn nhiệm vụ II.3 — hạn là hôm nay (Thứ Tư, 31/12/2025)"
+    late = render_reminders([item(ReminderKind.OVERDUE)], send_day=date(2026, 1, 6), locale="vi")
+    assert late.text.splitlines()[0] == "🔔 Nhiệm vụ II.3 đã quá hạn 6 ngày (hạn Thứ Tư, 31/12/2025)"
+    assert late.text.splitlines()[-1].startswith("Trả lời tin nhắn này")
+    assert len(late.buttons) == 1
+
+
+def test_a_coordinating_unit_gets_a_lighter_note_without_buttons() -> None:
+    note = item(ReminderKind.COORDINATING, unit="Trung tâm Chuyên đổi số và Đổi mới sáng tạo", prompt_id=None)
+    rendered = render_reminders([note], send_day=date(2025, 12, 17), locale="vi")
+    assert rendered.text.splitlines() == [
+        "🔔 Thông tin phối hợp: nhiệm vụ II.3 đến hạn Thứ Tư, 31/12/2025 (còn 14 ngày)",
+        II3,
+        "Chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng",
+        "Phối hợp: Trung tâm Chuyên đổi số và Đổi mới sáng tạo. Không cần trả lời tin nhắn này.",
+    ]
+    assert rendered.buttons == []
+
+
+def test_a_check_in_and_a_plan_wide_report() -> None:
+    checkin = item(ReminderKind.CHECKIN, task_code="V.2", period="Quý IV/2025", content="Thanh tra, kiểm tra.")
+    assert render_reminders([checkin], send_day=date(2025, 12, 24), locale="vi").text.splitlines()[:2] == [
+        "🔔 Hỏi tiến độ nhiệm vụ V.2 — Quý IV/2025 (đến Thứ Tư, 31/12/2025)",
+        "Thanh tra, kiểm tra.",
+    ]
+    report = item(
+        ReminderKind.OBLIGATION,
+        task_code="BC.1",
+        due=date(2025, 11, 15),
+        obligation=True,
+        unit="Văn phòng Sở",
+        content="Báo cáo tiến độ trước ngày 15/11 hàng năm.",
+    )
+    assert render_reminders([report], send_day=date(2025, 10, 16), locale="vi").text.splitlines() == [
+        "🔔 Nhắc hạn báo cáo BC.1 — còn 30 ngày (hạn Thứ Bảy, 15/11/2025)",
+        "Báo cáo tiến độ trước ngày 15/11 hàng năm.",
+        "Đơn vị báo cáo: Văn phòng Sở",
+        "Trả lời tin nhắn này để báo cáo tiến độ, ví dụ: «đã trình dự thảo, đạt 70%».",
+    ]
+
+
+def test_escalations_to_the_unit_lead_and_to_the_monitor() -> None:
+    to_lead = item(ReminderKind.ESCALATION, audience=Audience.UNIT_LEAD)
+    assert render_reminders([to_lead], send_day=date(2026, 1, 14), locale="vi").text.splitlines() == [
+        "⚠️ Nhiệm vụ II.3 đã quá hạn 14 ngày (hạn Thứ Tư, 31/12/2025), "
+        "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng chưa báo cáo tiến độ.",
+        II3,
+        "Đề nghị lãnh đạo đơn vị đôn đốc thực hiện, hoặc trả lời tin nhắn này để báo cáo tiến độ.",
+    ]
+    to_monitor = item(ReminderKind.ESCALATION, audience=Audience.MONITOR, prompt_id=None)
+    rendered = render_reminders([to_monitor], send_day=date(2026, 1, 19), locale="vi")
+    assert rendered.text.splitlines() == [
+        "⚠️ Nhiệm vụ II.3 đã quá hạn 19 ngày (hạn Thứ Tư, 31/12/2025): "
+        "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng chưa báo cáo dù đã được nhắc.",
+        II3,
+        "Chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng",
+    ]
+    assert rendered.buttons == []
+
+
+def test_a_blocker_told_to_the_monitor() -> None:
+    blocked = item(
+        ReminderKind.ESCALATION, audience=Audience.MONITOR, blocked=True, reason="chưa có kinh phí", prompt_id=None
+    )
+    assert render_reminders([blocked], send_day=date(2025, 12, 22), locale="vi").text.splitlines() == [
+        "⚠️ Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng báo có vướng mắc ở nhiệm vụ II.3 (hạn Thứ Tư, 31/12/2025)",
+        "Lý do: chưa có kinh phí",
+        II3,
+        "Chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng",
+    ]
+
+
+def test_several_reminders_for_one_chat_on_one_morning_are_one_digest() -> None:
+    items = [
+        item(ReminderKind.CHECKIN, occurrence_id=8, task_code="V.2", period="Quý IV/2025", prompt_id=44),
+        item(),
+        item(ReminderKind.OVERDUE, occurrence_id=9, task_code="I.1", due=date(2025, 9, 30), prompt_id=43),
+        item(ReminderKind.COORDINATING, occurrence_id=10, task_code="VI.1", prompt_id=None, content="Phối hợp."),
+    ]
+    rendered = render_reminders(items, send_day=date(2025, 12, 24), locale="vi")
+    assert rendered.text.splitlines() == [
+        "🔔 Nhắc việc Thứ Tư, 24/12/2025: 4 nhiệm vụ cần lưu ý",
+        "• I.1 — quá hạn 85 ngày (hạn Thứ Ba, 30/09/2025)",
+        "   Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày 31/08/2020 của Thủ tướng Chính phủ phê duyệt …",
+        "• II.3 — còn 7 ngày (hạn Thứ Tư, 31/12/2025)",
+        "   Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày 31/08/2020 của Thủ tướng Chính phủ phê duyệt …",
+        "• V.2 — hỏi tiến độ Quý IV/2025 (đến Thứ Tư, 31/12/2025)",
+        "   Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày 31/08/2020 của Thủ tướng Chính phủ phê duyệt …",
+        "• VI.1 — phối hợp, hạn Thứ Tư, 31/12/2025 (còn 7 ngày)",
+        "   Phối hợp.",
+        "Trả lời tin nhắn này để báo cáo tiến độ (tôi sẽ hỏi là nhiệm vụ nào), hoặc bấm nút của nhiệm vụ:",
+        "✅ đã hoàn thành · ⏳ đang thực hiện · ⚠️ có vướng mắc",
+    ]
+    assert rendered.buttons == [
+        [
+            {"label": "✅ I.1", "payload": "rp:43:done"},
+            {"label": "⏳ I.1", "payload": "rp:43:in_progress"},
+            {"label": "⚠️ I.1", "payload": "rp:43:blocked"},
+        ],
+        [
+            {"label": "✅ II.3", "payload": "rp:42:done"},
+            {"label": "⏳ II.3", "payload": "rp:42:in_progress"},
+            {"label": "⚠️ II.3", "payload": "rp:42:blocked"},
+        ],
+        [
+            {"label": "✅ V.2", "payload": "rp:44:done"},
+            {"label": "⏳ V.2", "payload": "rp:44:in_progress"},
+            {"label": "⚠️ V.2", "payload": "rp:44:blocked"},
+        ],
+    ]
+
+
+def test_plan_text_is_escaped_and_payloads_fit_telegram() -> None:
+    rendered = render_reminders([item(content="Đạt <50% & hơn", prompt_id=2**53)], send_day=DUE, locale="vi")
+    assert "Đạt &lt;50% &amp; hơn" in rendered.text
+    for row in rendered.buttons:
+        for button in row:
+            Button(button["label"], button["payload"])  # raises beyond 64 bytes
