@@ -1,0 +1,727 @@
+"""The dispatcher: sends the outbox's due rows within the platforms' limits, and nothing else.
+
+The database is the truth. APScheduler (`AsyncIOScheduler`, timezone set, `misfire_grace_time` and
+`coalesce` explicit) holds exactly one job: a wake-up at the next time something needs doing,
+computed from the database (the earliest pending `due_at`, or the earliest lease that may run out).
+Nothing about any message lives in the scheduler, so a restart loses nothing: at start the wake-up
+is rebuilt from the database, and rows a dead dispatcher was sending come back when their lease ends.
+
+On a wake-up (or `poke()`, when something new was queued): claim due rows (see scheduler/outbox.py
+for how PostgreSQL and SQLite claim), send each through the platform's `Sender` as soon as the
+platform's limits allow — a chat held back by its own limit never holds up the others, and one chat's
+messages go one at a time, in order — write each result as it comes, claim again, until nothing is
+due; then re-arm the wake-up.
+
+Clocks: `clock` (aware datetimes) decides what is due and dates leases — tests and the sandbox move
+it; `ticker`/`sleep` (monotonic seconds) pace the rate limits, the only real waiting. The wake-up
+job runs on the machine's clock, so its delay is computed on `clock` and re-armed after every pass;
+whoever moves `clock` calls `poke()` (the sandbox clock's `subscribe` does it).
+
+Entry points: `Dispatcher` (in-process, e.g. `nhacviec run`), `run_worker` (a `--role worker`
+process), and `python -m scheduler.dispatcher` (a bare worker, as the crash tests run it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import secrets
+import signal
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import Engine
+from telegram import Bot
+
+from models import db
+from models.reminders import OutboxMessage, OutboxState
+from scheduler import outbox
+from scheduler.ratelimit import TELEGRAM_LIMITS, ZALO_LIMITS, PlatformLimits, RateLimiter, Slot
+from scheduler.senders import (
+    Blocked,
+    Permanent,
+    RetryAfter,
+    Sender,
+    SendResult,
+    Sent,
+    TelegramSender,
+    Transient,
+    make_bot,
+)
+
+if TYPE_CHECKING:
+    from nhacviec.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Ticker = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
+
+WAKEUP_JOB = "outbox-wakeup"
+SANDBOX_TOKEN = "7000000001:SANDBOX-local-only"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DispatchSettings(BaseSettings):
+    """The dispatcher's settings: environment variables `NHACVIEC_DISPATCH_*` (nested limits with `__`,
+    e.g. `NHACVIEC_DISPATCH_TELEGRAM__OVERALL_PER_SECOND=25`)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NHACVIEC_DISPATCH_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    max_attempts: int = 6  # sends that got an error before a row is failed (a 429 does not count)
+    backoff_base_seconds: float = 30.0  # first retry after 15–30 s, then doubling…
+    backoff_cap_seconds: float = 3600.0  # …up to an hour
+    lease_seconds: float = 60.0  # a claimed row is this dispatcher's until then (renewed every third)
+    batch_size: int = 100  # rows per claim
+    max_held: int = 1000  # rows held in memory at most (waiting for their chat's limit)
+    concurrency: int = 16  # requests in flight at once (the bot's connection pool must be as large)
+    poll_seconds: float = 30.0  # longest sleep: rows queued by another process are seen within it
+    claim_interval_seconds: float = 1.0  # while sending, how often to look for newly due rows
+    hold_retry_after_seconds: float = 30.0  # a longer 429 puts the rows back in the database instead
+    stop_timeout_seconds: float = 10.0  # on stop, how long sends already on their way may take
+    telegram: PlatformLimits = TELEGRAM_LIMITS
+    zalo: PlatformLimits = ZALO_LIMITS
+
+    def limits_for(self, platform: str) -> PlatformLimits:
+        limits = getattr(self, platform, None)
+        return limits if isinstance(limits, PlatformLimits) else TELEGRAM_LIMITS
+
+
+@dataclass
+class Counters:
+    """What this dispatcher did since it started (for logs and the bench)."""
+
+    sent: int = 0
+    retried: int = 0  # transient failures put back with backoff
+    failed: int = 0
+    blocked: int = 0
+    throttled: int = 0  # 429 answers
+    claims: int = 0
+
+
+@dataclass
+class _Outcome:
+    message: OutboxMessage
+    result: SendResult
+    keep: bool  # held in memory to go again (a short 429)
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        engine: Engine,
+        senders: Mapping[str, Sender],
+        *,
+        settings: DispatchSettings | None = None,
+        clock: Clock = utc_now,
+        tz: tzinfo = VIETNAM,
+        ticker: Ticker = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        name: str | None = None,
+    ) -> None:
+        """`name` identifies this dispatcher in leases. Give a stable one only if no two running
+        dispatchers share it: a dispatcher restarted under its old name takes its rows back at once
+        instead of waiting for their leases to run out."""
+        if not senders:
+            raise ValueError("a dispatcher needs at least one sender")
+        self.engine = engine
+        self.senders = dict(senders)
+        self.platforms = sorted(self.senders)
+        self.settings = settings or DispatchSettings()
+        self.clock = clock
+        self.tz = tz
+        self.ticker = ticker
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.holder = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.single = engine.dialect.name != "postgresql"  # SQLite: one dispatcher at a time, by lease
+        self.limiters = {
+            platform: RateLimiter(self.settings.limits_for(platform), ticker=ticker, sleep=sleep)
+            for platform in self.platforms
+        }
+        self.counters = Counters()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+        self._wake = asyncio.Event()
+        self._passes = asyncio.Condition()
+        self._pass_count = 0
+        self._drain_lock = asyncio.Lock()
+        self._main: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._lost_lease = False
+        self._acknowledged: list[tuple[OutboxMessage, str, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    # ---- life cycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Take back this name's rows from a previous life, arm the wake-up from the database, send what is due."""
+        self._loop = asyncio.get_running_loop()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-db")
+        self._stopping = False
+        await self._db(outbox.release, holder=self.holder)
+        self._scheduler = AsyncIOScheduler(
+            timezone=self.tz,
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+        self._scheduler.start()
+        self._main = asyncio.create_task(self._run(), name=f"dispatcher {self.holder}")
+        self.poke()
+
+    async def stop(self) -> None:
+        """Stop claiming, let sends on their way finish (up to `stop_timeout_seconds`), give back the rest."""
+        self._stopping = True
+        self._wake.set()
+        if self._main is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._main
+            self._main = None
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+        if self._executor is not None:
+            if self.single:
+                with contextlib.suppress(Exception):
+                    await self._db(outbox.release_dispatcher_lease, holder=self.holder, now=self.clock())
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    async def __aenter__(self) -> Dispatcher:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def poke(self) -> None:
+        """Something new was queued (or the clock moved): look at the database now. Safe from any thread."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            self._wake.set()
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            loop.call_soon_threadsafe(self._wake.set)
+
+    async def wait_passes(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Wait until `count` more passes over the outbox have finished (for tests and tools)."""
+        async with self._passes:
+            target = self._pass_count + count
+
+            def passed() -> bool:
+                return self._pass_count >= target
+
+            await asyncio.wait_for(self._passes.wait_for(passed), timeout)
+
+    async def run_until_done(self) -> None:
+        """Run (started or not) until no row of this dispatcher's platforms is left pending or sending."""
+        if self._main is None:
+            await self.start()
+        while await self._db(outbox.unfinished, platforms=self.platforms) > 0:
+            if self._main is None or self._main.done():
+                return
+            await self._next_pass()
+
+    async def _next_pass(self) -> None:
+        async with self._passes:
+            seen = self._pass_count
+
+            def passed() -> bool:
+                return self._pass_count > seen
+
+            await self._passes.wait_for(passed)
+
+    # ---- the loop -------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            await self._wake.wait()
+            self._wake.clear()
+            if self._stopping:
+                break
+            delay: float | None = None
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox pass failed; trying again shortly")
+                delay = min(5.0, self.settings.poll_seconds)
+            if self._stopping:
+                break
+            try:
+                await self._arm(delay)
+            except Exception:
+                log.exception("could not arm the outbox wake-up")
+                self._arm_in(min(5.0, self.settings.poll_seconds))
+            async with self._passes:
+                self._pass_count += 1
+                self._passes.notify_all()
+        async with self._passes:
+            self._pass_count += 1
+            self._passes.notify_all()
+
+    async def _on_wakeup(self) -> None:
+        self._wake.set()
+
+    async def _arm(self, delay: float | None = None) -> None:
+        """One wake-up job, at the next time the database says something needs doing."""
+        if delay is None:
+            moments = []
+            upcoming = await self._db(outbox.next_wakeup, platforms=self.platforms)
+            if upcoming is not None:
+                moments.append(upcoming)
+            if self.single:
+                lease = await self._db(outbox.dispatcher_lease)
+                if lease is not None and lease.holder != self.holder and lease.lease_until > self.clock():
+                    moments.append(lease.lease_until)  # another dispatcher's turn ends then
+            delay = self.settings.poll_seconds
+            if moments:
+                delay = (min(moments) - self.clock()).total_seconds()
+        self._arm_in(delay)
+
+    def _arm_in(self, seconds: float) -> None:
+        if self._scheduler is None:
+            return
+        seconds = min(max(seconds, 0.05), self.settings.poll_seconds)
+        run_date = datetime.now(self.tz) + timedelta(seconds=seconds)
+        self._scheduler.add_job(
+            self._on_wakeup,
+            trigger="date",
+            run_date=run_date,
+            id=WAKEUP_JOB,
+            replace_existing=True,
+            misfire_grace_time=None,  # never dropped for being late: it only says "look at the database"
+            coalesce=True,
+            max_instances=1,
+        )
+
+    async def drain(self) -> None:
+        """One pass: send everything due now (and whatever becomes due meanwhile), then return."""
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-db")
+        async with self._drain_lock:
+            self._lost_lease = False
+            if self.single:
+                lease = partial(
+                    outbox.acquire_dispatcher_lease, holder=self.holder, lease_seconds=self.settings.lease_seconds
+                )
+                if not await self._db(lease, now=self.clock()):
+                    return  # another dispatcher is at work; the wake-up is armed for when its lease ends
+            await self._db(outbox.recover_expired, now=self.clock(), platforms=self.platforms)
+            heartbeat = asyncio.create_task(self._heartbeat(), name="outbox lease heartbeat")
+            try:
+                await self._send_all()
+            finally:
+                heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await heartbeat
+
+    async def _heartbeat(self) -> None:
+        every = self.settings.lease_seconds / 3
+        while True:
+            await asyncio.sleep(every)
+            now = self.clock()
+            try:
+                if self.single and not await self._db(
+                    outbox.acquire_dispatcher_lease,
+                    holder=self.holder,
+                    now=now,
+                    lease_seconds=self.settings.lease_seconds,
+                ):
+                    log.error("lost the dispatcher lease to another dispatcher; stopping this pass")
+                    self._lost_lease = True
+                    self._wake.set()
+                await self._db(outbox.renew, holder=self.holder, now=now, lease_seconds=self.settings.lease_seconds)
+                await self._db(outbox.recover_expired, now=now, platforms=self.platforms)
+            except Exception:
+                log.exception("could not renew the leases")
+
+    async def _send_all(self) -> None:
+        settings = self.settings
+        loop = asyncio.get_running_loop()
+        held: dict[int, OutboxMessage] = {}  # claimed and not finished, in due order
+        flying: dict[asyncio.Task[_Outcome], tuple[str, str]] = {}  # send task → (platform, chat)
+        busy: set[tuple[str, str]] = set()  # one message per chat on its way at a time, in order
+        next_claim = -float("inf")  # on the event loop's clock: how often the database is asked
+        claim_now = True  # skip the claim interval (at the start, after a full claim, after a poke)
+        stuck = False  # the last round left sending capacity unused because of chats' own limits
+        low_water = max(1, settings.batch_size // 2)
+
+        while True:
+            stopping = self._stopping or self._lost_lease
+            if self._wake.is_set() and not stopping:
+                self._wake.clear()  # a poke while sending: look for new rows now
+                claim_now = True
+            room = min(settings.batch_size, settings.max_held - len(held))
+            # More rows are wanted when few are waiting — or when the waiting ones are all held back
+            # by their own chat's limit (a full group): then rows of other chats are fetched, up to
+            # `max_held`, so that one chat's limit never holds up the others.
+            wanted = len(held) - len(flying) < low_water or stuck
+            if not stopping and room > 0 and wanted and (claim_now or loop.time() >= next_claim):
+                exclude: dict[str, set[str]] = {}
+                for message in held.values():
+                    exclude.setdefault(message.platform, set()).add(message.chat_id)
+                try:
+                    claimed = await self._db(
+                        outbox.claim,
+                        holder=self.holder,
+                        now=self.clock(),
+                        lease_seconds=settings.lease_seconds,
+                        limit=room,
+                        platforms=self.platforms,
+                        exclude_chats=exclude,
+                    )
+                except Exception:
+                    # The database is unwell: finish what is on its way, and ask again a little later.
+                    log.exception("could not claim outbox rows")
+                    claimed = []
+                    room = -1
+                self.counters.claims += 1
+                next_claim = loop.time() + max(settings.claim_interval_seconds, 1.0 if room < 0 else 0.0)
+                claim_now = len(claimed) == room  # a full claim: there may be more at once
+                if claimed:
+                    rows = [*held.values(), *claimed]
+                    rows.sort(key=lambda row: (row.due_at, row.id or 0))
+                    held = {row.id: row for row in rows if row.id is not None}
+            if not held and not flying:
+                return
+            if stopping:
+                await self._finish(held, flying)
+                return
+
+            # Start every held message whose chat and platform may take one now, earliest due first.
+            soonest: float | None = None
+            waiting_chats: set[tuple[str, str]] = set()
+            chat_limited = capped = False
+            for message in held.values():
+                if len(flying) >= settings.concurrency:
+                    capped = True
+                    break
+                chat = (message.platform, message.chat_id)
+                if chat in busy or chat in waiting_chats:
+                    continue
+                limiter = self.limiters[message.platform]
+                tick = self.ticker()
+                wait = limiter.wait_time(message.chat_id, tick)
+                if wait > 0:
+                    waiting_chats.add(chat)  # this chat's later messages wait behind this one
+                    soonest = wait if soonest is None else min(soonest, wait)
+                    if limiter.overall_wait(tick) > 0:
+                        if len(self.limiters) == 1:
+                            break  # nothing else may go before then either
+                    else:
+                        chat_limited = True
+                    continue
+                slot = limiter.try_acquire(message.chat_id, tick)
+                assert slot is not None
+                busy.add(chat)
+                flying[asyncio.create_task(self._send_one(message, slot))] = chat
+            stuck = chat_limited and not capped
+
+            waits: set[asyncio.Future[Any]] = set(flying)
+            if soonest is not None:
+                # The limits' wait, on the injected sleep (a millisecond at least: floats round).
+                waits.add(asyncio.ensure_future(self.sleep(max(soonest, 0.001))))
+            wanted = len(held) - len(flying) < low_water or stuck
+            if not claim_now and wanted and len(held) < settings.max_held:
+                # Room for more rows: look at the database again when the claim interval is up.
+                waits.add(asyncio.ensure_future(asyncio.sleep(max(0.0, next_claim - loop.time()))))
+            if not waits:
+                waits.add(asyncio.ensure_future(asyncio.sleep(settings.claim_interval_seconds)))
+            waits.add(asyncio.ensure_future(self._wake.wait()))
+            finished, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for other in waits - finished:
+                if other not in flying:
+                    other.cancel()
+            for task in finished:
+                if task not in flying:
+                    continue
+                busy.discard(flying.pop(task))
+                outcome = task.result()
+                if not outcome.keep and outcome.message.id is not None:
+                    held.pop(outcome.message.id, None)
+                if isinstance(outcome.result, Blocked):
+                    claim_now = True  # notes to the unit leads were queued, due now
+
+    async def _send_one(self, message: OutboxMessage, slot: Slot) -> _Outcome:
+        limiter = self.limiters[message.platform]
+        try:
+            result = await self.senders[message.platform].send(message)
+        except Exception as error:  # a sender's bug must not take the dispatcher down
+            log.exception("sender failed on outbox row %s", message.id)
+            result = Transient(f"{type(error).__name__}: {error}")
+        limiter.done(slot, self.ticker())
+        keep = False
+        try:
+            keep = await self._record(message, result)
+        except Exception:
+            # The row keeps its lease: after it runs out the row is due again (it may repeat once).
+            log.exception("could not record the result of outbox row %s", message.id)
+        return _Outcome(message, result, keep)
+
+    async def _record(self, message: OutboxMessage, result: SendResult) -> bool:
+        """Write the result; True when the message stays in memory to go again (a short 429)."""
+        settings = self.settings
+        now = self.clock()
+        if isinstance(result, Sent):
+            self.counters.sent += 1
+            await self._record_sent(message, result.message_id)
+            return False
+        if isinstance(result, RetryAfter):
+            self.counters.throttled += 1
+            self.limiters[message.platform].pause(result.seconds, self.ticker())
+            if result.seconds <= settings.hold_retry_after_seconds:
+                return True
+            await self._db(
+                outbox.mark_retry,
+                message,
+                holder=self.holder,
+                error=f"429 Too Many Requests: retry after {result.seconds:g}",
+                now=now,
+                max_attempts=settings.max_attempts,
+                backoff=self._backoff,
+                retry_after=result.seconds,
+            )
+            return False
+        if isinstance(result, Transient):
+            state = await self._db(
+                outbox.mark_retry,
+                message,
+                holder=self.holder,
+                error=result.error,
+                now=now,
+                max_attempts=settings.max_attempts,
+                backoff=self._backoff,
+            )
+            if state is OutboxState.FAILED:
+                self.counters.failed += 1
+                log.warning(
+                    "outbox row %s failed after %d attempts: %s", message.id, settings.max_attempts, result.error
+                )
+            else:
+                self.counters.retried += 1
+            return False
+        if isinstance(result, Blocked):
+            self.counters.blocked += 1
+            self.counters.failed += 1
+            await self._db(outbox.mark_blocked, message, holder=self.holder, error=result.error, now=now)
+            return False
+        assert isinstance(result, Permanent)
+        self.counters.failed += 1
+        log.warning("outbox row %s refused by the platform: %s", message.id, result.error)
+        await self._db(outbox.mark_failed, message, holder=self.holder, error=result.error, now=now)
+        return False
+
+    async def _record_sent(self, message: OutboxMessage, platform_message_id: str) -> None:
+        """Acknowledged sends are written together: those that arrive while a commit is under way go
+        in the next one. The send waits for its commit (its chat stays busy until then)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._acknowledged.append((message, platform_message_id, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_acknowledged())
+        await done
+
+    async def _write_acknowledged(self) -> None:
+        while self._acknowledged:
+            batch, self._acknowledged = self._acknowledged, []
+            error: Exception | None = None
+            for pause in (0.0, 0.5, 1.0, 2.0, 4.0):
+                # A database hiccup must not make delivered messages due again: try a few times.
+                await asyncio.sleep(pause)
+                try:
+                    await self._db(outbox.mark_sent_many, [(m, mid) for m, mid, _ in batch], now=self.clock())
+                except Exception as failure:
+                    error = failure
+                    continue
+                error = None
+                break
+            for _m, _mid, done in batch:
+                if done.done():
+                    continue
+                if error is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(error)
+
+    def _backoff(self, attempt: int) -> float:
+        return outbox.backoff_delay(
+            attempt, base=self.settings.backoff_base_seconds, cap=self.settings.backoff_cap_seconds, rng=self.rng
+        )
+
+    async def _finish(
+        self, held: dict[int, OutboxMessage], flying: dict[asyncio.Task[_Outcome], tuple[str, str]]
+    ) -> None:
+        """Stopping: sends on their way get `stop_timeout_seconds` to finish; every other row goes back."""
+        if flying:
+            done, late = await asyncio.wait(set(flying), timeout=self.settings.stop_timeout_seconds)
+            for task in late:
+                task.cancel()
+            for task in done:
+                outcome = task.result()
+                if not outcome.keep and outcome.message.id is not None:
+                    held.pop(outcome.message.id, None)
+            if late:
+                await asyncio.wait(late)
+        # A send cancelled on its way may have arrived: giving it back risks one repeat, never a loss.
+        await self._db(outbox.release, holder=self.holder, ids=list(held))
+
+    # ---- the database, off the event loop -------------------------------------------------------
+
+    async def _db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Runs a blocking database call on this dispatcher's one database thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, partial(function, self.engine, *args, **kwargs))
+
+
+# ---- wiring -------------------------------------------------------------------------------------
+
+
+def telegram_sender(
+    token: str, *, base_url: str | None = None, settings: DispatchSettings | None = None
+) -> TelegramSender:
+    """A TelegramSender on a plain Bot sized for the dispatcher (call `await sender.bot.initialize()`)."""
+    settings = settings or DispatchSettings()
+    return TelegramSender(make_bot(token, base_url=base_url, pool_size=max(settings.concurrency, 1)))
+
+
+async def run_worker(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    senders: Mapping[str, Sender] | None = None,
+    dispatch: DispatchSettings | None = None,
+    clock: Clock = utc_now,
+    name: str | None = None,
+) -> None:
+    """`nhacviec run --role worker`: a dispatcher only, until `stop` is set.
+
+    `settings` is nhacviec.settings.Settings (db_url, timezone, telegram_token; without a token the
+    worker sends to the sandbox that `--role bot` serves at sandbox_host:sandbox_port). Several workers
+    may share one PostgreSQL database; on SQLite they take turns.
+    """
+    dispatch = dispatch or DispatchSettings()
+    engine = db.make_engine(settings.db_url)
+    bots: list[Bot] = []
+    try:
+        await asyncio.to_thread(db.upgrade, engine)
+        if senders is None:
+            token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
+            base_url = None
+            if token is None:
+                token = SANDBOX_TOKEN  # the sandbox takes any well-formed token
+                base_url = f"http://{settings.sandbox_host}:{settings.sandbox_port}/bot"
+            sender = telegram_sender(token, base_url=base_url, settings=dispatch)
+            await sender.bot.initialize()
+            bots.append(sender.bot)
+            senders = {"telegram": sender}
+        dispatcher = Dispatcher(
+            engine, senders, settings=dispatch, clock=clock, tz=ZoneInfo(settings.timezone), name=name
+        )
+        await dispatcher.start()
+        try:
+            await stop.wait()
+        finally:
+            await dispatcher.stop()
+    finally:
+        for bot in bots:
+            await bot.shutdown()
+        engine.dispose()
+
+
+# ---- `python -m scheduler.dispatcher`: a bare worker ---------------------------------------------
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m scheduler.dispatcher", description="Send the outbox.")
+    parser.add_argument("--db", required=True, help="database URL")
+    parser.add_argument("--token", default=os.environ.get("NHACVIEC_TELEGRAM_TOKEN", SANDBOX_TOKEN))
+    parser.add_argument("--base-url", default=None, help="Bot API base URL (the sandbox's, ending in /bot)")
+    parser.add_argument("--name", default=None, help="this dispatcher's lease name (unique among running ones)")
+    parser.add_argument("--settings", default="{}", help="DispatchSettings as JSON")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the backoff jitter")
+    parser.add_argument("--until-done", action="store_true", help="exit once nothing is pending or sending")
+    return parser.parse_args(argv)
+
+
+async def _worker_main(args: argparse.Namespace) -> None:
+    dispatch = DispatchSettings(**json.loads(args.settings))
+    engine = db.make_engine(args.db)
+    sender = telegram_sender(args.token, base_url=args.base_url, settings=dispatch)
+    await sender.bot.initialize()
+    dispatcher = Dispatcher(
+        engine,
+        {"telegram": sender},
+        settings=dispatch,
+        name=args.name,
+        rng=random.Random(args.seed) if args.seed is not None else None,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        if args.until_done:
+            done = asyncio.create_task(dispatcher.run_until_done())
+            stopped = asyncio.create_task(stop.wait())
+            await asyncio.wait({done, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (done, stopped):
+                task.cancel()
+            if done.done() and not done.cancelled() and done.exception() is not None:
+                raise done.exception()  # type: ignore[misc]
+        else:
+            await dispatcher.start()
+            await stop.wait()
+    finally:
+        await dispatcher.stop()
+        await sender.bot.shutdown()
+        engine.dispose()
+    print(json.dumps({"holder": dispatcher.holder, **dispatcher.counters.__dict__}), flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    logging.basicConfig(level=os.environ.get("NHACVIEC_LOG_LEVEL", "WARNING"))
+    asyncio.run(_worker_main(_parse(argv)))
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = ["WAKEUP_JOB", "Counters", "DispatchSettings", "Dispatcher", "main", "run_worker", "telegram_sender"]

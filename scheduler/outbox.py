@@ -1,0 +1,579 @@
+"""The durable outbox: every message to send is a row, and these are the only ways a row moves.
+
+    pending ──claim──▶ sending (lease_until, leased_by) ──mark_sent──▶ sent
+       ▲                  │  ├──mark_retry (attempts left)──▶ pending, due later (backoff with jitter)
+       │                  │  ├──mark_retry (no attempts left) / mark_failed / mark_blocked──▶ failed
+       └──recover_expired / release (a crashed or stopping dispatcher's rows)
+
+A row is marked sent only with the platform's message id, i.e. once the platform acknowledged it;
+`attempts` counts the sends that got an answer (a crash in the middle of a send does not count, so
+a dispatcher killed again and again never exhausts anybody's attempts).
+
+Claiming. Who is due is decided in the query (`due_at <= now ORDER BY due_at, id LIMIT n`), never
+by filtering a fetched batch. On PostgreSQL any number of dispatchers claim at once: the due rows are
+locked with `FOR UPDATE SKIP LOCKED` and leased in the same statement, so two dispatchers never get
+the same row. SQLite has no SKIP LOCKED (and one writer at a time anyway): there a dispatcher first
+holds the `dispatcher_lease` row (`acquire_dispatcher_lease`), renewed while it works, and only the
+holder claims. In both cases a row's own lease (`lease_until`) is renewed while its dispatcher holds
+it; a row whose lease ran out belongs to a dispatcher that died and becomes due again.
+
+Every function takes `now` from the caller (the injected clock); none reads the time itself.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from html import escape
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from bot.delivery import record_blocked
+from bot.messages import Button, Platform
+from locales import N_
+from locales.catalogs import translator
+from models import Member, Membership, PlatformAccount, Prompt, Role, Unit
+from models.db import session_scope
+from models.reminders import DispatcherLease, OutboxMessage, OutboxState
+
+OUTBOX_LEASE = "outbox"  # the dispatcher_lease row SQLite dispatchers take turns on
+MAX_ERROR = 500  # characters of an error kept in last_error
+
+BLOCKED_NOTICE = N_(
+    "{name} ({unit}) has blocked the bot and no longer receives reminders. "
+    "Please ask them to unblock it, or name someone else to receive the unit's reminders."
+)
+
+_table: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+_lease_table: sa.Table = DispatcherLease.__table__  # type: ignore[attr-defined]
+
+
+# ---- backoff ------------------------------------------------------------------------------------
+
+
+def backoff_delay(attempt: int, *, base: float, cap: float, rng: random.Random) -> float:
+    """Seconds to wait before attempt `attempt + 1`, after `attempt` failed sends (1, 2, …).
+
+    Exponential (`base`, 2×base, 4×base… up to `cap`) with "equal jitter": a random point in the
+    upper half, so dispatchers that failed together do not all come back at the same instant, and
+    the wait still grows with every failure.
+    """
+    if attempt < 1:
+        raise ValueError("attempt counts from 1")
+    ceiling = min(cap, base * 2.0 ** min(attempt - 1, 60))
+    return ceiling / 2 + rng.random() * ceiling / 2
+
+
+# ---- enqueue ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    message: OutboxMessage
+    created: bool  # False: a row with this idempotency key was already there (it is returned as is)
+
+
+ButtonLike = Button | Mapping[str, str]
+
+
+def buttons_json(rows: Sequence[Sequence[ButtonLike]]) -> list[list[dict[str, str]]]:
+    """Rows of buttons as the outbox stores them: `[[{"label": …, "payload": …}, …], …]`."""
+    result: list[list[dict[str, str]]] = []
+    for row in rows:
+        stored: list[dict[str, str]] = []
+        for button in row:
+            if isinstance(button, Button):
+                stored.append({"label": button.label, "payload": button.payload})
+            else:
+                Button(button["label"], button["payload"])  # checks the payload's size now, not at send time
+                stored.append({"label": button["label"], "payload": button["payload"]})
+        if stored:
+            result.append(stored)
+    return result
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    platform: str,
+    chat_id: str,
+    text: str,
+    due_at: datetime,
+    now: datetime,
+    buttons: Sequence[Sequence[ButtonLike]] = (),
+    member_id: int | None = None,
+    reason: Mapping[str, Any] | None = None,
+) -> Enqueued:
+    """Queue a message in the caller's transaction; idempotent by `key` (a second call changes nothing).
+
+    `reason` says why (e.g. `{"occurrence": 12, "kind": "lead", "step": "-7"}`); a `"prompt_id"` in it
+    is linked to the platform's message id once sent, so a reply to the reminder finds its occurrence.
+    """
+    if not key or len(key) > 200:
+        raise ValueError("the idempotency key must be 1–200 characters")
+    values = {
+        "idempotency_key": key,
+        "platform": platform,
+        "chat_id": chat_id,
+        "member_id": member_id,
+        "text": text,
+        "buttons": buttons_json(buttons),
+        "reason": dict(reason or {}),
+        "due_at": due_at,
+        "state": OutboxState.PENDING.value,
+        "attempts": 0,
+        "created_at": now,
+    }
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(_table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(_table.c.id)
+    )
+    # RETURNING, not rowcount: PostgreSQL's driver reports no rowcount for an INSERT that returns rows.
+    created = session.execute(statement).first() is not None
+    message = session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+    return Enqueued(message, created)
+
+
+# ---- claiming -----------------------------------------------------------------------------------
+
+
+def _is_postgresql(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def claim(
+    engine: Engine,
+    *,
+    holder: str,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+    platforms: Collection[str],
+    exclude_chats: Mapping[str, Collection[str]] | None = None,
+) -> list[OutboxMessage]:
+    """Lease up to `limit` due rows to `holder`, the earliest due first, and return them in that order.
+
+    `exclude_chats` (platform → chat ids) leaves out chats the dispatcher already holds messages for,
+    so a chat held back by its own limit never fills a claim that other chats are waiting behind.
+    On SQLite, call only while holding the dispatcher lease.
+    """
+    if limit < 1 or not platforms:
+        return []
+    m = OutboxMessage
+    due = select(m.id).where(
+        col(m.state) == OutboxState.PENDING, col(m.due_at) <= now, col(m.platform).in_(list(platforms))
+    )
+    for platform, chats in (exclude_chats or {}).items():
+        if chats:
+            due = due.where(sa.not_(sa.and_(col(m.platform) == platform, col(m.chat_id).in_(list(chats)))))
+    due = due.order_by(col(m.due_at), col(m.id)).limit(limit)
+    if _is_postgresql(engine):
+        due = due.with_for_update(skip_locked=True)
+    chosen = due.cte("due")
+    statement = (
+        sa.update(m)
+        .where(col(m.id).in_(select(chosen.c.id)), col(m.state) == OutboxState.PENDING)
+        .values(state=OutboxState.SENDING, lease_until=now + timedelta(seconds=lease_seconds), leased_by=holder)
+        .returning(m)
+        .execution_options(synchronize_session=False)
+    )
+    with session_scope(engine) as session:
+        rows = list(session.execute(statement).scalars().all())
+    rows.sort(key=lambda row: (row.due_at, row.id or 0))
+    return rows
+
+
+def renew(engine: Engine, *, holder: str, now: datetime, lease_seconds: float) -> int:
+    """Extend the leases of every row `holder` is sending; returns how many."""
+    statement = (
+        sa.update(OutboxMessage)
+        .where(col(OutboxMessage.leased_by) == holder, col(OutboxMessage.state) == OutboxState.SENDING)
+        .values(lease_until=now + timedelta(seconds=lease_seconds))
+    )
+    with session_scope(engine) as session:
+        return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def recover_expired(engine: Engine, *, now: datetime, platforms: Collection[str] | None = None) -> int:
+    """Rows whose lease ran out (their dispatcher died) become due again; returns how many."""
+    statement = sa.update(OutboxMessage).where(
+        col(OutboxMessage.state) == OutboxState.SENDING, col(OutboxMessage.lease_until) < now
+    )
+    if platforms is not None:
+        statement = statement.where(col(OutboxMessage.platform).in_(list(platforms)))
+    statement = statement.values(state=OutboxState.PENDING, lease_until=None, leased_by=None)
+    with session_scope(engine) as session:
+        return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def release(engine: Engine, *, holder: str, ids: Collection[int] | None = None) -> int:
+    """Give rows back unsent (a dispatcher stopping, or restarting under the same name after a crash)."""
+    statement = sa.update(OutboxMessage).where(
+        col(OutboxMessage.leased_by) == holder, col(OutboxMessage.state) == OutboxState.SENDING
+    )
+    if ids is not None:
+        if not ids:
+            return 0
+        statement = statement.where(col(OutboxMessage.id).in_(list(ids)))
+    statement = statement.values(state=OutboxState.PENDING, lease_until=None, leased_by=None)
+    with session_scope(engine) as session:
+        return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def acquire_dispatcher_lease(
+    engine: Engine, *, holder: str, now: datetime, lease_seconds: float, name: str = OUTBOX_LEASE
+) -> bool:
+    """Take or renew the one-dispatcher-at-a-time lease (SQLite). Each step is a single atomic statement."""
+    until = now + timedelta(seconds=lease_seconds)
+    lease = DispatcherLease
+    take = (
+        sa.update(lease)
+        .where(col(lease.name) == name, sa.or_(col(lease.holder) == holder, col(lease.lease_until) < now))
+        .values(holder=holder, lease_until=until)
+    )
+    with session_scope(engine) as session:
+        if session.execute(take).rowcount == 1:  # type: ignore[attr-defined]
+            return True
+        insert = postgresql.insert if _is_postgresql(engine) else sqlite.insert
+        created = session.execute(
+            insert(_lease_table)
+            .values(name=name, holder=holder, lease_until=until)
+            .on_conflict_do_nothing(index_elements=["name"])
+            .returning(_lease_table.c.name)
+        )
+        return created.first() is not None
+
+
+def release_dispatcher_lease(engine: Engine, *, holder: str, now: datetime, name: str = OUTBOX_LEASE) -> bool:
+    """Let another dispatcher take over at once (on a clean stop)."""
+    statement = (
+        sa.update(DispatcherLease)
+        .where(col(DispatcherLease.name) == name, col(DispatcherLease.holder) == holder)
+        .values(lease_until=now)
+    )
+    with session_scope(engine) as session:
+        return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+
+
+def dispatcher_lease(engine: Engine, name: str = OUTBOX_LEASE) -> DispatcherLease | None:
+    """Who holds the one-dispatcher lease, and until when."""
+    with session_scope(engine) as session:
+        return session.get(DispatcherLease, name)
+
+
+# ---- results ------------------------------------------------------------------------------------
+
+
+def _clip(error: str) -> str:
+    error = " ".join(error.split())
+    return error if len(error) <= MAX_ERROR else error[: MAX_ERROR - 1] + "…"
+
+
+def mark_sent(engine: Engine, message: OutboxMessage, *, platform_message_id: str, now: datetime) -> bool:
+    """The platform acknowledged the message with this id. Returns False if it was already marked sent.
+
+    Recorded even if the lease was lost meanwhile: the message did arrive, so it must not go again.
+    """
+    return mark_sent_many(engine, [(message, platform_message_id)], now=now)[0]
+
+
+def mark_sent_many(engine: Engine, acknowledged: Sequence[tuple[OutboxMessage, str]], *, now: datetime) -> list[bool]:
+    """`mark_sent` for several rows in one transaction (one commit instead of one per message)."""
+    results: list[bool] = []
+    with session_scope(engine) as session:
+        for message, platform_message_id in acknowledged:
+            statement = (
+                sa.update(OutboxMessage)
+                .where(col(OutboxMessage.id) == message.id, col(OutboxMessage.state) != OutboxState.SENT)
+                .values(
+                    state=OutboxState.SENT,
+                    platform_message_id=platform_message_id,
+                    sent_at=now,
+                    lease_until=None,
+                    last_error=None,
+                    attempts=OutboxMessage.attempts + 1,
+                )
+            )
+            done = bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+            prompt_id = message.reason.get("prompt_id")
+            if done and isinstance(prompt_id, int):
+                prompt = session.get(Prompt, prompt_id)
+                if prompt is not None and prompt.message_id is None:
+                    prompt.message_id = platform_message_id
+                    session.add(prompt)
+            results.append(done)
+    return results
+
+
+def mark_retry(
+    engine: Engine,
+    message: OutboxMessage,
+    *,
+    holder: str,
+    error: str,
+    now: datetime,
+    max_attempts: int,
+    backoff: Callable[[int], float],
+    retry_after: float | None = None,
+) -> OutboxState | None:
+    """A send that may work later. Counts an attempt and puts the row back, due after `backoff(attempts)`
+    seconds — or marks it failed when that was the last attempt allowed. With `retry_after` (the
+    platform said when), the row is due then and no attempt is counted: it is not the message's fault.
+
+    Returns the new state, or None when the row is no longer this holder's (its lease was taken over).
+    """
+    with session_scope(engine) as session:
+        row = session.get(OutboxMessage, message.id, with_for_update=True)
+        if row is None or row.state != OutboxState.SENDING or row.leased_by != holder:
+            return None
+        row.last_error = _clip(error)
+        row.lease_until = None
+        if retry_after is not None:
+            row.state = OutboxState.PENDING
+            row.due_at = max(row.due_at, now + timedelta(seconds=retry_after))
+        else:
+            row.attempts += 1
+            if row.attempts >= max_attempts:
+                row.state = OutboxState.FAILED  # leased_by stays: who gave up on it
+            else:
+                row.state = OutboxState.PENDING
+                row.due_at = now + timedelta(seconds=backoff(row.attempts))
+        if row.state == OutboxState.PENDING:
+            row.leased_by = None
+        session.add(row)
+        return row.state
+
+
+def mark_failed(engine: Engine, message: OutboxMessage, *, holder: str, error: str, now: datetime) -> bool:
+    """A send that can never work (the platform refused the message itself): failed, shown to admins."""
+    statement = (
+        sa.update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message.id,
+            col(OutboxMessage.state) == OutboxState.SENDING,
+            col(OutboxMessage.leased_by) == holder,
+        )
+        .values(
+            state=OutboxState.FAILED,
+            last_error=_clip(error),
+            lease_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+    with session_scope(engine) as session:
+        return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+
+
+def mark_blocked(engine: Engine, message: OutboxMessage, *, holder: str, error: str, now: datetime) -> list[int]:
+    """403: the person blocked the bot. Their account is flagged (bot/delivery.record_blocked), their
+    units' leads get a short note through the outbox, and the row is failed. Safe to repeat: the flag
+    is set once and the notes are keyed by the account and the moment it was blocked.
+
+    Returns the ids of the notes queued (or already there).
+    """
+    notes: list[int] = []
+    try:
+        platform = Platform(message.platform)
+    except ValueError:
+        platform = None
+    if platform is not None and record_blocked(engine, platform, message.chat_id, now):
+        with session_scope(engine) as session:
+            notes = _tell_unit_leads(session, platform, message.chat_id, now)
+    mark_failed(engine, message, holder=holder, error=error, now=now)
+    return notes
+
+
+def _tell_unit_leads(session: Session, platform: Platform, chat_id: str, now: datetime) -> list[int]:
+    account = session.exec(
+        select(PlatformAccount).where(
+            PlatformAccount.platform == platform.value, PlatformAccount.private_chat_id == chat_id
+        )
+    ).first()
+    if account is None or account.blocked_at is None:
+        return []
+    member = session.get(Member, account.member_id)
+    if member is None:
+        return []
+    unit_ids = [
+        unit_id
+        for unit_id in session.exec(select(Membership.unit_id).where(Membership.member_id == member.id)).all()
+        if unit_id is not None
+    ]
+    queued: list[int] = []
+    for unit_id in sorted(set(unit_ids)):
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            continue
+        leads = session.exec(
+            select(Member, PlatformAccount)
+            .join(Membership, col(Membership.member_id) == col(Member.id))
+            .join(PlatformAccount, col(PlatformAccount.member_id) == col(Member.id))
+            .where(
+                Membership.unit_id == unit_id,
+                Membership.role == Role.UNIT_LEAD,
+                col(Member.id) != member.id,
+                col(PlatformAccount.private_chat_id).is_not(None),
+                col(PlatformAccount.blocked_at).is_(None),
+            )
+            .order_by(col(Member.id), col(PlatformAccount.id))
+        ).all()
+        for lead, lead_account in leads:
+            assert lead_account.private_chat_id is not None and lead_account.id is not None
+            _ = translator(lead.language)
+            text = _(BLOCKED_NOTICE).format(name=escape(member.display_name), unit=escape(unit.name))
+            key = f"blocked:{account.id}:{account.blocked_at.isoformat()}:{unit_id}:{lead_account.id}"
+            enqueued = enqueue(
+                session,
+                key=key[:200],
+                platform=lead_account.platform,
+                chat_id=lead_account.private_chat_id,
+                text=text,
+                due_at=now,
+                now=now,
+                member_id=lead.id,
+                reason={"kind": "blocked", "member": member.id, "unit": unit_id},
+            )
+            if enqueued.message.id is not None:
+                queued.append(enqueued.message.id)
+    return queued
+
+
+# ---- what is left -------------------------------------------------------------------------------
+
+
+def next_wakeup(engine: Engine, *, platforms: Collection[str]) -> datetime | None:
+    """When something next needs the dispatcher: the earliest pending due time, or the earliest lease
+    of a row being sent (if that dispatcher dies, its rows come back then)."""
+    m = OutboxMessage
+    with session_scope(engine) as session:
+        pending = session.exec(
+            select(func.min(m.due_at)).where(col(m.state) == OutboxState.PENDING, col(m.platform).in_(list(platforms)))
+        ).one()
+        leased = session.exec(
+            select(func.min(m.lease_until)).where(
+                col(m.state) == OutboxState.SENDING, col(m.platform).in_(list(platforms))
+            )
+        ).one()
+    times = [moment for moment in (pending, leased) if moment is not None]
+    return min(times) if times else None
+
+
+def unfinished(engine: Engine, *, platforms: Collection[str] | None = None) -> int:
+    """Rows not yet sent or failed."""
+    m = OutboxMessage
+    query = select(func.count()).select_from(m).where(col(m.state).in_([OutboxState.PENDING, OutboxState.SENDING]))
+    if platforms is not None:
+        query = query.where(col(m.platform).in_(list(platforms)))
+    with session_scope(engine) as session:
+        return int(session.exec(query).one())
+
+
+@dataclass(frozen=True)
+class OutboxStats:
+    counts: dict[OutboxState, int]
+    oldest_pending: OutboxMessage | None  # the pending row due first
+    overdue: int  # pending rows already due
+    recent_failures: list[OutboxMessage]
+
+
+def stats(session: Session, *, now: datetime, failures: int = 10) -> OutboxStats:
+    """For `nhacviec outbox`: counts by state, the pending row due first, the latest failures."""
+    m = OutboxMessage
+    counts = {state: 0 for state in OutboxState}
+    for state, count in session.exec(select(m.state, func.count()).group_by(m.state)).all():
+        counts[OutboxState(state)] = int(count)
+    oldest = session.exec(
+        select(m).where(col(m.state) == OutboxState.PENDING).order_by(col(m.due_at), col(m.id)).limit(1)
+    ).first()
+    overdue = session.exec(
+        select(func.count()).select_from(m).where(col(m.state) == OutboxState.PENDING, col(m.due_at) <= now)
+    ).one()
+    failed = session.exec(
+        select(m).where(col(m.state) == OutboxState.FAILED).order_by(col(m.id).desc()).limit(max(0, failures))
+    ).all()
+    return OutboxStats(counts=counts, oldest_pending=oldest, overdue=int(overdue), recent_failures=list(failed))
+
+
+def stats_lines(summary: OutboxStats, _: Callable[[str], str], tz: tzinfo) -> list[str]:
+    """`nhacviec outbox` as text, in the caller's language."""
+
+    def when(moment: datetime) -> str:
+        return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y")
+
+    counts = summary.counts
+    lines = [
+        _("Outbox: {pending} pending, {sending} sending, {sent} sent, {failed} failed.").format(
+            pending=counts[OutboxState.PENDING],
+            sending=counts[OutboxState.SENDING],
+            sent=counts[OutboxState.SENT],
+            failed=counts[OutboxState.FAILED],
+        )
+    ]
+    oldest = summary.oldest_pending
+    if oldest is None:
+        lines.append(_("Nothing is waiting to be sent."))
+    else:
+        lines.append(_("Already due and not sent yet: {count}.").format(count=summary.overdue))
+        lines.append(
+            _("Oldest pending: #{id} to {chat}, due {due}, {attempts} failed attempts so far.").format(
+                id=oldest.id,
+                chat=f"{oldest.platform}:{oldest.chat_id}",
+                due=when(oldest.due_at),
+                attempts=oldest.attempts,
+            )
+        )
+        if oldest.last_error:
+            lines.append("  " + _("last error: {error}").format(error=oldest.last_error))
+    if counts[OutboxState.FAILED] == 0:
+        lines.append(_("No failed messages."))
+    elif summary.recent_failures:
+        lines.append(_("Recent failures ({count}):").format(count=len(summary.recent_failures)))
+        for row in summary.recent_failures:
+            lines.append(
+                "  "
+                + _("#{id} to {chat}, due {due}, after {attempts} attempts: {error}").format(
+                    id=row.id,
+                    chat=f"{row.platform}:{row.chat_id}",
+                    due=when(row.due_at),
+                    attempts=row.attempts,
+                    error=row.last_error or "-",
+                )
+            )
+    return lines
+
+
+__all__ = [
+    "BLOCKED_NOTICE",
+    "OUTBOX_LEASE",
+    "Enqueued",
+    "OutboxStats",
+    "acquire_dispatcher_lease",
+    "backoff_delay",
+    "buttons_json",
+    "claim",
+    "dispatcher_lease",
+    "enqueue",
+    "mark_blocked",
+    "mark_failed",
+    "mark_retry",
+    "mark_sent",
+    "mark_sent_many",
+    "next_wakeup",
+    "recover_expired",
+    "release",
+    "release_dispatcher_lease",
+    "renew",
+    "stats",
+    "stats_lines",
+    "unfinished",
+]

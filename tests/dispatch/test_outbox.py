@@ -1,0 +1,400 @@
+"""The outbox's state machine on SQLite and PostgreSQL: enqueue, claim, leases, sent, retry, failed."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from locales.catalogs import translator
+from models import AuditLog, Occurrence, OutboxMessage, OutboxState, Plan, PlatformAccount, Prompt, Task
+from models.db import session_scope
+from scheduler import outbox
+from tests.dispatch.support import LEAD, NOW, STAFF, queue, seed_unit
+
+LEASE = 60.0
+
+
+def claim(
+    engine: Engine,
+    holder: str = "a",
+    *,
+    now: datetime = NOW,
+    limit: int = 10,
+    exclude_chats: dict[str, set[str]] | None = None,
+) -> list[OutboxMessage]:
+    return outbox.claim(
+        engine,
+        holder=holder,
+        now=now,
+        lease_seconds=LEASE,
+        limit=limit,
+        platforms=["telegram"],
+        exclude_chats=exclude_chats,
+    )
+
+
+def row(engine: Engine, key: str) -> OutboxMessage:
+    with Session(engine) as session:
+        return session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+
+
+def retry(
+    engine: Engine,
+    message: OutboxMessage,
+    holder: str = "a",
+    *,
+    now: datetime = NOW,
+    max_attempts: int = 3,
+    retry_after: float | None = None,
+) -> OutboxState | None:
+    return outbox.mark_retry(
+        engine,
+        message,
+        holder=holder,
+        error="NetworkError: Bad Gateway",
+        now=now,
+        max_attempts=max_attempts,
+        backoff=lambda attempt: 10.0 * attempt,
+        retry_after=retry_after,
+    )
+
+
+def test_enqueue_is_idempotent_by_key(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        first = outbox.enqueue(
+            session,
+            key="k",
+            platform="telegram",
+            chat_id="101",
+            text="Một",
+            due_at=NOW,
+            now=NOW,
+            buttons=[[{"label": "Xong", "payload": "done:1"}]],
+            reason={"occurrence": 5, "prompt_id": 9},
+        )
+        again = outbox.enqueue(
+            session, key="k", platform="telegram", chat_id="102", text="Hai", due_at=NOW + timedelta(days=1), now=NOW
+        )
+    assert first.created and not again.created
+    assert again.message.id == first.message.id and again.message.text == "Một"
+    stored = row(engine, "k")
+    assert stored.state == OutboxState.PENDING and stored.attempts == 0
+    assert stored.buttons == [[{"label": "Xong", "payload": "done:1"}]]
+    assert stored.reason == {"occurrence": 5, "prompt_id": 9}
+    with pytest.raises(ValueError), session_scope(engine) as session:
+        outbox.enqueue(
+            session,
+            key="x",
+            platform="telegram",
+            chat_id="1",
+            text="t",
+            due_at=NOW,
+            now=NOW,
+            buttons=[[{"label": "Quá dài", "payload": "x" * 65}]],
+        )
+
+
+def test_claim_takes_the_earliest_due_first_and_leases_them(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for minutes, key in ((5, "late"), (1, "b"), (1, "a"), (30, "latest")):
+            outbox.enqueue(
+                session,
+                key=key,
+                platform="telegram",
+                chat_id="101",
+                text=key,
+                due_at=NOW - timedelta(minutes=minutes),
+                now=NOW,
+            )
+        outbox.enqueue(
+            session,
+            key="future",
+            platform="telegram",
+            chat_id="101",
+            text="f",
+            due_at=NOW + timedelta(seconds=1),
+            now=NOW,
+        )
+        outbox.enqueue(
+            session, key="zalo", platform="zalo", chat_id="z1", text="z", due_at=NOW - timedelta(days=1), now=NOW
+        )
+    claimed = claim(engine, limit=3)
+    assert [m.idempotency_key for m in claimed] == ["latest", "late", "b"]
+    assert all(m.state == OutboxState.SENDING and m.leased_by == "a" for m in claimed)
+    assert all(m.lease_until == NOW + timedelta(seconds=LEASE) for m in claimed)
+    assert [m.idempotency_key for m in claim(engine, "b")] == ["a"]  # the rest that is due, nothing claimed twice
+    assert claim(engine, "c") == []
+
+
+def test_a_thousand_rows_not_due_never_delay_the_one_that_is(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for n in range(1000):
+            outbox.enqueue(
+                session,
+                key=f"later{n}",
+                platform="telegram",
+                chat_id=str(1000 + n),
+                text="t",
+                due_at=NOW + timedelta(hours=1),
+                now=NOW - timedelta(days=1),
+            )
+        outbox.enqueue(session, key="due", platform="telegram", chat_id="7", text="t", due_at=NOW, now=NOW)
+    assert [m.idempotency_key for m in claim(engine, limit=1)] == ["due"]
+
+
+def test_claim_leaves_out_the_chats_the_dispatcher_already_holds(engine: Engine) -> None:
+    queue(engine, ["101", "101", "102", "-5"])
+    claimed = claim(engine, limit=10, exclude_chats={"telegram": {"101", "-5"}})
+    assert [(m.chat_id, m.idempotency_key) for m in claimed] == [("102", "m2")]
+
+
+def test_claims_from_many_threads_never_share_a_row(engine: Engine) -> None:
+    queue(engine, [str(100 + n % 40) for n in range(400)])
+    got: dict[str, list[int]] = {}
+
+    def worker(name: str) -> None:
+        mine: list[int] = []
+        while batch := claim(engine, name, limit=7):
+            mine.extend(m.id or 0 for m in batch)
+        got[name] = mine
+
+    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    everything = [i for ids in got.values() for i in ids]
+    assert len(everything) == len(set(everything)) == 400
+
+
+def test_expired_leases_come_back_and_live_ones_are_renewed(engine: Engine) -> None:
+    queue(engine, ["101", "102"])
+    first, second = claim(engine, "dead")
+    later = NOW + timedelta(seconds=LEASE / 2)
+    assert outbox.renew(engine, holder="dead", now=later, lease_seconds=LEASE) == 2
+    assert outbox.recover_expired(engine, now=NOW + timedelta(seconds=LEASE + 1)) == 0  # renewed: still held
+    assert claim(engine, "other", now=NOW + timedelta(seconds=LEASE + 1)) == []
+    expiry = later + timedelta(seconds=LEASE, microseconds=1)
+    assert outbox.next_wakeup(engine, platforms=["telegram"]) == later + timedelta(seconds=LEASE)
+    assert outbox.recover_expired(engine, now=expiry) == 2
+    recovered = row(engine, "m0")
+    assert recovered.state == OutboxState.PENDING and recovered.leased_by is None and recovered.attempts == 0
+    assert [m.idempotency_key for m in claim(engine, "other", now=expiry)] == ["m0", "m1"]
+    # The dead dispatcher's late answer still counts: the platform did take the message.
+    assert outbox.mark_sent(engine, first, platform_message_id="77", now=expiry)
+    assert row(engine, "m0").state == OutboxState.SENT
+    assert retry(engine, second, "dead") is None  # its lease was taken over: nothing changes
+    assert row(engine, "m1").state == OutboxState.SENDING and row(engine, "m1").leased_by == "other"
+
+
+def test_sent_records_the_platform_id_once_and_links_the_prompt(engine: Engine) -> None:
+    seeded = seed_unit(engine)
+    with session_scope(engine) as session:
+        prompt_id = _prompt(session, seeded.staff_id)
+        outbox.enqueue(
+            session,
+            key="p",
+            platform="telegram",
+            chat_id=str(STAFF),
+            text="t",
+            due_at=NOW,
+            now=NOW,
+            reason={"prompt_id": prompt_id},
+        )
+    (message,) = claim(engine)
+    assert outbox.mark_sent(engine, message, platform_message_id="4242", now=NOW + timedelta(seconds=1))
+    assert not outbox.mark_sent(engine, message, platform_message_id="9999", now=NOW + timedelta(seconds=2))
+    sent = row(engine, "p")
+    assert (sent.state, sent.platform_message_id, sent.attempts) == (OutboxState.SENT, "4242", 1)
+    assert sent.sent_at == NOW + timedelta(seconds=1) and sent.lease_until is None
+    with Session(engine) as session:
+        prompt = session.get(Prompt, prompt_id)
+        assert prompt is not None and prompt.message_id == "4242"
+
+
+def _prompt(session: Session, member_id: int) -> int:
+    """A prompt on a minimal plan → task → occurrence chain."""
+    plan = Plan(code="KH-1", title="Kế hoạch", source_name="kh.txt", source_sha256="0" * 64, imported_at=NOW)
+    session.add(plan)
+    session.flush()
+    assert plan.id is not None
+    task = Task(plan_id=plan.id, code="I.1", content="Việc", position=1, time_text="Quý I/2026")
+    session.add(task)
+    session.flush()
+    assert task.id is not None
+    occurrence = Occurrence(
+        task_id=task.id, due=date(2026, 3, 31), period_kind="quarter", period_year=2026, period_index=1, created_at=NOW
+    )
+    session.add(occurrence)
+    session.flush()
+    assert occurrence.id is not None
+    prompt = Prompt(
+        platform="telegram", chat_id=str(STAFF), occurrence_id=occurrence.id, member_id=member_id, created_at=NOW
+    )
+    session.add(prompt)
+    session.flush()
+    assert prompt.id is not None
+    return prompt.id
+
+
+def test_retry_backs_off_then_fails_after_the_last_attempt(engine: Engine) -> None:
+    queue(engine, ["101"])
+    (message,) = claim(engine)
+    assert retry(engine, message) is OutboxState.PENDING
+    stored = row(engine, "m0")
+    assert stored.attempts == 1 and stored.due_at == NOW + timedelta(seconds=10)
+    assert stored.last_error == "NetworkError: Bad Gateway" and stored.leased_by is None
+    assert claim(engine, now=NOW + timedelta(seconds=9)) == []  # not due before its backoff ends
+    (message,) = claim(engine, now=NOW + timedelta(seconds=10))
+    assert retry(engine, message, now=NOW + timedelta(seconds=10)) is OutboxState.PENDING
+    assert row(engine, "m0").due_at == NOW + timedelta(seconds=30)
+    (message,) = claim(engine, now=NOW + timedelta(seconds=30))
+    assert retry(engine, message, now=NOW + timedelta(seconds=30)) is OutboxState.FAILED
+    failed = row(engine, "m0")
+    assert (failed.state, failed.attempts) == (OutboxState.FAILED, 3)
+    assert claim(engine, now=NOW + timedelta(days=1)) == []
+
+
+def test_retry_after_honours_the_platform_and_counts_no_attempt(engine: Engine) -> None:
+    queue(engine, ["101"])
+    (message,) = claim(engine)
+    assert retry(engine, message, retry_after=45.0) is OutboxState.PENDING
+    stored = row(engine, "m0")
+    assert stored.attempts == 0 and stored.due_at == NOW + timedelta(seconds=45)
+    assert stored.last_error == "NetworkError: Bad Gateway"
+
+
+def test_a_refused_message_fails_at_once(engine: Engine) -> None:
+    queue(engine, ["101"])
+    (message,) = claim(engine)
+    assert not outbox.mark_failed(engine, message, holder="someone else", error="x", now=NOW)
+    assert outbox.mark_failed(engine, message, holder="a", error="BadRequest: can't parse entities", now=NOW)
+    stored = row(engine, "m0")
+    assert (stored.state, stored.attempts, stored.last_error) == (
+        OutboxState.FAILED,
+        1,
+        "BadRequest: can't parse entities",
+    )
+
+
+def test_release_gives_rows_back_unsent(engine: Engine) -> None:
+    queue(engine, ["101", "102", "103"])
+    claimed = claim(engine, "me")
+    assert outbox.release(engine, holder="me", ids=[claimed[0].id or 0]) == 1
+    assert outbox.release(engine, holder="me", ids=[]) == 0
+    assert outbox.release(engine, holder="me") == 2
+    assert [m.idempotency_key for m in claim(engine, "you")] == ["m0", "m1", "m2"]
+
+
+def test_the_dispatcher_lease_lets_one_dispatcher_work_at_a_time(engine: Engine) -> None:
+    take = outbox.acquire_dispatcher_lease
+    assert take(engine, holder="a", now=NOW, lease_seconds=30)
+    assert not take(engine, holder="b", now=NOW + timedelta(seconds=10), lease_seconds=30)
+    assert take(engine, holder="a", now=NOW + timedelta(seconds=20), lease_seconds=30)  # renewed
+    assert not take(engine, holder="b", now=NOW + timedelta(seconds=40), lease_seconds=30)
+    lease = outbox.dispatcher_lease(engine)
+    assert lease is not None and (lease.holder, lease.lease_until) == ("a", NOW + timedelta(seconds=50))
+    assert take(engine, holder="b", now=NOW + timedelta(seconds=51), lease_seconds=30)  # a died: b takes over
+    assert not outbox.release_dispatcher_lease(engine, holder="a", now=NOW + timedelta(seconds=52))
+    assert outbox.release_dispatcher_lease(engine, holder="b", now=NOW + timedelta(seconds=52))
+    assert take(engine, holder="a", now=NOW + timedelta(seconds=53), lease_seconds=30)
+
+
+def test_a_blocked_person_is_flagged_and_the_unit_lead_told_once(engine: Engine) -> None:
+    seed_unit(engine)
+    queue(engine, [str(STAFF), str(STAFF)])
+    first, second = claim(engine)
+    notes = outbox.mark_blocked(engine, first, holder="a", error="Forbidden: bot was blocked by the user", now=NOW)
+    assert len(notes) == 1
+    again = outbox.mark_blocked(
+        engine, second, holder="a", error="Forbidden: bot was blocked by the user", now=NOW + timedelta(minutes=1)
+    )
+    assert again == notes  # the same note, not a second one
+    with Session(engine) as session:
+        account = session.exec(select(PlatformAccount).where(PlatformAccount.private_chat_id == str(STAFF))).one()
+        assert account.blocked_at == NOW
+        assert session.exec(select(AuditLog).where(AuditLog.action == "member.blocked")).one()
+        note = session.get(OutboxMessage, notes[0])
+        assert note is not None
+        assert (note.chat_id, note.state, note.due_at) == (str(LEAD), OutboxState.PENDING, NOW)
+        expected = translator("vi")(outbox.BLOCKED_NOTICE).format(
+            name="Nguyễn Văn An", unit="Phòng Kế hoạch - Tài chính"
+        )
+        assert note.text == expected and "đã chặn" in note.text
+        failed = session.exec(select(OutboxMessage).where(col(OutboxMessage.state) == OutboxState.FAILED)).all()
+        assert sorted(m.idempotency_key for m in failed) == ["m0", "m1"]
+        assert all("blocked" in (m.last_error or "") for m in failed)
+
+
+def test_a_blocked_group_or_unknown_chat_only_fails_the_row(engine: Engine) -> None:
+    queue(engine, ["-42"])
+    (message,) = claim(engine)
+    assert outbox.mark_blocked(engine, message, holder="a", error="Forbidden: bot was kicked", now=NOW) == []
+    assert row(engine, "m0").state == OutboxState.FAILED
+
+
+def test_stats_show_counts_the_oldest_pending_and_recent_failures(engine: Engine) -> None:
+    queue(engine, ["101", "102", "103", "104"])
+    with session_scope(engine) as session:
+        outbox.enqueue(
+            session, key="early", platform="telegram", chat_id="9", text="t", due_at=NOW - timedelta(hours=2), now=NOW
+        )
+    a, b, c = claim(engine, limit=3)
+    outbox.mark_sent(engine, b, platform_message_id="1", now=NOW)
+    outbox.mark_failed(engine, c, holder="a", error="BadRequest: chat not found", now=NOW)
+    with Session(engine) as session:
+        summary = outbox.stats(session, now=NOW, failures=5)
+    assert summary.counts == {
+        OutboxState.PENDING: 2,
+        OutboxState.SENDING: 1,
+        OutboxState.SENT: 1,
+        OutboxState.FAILED: 1,
+    }
+    assert summary.oldest_pending is not None and summary.oldest_pending.idempotency_key == "m2"
+    assert summary.overdue == 2
+    assert [m.last_error for m in summary.recent_failures] == ["BadRequest: chat not found"]
+    assert outbox.unfinished(engine) == 3
+    assert a.idempotency_key == "early"
+
+
+def test_random_walks_through_the_state_machine_keep_its_invariants(engine: Engine) -> None:
+    """Many random claims, answers, crashes and clock steps: a row is sent at most once, never sent
+    without an id, attempts never pass the limit, and in the end everything is sent or failed."""
+    rng = random.Random(3)
+    queue(engine, [str(100 + n % 7) for n in range(60)])
+    now = NOW
+    sent_calls: dict[str, int] = {}
+    for _ in range(400):
+        now += timedelta(seconds=rng.choice([0, 1, 5, 30, 61]))
+        outbox.recover_expired(engine, now=now)
+        holder = rng.choice(["a", "b"])
+        for message in claim(engine, holder, now=now, limit=rng.randint(1, 5)):
+            fate = rng.random()
+            if fate < 0.5:
+                if outbox.mark_sent(engine, message, platform_message_id=str(message.id), now=now):
+                    sent_calls[message.idempotency_key] = sent_calls.get(message.idempotency_key, 0) + 1
+            elif fate < 0.8:
+                retry(engine, message, holder, now=now, max_attempts=4)
+            elif fate < 0.85:
+                outbox.mark_failed(engine, message, holder=holder, error="BadRequest", now=now)
+            # else: the dispatcher "crashed" holding it
+        if outbox.unfinished(engine) == 0:
+            break
+    for _ in range(200):
+        now += timedelta(hours=1)
+        outbox.recover_expired(engine, now=now)
+        for message in claim(engine, now=now, limit=50):
+            outbox.mark_sent(engine, message, platform_message_id=str(message.id), now=now)
+        if outbox.unfinished(engine) == 0:
+            break
+    assert outbox.unfinished(engine) == 0
+    assert all(count == 1 for count in sent_calls.values())
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    assert all(m.platform_message_id for m in rows if m.state == OutboxState.SENT)
+    assert all(m.attempts <= 4 for m in rows)
