@@ -1,0 +1,303 @@
+"""`/summary` for the chat and the command line: who sees what, which period and unit the words ask
+for, and the message and files that answer.
+
+Visibility: the monitor and admins see the whole plan (and any unit of it); a unit lead sees the units
+they lead, staff their units, in the short version. The chat offers the files as buttons whose payload
+("sum:docx:q4/2025 #3") names the period and unit explicitly, so a file asked for later is the same
+summary the message showed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from bot.permissions import Audience, audience_of, sees_whole_plan
+from locales import N_
+from locales.catalogs import translator
+from models import Role, Unit, UnitKind
+from models.errors import UserFacingError
+from models.registry import unit_key
+from models.unit_admin import UNIT_NOT_FOUND
+from reports.periods import (
+    PeriodError,
+    PeriodRequest,
+    current_period,
+    parse_period,
+    period_token,
+    previous_period,
+    split_request,
+)
+from reports.summary import Summary, build_summary
+from reports.summary_facts import cycle_kind, load_facts, newest_plan_id
+from reports.summary_text import summary_message
+from scheduler.periods import Period, period_label
+
+__all__ = [
+    "BAD_PERIOD",
+    "FileKind",
+    "SummaryView",
+    "cli_view",
+    "find_unit_like",
+    "make_summary",
+    "summary_files",
+    "summary_reply",
+]
+
+FileKind = Literal["docx", "xlsx", "png"]
+DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CHART_PERIODS = 4  # the chart's on-time rate: this period and up to three before it
+
+BAD_PERIOD = N_(
+    "I could not read the period «{text}». For example: /summary 2026, /summary quý 4/2025, "
+    "/summary tháng 11/2026 or /summary Văn phòng Sở."
+)
+NO_UNIT = N_("No unit is called «{text}». For example: /summary Văn phòng Sở or /summary quý 4/2025.")
+MANY_UNITS = N_("«{text}» fits several units: {units}. Please write more of the name.")
+NOT_YOUR_UNIT = N_("You can only see the summary of your own units.")
+NO_ROLE = N_("Sorry, you cannot use /summary.")
+NO_PLAN = N_("No plan has been imported yet.")
+
+_UNITS = SQLModel.metadata.tables["unit"].c
+_ALIASES = SQLModel.metadata.tables["unit_alias"].c
+_MEMBERSHIPS = SQLModel.metadata.tables["membership"].c
+_ALL_UNITS = sa.select(_UNITS.id, _UNITS.name, _UNITS.key, _UNITS.kind).order_by(_UNITS.id)
+_ALL_ALIASES = sa.select(_ALIASES.unit_id, _ALIASES.key)
+_ROLES_OF = sa.select(_MEMBERSHIPS.role, _MEMBERSHIPS.unit_id).where(_MEMBERSHIPS.member_id == sa.bindparam("member"))
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", unit_key(text).replace("đ", "d"))
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+def find_unit_like(session: Session, text: str, among: set[int] | None = None) -> tuple[int, str]:
+    """The unit named by `text`: its name or an alias, or a part of it (with or without diacritics),
+    when only one unit fits. `among` limits the units considered."""
+    units = [row for row in session.execute(_ALL_UNITS) if among is None or row.id in among]
+    key, folded = unit_key(text), _fold(text)
+    aliases: dict[int, list[str]] = {}
+    for unit_id, alias_key in session.execute(_ALL_ALIASES):
+        aliases.setdefault(unit_id, []).append(alias_key)
+    exact = [u for u in units if key == u.key or key in aliases.get(u.id, [])]
+    if not exact:
+        exact = [u for u in units if any(folded == _fold(k) for k in [u.key, *aliases.get(u.id, [])])]
+    if exact:
+        return exact[0].id, exact[0].name
+    partial = [u for u in units if any(folded in _fold(k) for k in [u.key, *aliases.get(u.id, [])])]
+    if len(partial) > 1:
+        # "Văn phòng" fits one unit and the group "Các phòng, đơn vị …" may fit too: a single unit wins.
+        singles = [u for u in partial if u.kind != UnitKind.GROUP.value]
+        partial = singles if len(singles) == 1 else partial
+    if len(partial) == 1:
+        return partial[0].id, partial[0].name
+    if partial:
+        raise UserFacingError(MANY_UNITS, text=text.strip(), units="; ".join(u.name for u in partial))
+    raise UserFacingError(NO_UNIT, text=text.strip())
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """What to summarise: resolved from the words and the viewer's rights."""
+
+    plan_id: int
+    period: Period
+    unit_id: int | None
+    short: bool  # staff's short version
+
+    @property
+    def token(self) -> str:
+        """The request in a button's payload, read back by `split_request`."""
+        token = period_token(self.period)
+        return f"{token} #{self.unit_id}" if self.unit_id is not None else token
+
+
+def _request(text: str) -> PeriodRequest:
+    try:
+        return split_request(text)
+    except PeriodError as error:
+        raise UserFacingError(BAD_PERIOD, text=error.text) from error
+
+
+def resolve_view(
+    session: Session,
+    *,
+    plan_id: int,
+    args: str,
+    today: date,
+    allowed_units: set[int] | None,
+    default_unit: int | None = None,
+    short: bool = False,
+) -> SummaryView:
+    """`allowed_units` None: the whole plan may be seen."""
+    request = _request(args)
+    period = request.period or current_period(today, cycle_kind(session, plan_id))
+    unit_id = request.unit_id
+    if unit_id is not None and allowed_units is not None and unit_id not in allowed_units:
+        raise UserFacingError(NOT_YOUR_UNIT)
+    if request.unit_text:
+        try:
+            unit_id, _name = find_unit_like(session, request.unit_text, allowed_units)
+        except UserFacingError:
+            if allowed_units is not None and find_unit_like(session, request.unit_text)[0] not in allowed_units:
+                raise UserFacingError(NOT_YOUR_UNIT) from None
+            raise
+    if unit_id is None:
+        unit_id = default_unit
+    return SummaryView(plan_id, period, unit_id, short)
+
+
+CLI_BAD_PERIOD = N_("I could not read the period «{text}»: write e.g. 2026, quý 4/2025 or tháng 11/2026.")
+
+
+def cli_view(
+    session: Session, *, plan_id: int, period_text: str | None, unit_text: str | None, today: date
+) -> SummaryView:
+    """`nhacviec summary --period … --unit …`: the whole plan, or one unit (its name, part of it, or its
+    number in `units list`)."""
+    try:
+        period = parse_period(period_text or "")
+    except PeriodError as error:
+        raise UserFacingError(CLI_BAD_PERIOD, text=error.text) from error
+    unit_id = None
+    if unit_text is not None and unit_text.strip():
+        if unit_text.strip().isdigit() and session.get(Unit, int(unit_text)) is not None:
+            unit_id = int(unit_text)
+        else:
+            try:
+                unit_id, _name = find_unit_like(session, unit_text)
+            except UserFacingError as error:
+                if error.message != NO_UNIT:
+                    raise
+                raise UserFacingError(UNIT_NOT_FOUND, name=unit_text.strip()) from None
+    return SummaryView(plan_id, period or current_period(today, cycle_kind(session, plan_id)), unit_id, short=False)
+
+
+def viewer_view(session: Session, *, member_id: int, args: str, today: date) -> SummaryView:
+    """The view a member's `/summary ARGS` asks for, within what they may see."""
+    plan_id = newest_plan_id(session)
+    if plan_id is None:
+        raise UserFacingError(NO_PLAN)
+    memberships = [(Role(role), unit) for role, unit in session.execute(_ROLES_OF, {"member": member_id})]
+    audience = audience_of(frozenset(role for role, _unit in memberships))
+    if audience == Audience.GUEST:
+        raise UserFacingError(NO_ROLE)
+    if sees_whole_plan(audience):
+        return resolve_view(session, plan_id=plan_id, args=args, today=today, allowed_units=None)
+    wanted = Role.UNIT_LEAD if audience == Audience.UNIT_LEAD else Role.STAFF
+    units = sorted({unit for role, unit in memberships if unit is not None and role == wanted}) or sorted(
+        {unit for _role, unit in memberships if unit is not None}
+    )
+    if not units:
+        raise UserFacingError(NO_ROLE)
+    return resolve_view(
+        session,
+        plan_id=plan_id,
+        args=args,
+        today=today,
+        allowed_units={unit for _role, unit in memberships if unit is not None},
+        default_unit=units[0],
+        short=audience == Audience.STAFF,
+    )
+
+
+def make_summary(
+    session: Session, view: SummaryView, *, today: date, tz: ZoneInfo = DEFAULT_TZ, chart: bool = False
+) -> Summary:
+    previous = previous_period(view.period)
+    history = [view.period]
+    if chart:
+        while len(history) < CHART_PERIODS and (before := previous_period(history[0])) is not None:
+            history.insert(0, before)
+    others = [p for p in [previous, *history] if p is not None and p != view.period]
+    facts = load_facts(session, view.plan_id, main=view.period, others=others, tz=tz)
+    return build_summary(
+        facts,
+        period=view.period,
+        previous=previous,
+        today=today,
+        unit_id=view.unit_id,
+        history=history if chart else (),
+    )
+
+
+def _error_text(locale: str, error: UserFacingError) -> str:
+    _ = translator(locale)
+    return _(error.message).format(**{k: html.escape(v, quote=False) for k, v in error.params.items()})
+
+
+def summary_reply(
+    session: Session,
+    *,
+    viewer_member_id: int,
+    args: str,
+    platform_limit: int,
+    today: date,
+    locale: str,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> tuple[str, list[tuple[str, str]]]:
+    """The answer to `/summary ARGS`: one HTML message of at most `platform_limit` characters, and the
+    file buttons as (label, payload); payloads are "sum:docx|xlsx|png:<token>" (≤ 64 bytes), and the
+    token goes back to `summary_files` as its `args`."""
+    _ = translator(locale)
+    try:
+        view = viewer_view(session, member_id=viewer_member_id, args=args, today=today)
+    except UserFacingError as error:
+        return _error_text(locale, error), []
+    summary = make_summary(session, view, today=today, tz=tz)
+    text = summary_message(summary, _, locale, limit=platform_limit, short=view.short, footer=not view.short)
+    if view.short or not summary.items:
+        return text, []
+    labels = {"docx": _("📄 Report (.docx)"), "xlsx": _("📊 Table (.xlsx)"), "png": _("📈 Chart (.png)")}
+    return text, [(label, f"sum:{kind}:{view.token}") for kind, label in labels.items()]
+
+
+def file_name(summary: Summary, kind: str) -> str:
+    label = unicodedata.normalize("NFD", period_label(summary.period, "vi").lower().replace("đ", "d"))
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(c for c in label if not unicodedata.combining(c))).strip("-")
+    unit = f"-don-vi-{summary.unit.id}" if summary.unit is not None else ""
+    return f"tong-hop-{slug}{unit}.{kind}"
+
+
+def render_file(summary: Summary, kind: FileKind) -> bytes:
+    # Imported here: python-docx, openpyxl and matplotlib take time to load, and a chat reply needs none.
+    if kind == "docx":
+        from reports.docx_report import build_docx
+
+        return build_docx(summary)
+    if kind == "xlsx":
+        from reports.xlsx_report import build_xlsx
+
+        return build_xlsx(summary)
+    from reports.chart import build_chart
+
+    return build_chart(summary)
+
+
+def summary_files(
+    session: Session,
+    *,
+    viewer_member_id: int,
+    args: str,
+    kind: FileKind,
+    today: date,
+    locale: str,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> tuple[str, bytes]:
+    """A summary file (filename, content) for the same words `summary_reply` takes (or a button's token).
+
+    Raises `UserFacingError` (a msgid and its parameters) when the words or the viewer's rights do not
+    allow it. The files are in Vietnamese: the report's layout is the one Nghị định 30/2020 prescribes.
+    """
+    del locale  # the files are Vietnamese documents whatever the chat's language
+    view = viewer_view(session, member_id=viewer_member_id, args=args, today=today)
+    summary = make_summary(session, view, today=today, tz=tz, chart=kind == "png")
+    return file_name(summary, kind), render_file(summary, kind)
