@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot import invites, replies
-from bot.messages import Button, ChatKind, Incoming, Outgoing, Platform
+from bot.messages import Attachment, Button, ChatKind, Incoming, Outgoing, Platform
 from bot.people import Person, load_person, memberships_with_units, set_language, set_pause
 from bot.permissions import Audience, Command, allowed, sees_whole_plan
 from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
@@ -30,6 +30,7 @@ from models.errors import UserFacingError
 from models.registry import Plan
 from reports.dates import day_with_weekday, short_day
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
+from reports.summary_chat import summary_files, summary_reply
 from scheduler.events import record_event
 from scheduler.periods import period_label
 from scheduler.planning import period_of
@@ -180,6 +181,7 @@ class Conversation:
             Command.RESUME: self._resume,
             Command.LANG: self._lang,
             Command.WHOAMI: self._whoami,
+            Command.SUMMARY: self._summary,
             Command.EVENT: self._event,
             Command.BIND: self._bind,
         }
@@ -206,6 +208,7 @@ class Conversation:
             _("/pause 2026-12-15 — no reminders until that day; /resume — reminders again"),
             _("/lang vi or /lang en — language"),
             _("/whoami — your units and roles"),
+            _("/summary [2026 | quý 4/2025 | unit] — where the plan stands, with report files"),
         ]
         if turn.person is not None and Role.ADMIN in turn.person.roles:
             lines.append(_("/event III.3,VI.1 2026-03-02 90d Description — record an outside event"))
@@ -505,6 +508,47 @@ class Conversation:
             lines.append(_("Reminders paused until {date}.").format(date=short_day(person.paused_until)))
         return [turn.answer("\n".join(lines))]
 
+    def _summary(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        assert turn.person is not None
+        text, buttons = summary_reply(
+            session,
+            viewer_member_id=turn.person.member_id,
+            args=args,
+            platform_limit=self.message_limits[turn.incoming.platform],
+            today=turn.today,
+            locale=turn.locale,
+            tz=self.tz,
+        )
+        return [turn.answer(text, buttons=tuple((Button(label, payload),) for label, payload in buttons))]
+
+    def _summary_file(self, session: Session, turn: Turn, person: Person, kind: str, args: str) -> list[Outgoing]:
+        if kind not in ("docx", "xlsx", "png"):
+            return [turn.answer(turn._("This button is no longer valid. Send /tasks to start again."))]
+        try:
+            filename, content = summary_files(
+                session,
+                viewer_member_id=person.member_id,
+                args=args,
+                kind=kind,  # type: ignore[arg-type]
+                today=turn.today,
+                locale=turn.locale,
+                tz=self.tz,
+            )
+        except UserFacingError as error:
+            return [turn.answer(turn._(error.message).format(**{k: esc(v) for k, v in error.params.items()}))]
+        mime = {
+            "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "png": "image/png",
+        }[kind]
+        return [
+            Outgoing(
+                chat_id=turn.incoming.chat_id,
+                text=esc(filename),
+                attachment=Attachment(filename=filename, content=content, mime_type=mime),
+            )
+        ]
+
     def _event(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
         _ = turn._
         usage = _(
@@ -665,6 +709,9 @@ class Conversation:
             if kind == "pick":
                 pending_id, occurrence_id = rest.split(":")
                 return self._pick(session, turn, person, int(pending_id), int(occurrence_id))
+            if kind == "sum":
+                file_kind, _sep, summary_args = rest.partition(":")
+                return self._summary_file(session, turn, person, file_kind, summary_args)
             if kind == "undo":
                 report = replies.report_by_id(session, int(rest))
                 if report is None or report.member_id != person.member_id or report.withdrawn:

@@ -27,6 +27,7 @@ class Command(StrEnum):
     RESUME = "resume"
     LANG = "lang"
     WHOAMI = "whoami"
+    SUMMARY = "summary"  # the monitor sees the plan, a unit lead the unit, staff the unit's short version
     EVENT = "event"
     BIND = "bind"
 
@@ -57,6 +58,8 @@ PERMISSIONS: dict[tuple[Command, ChatKind], frozenset[Audience]] = {
     (Command.LANG, ChatKind.GROUP): _NOBODY,
     (Command.WHOAMI, ChatKind.PRIVATE): _MEMBERS,
     (Command.WHOAMI, ChatKind.GROUP): _MEMBERS,
+    (Command.SUMMARY, ChatKind.PRIVATE): _MEMBERS,
+    (Command.SUMMARY, ChatKind.GROUP): _MEMBERS,
     (Command.EVENT, ChatKind.PRIVATE): frozenset({Audience.ADMIN}),
     (Command.EVENT, ChatKind.GROUP): _NOBODY,
     (Command.BIND, ChatKind.PRIVATE): _NOBODY,

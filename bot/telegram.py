@@ -42,6 +42,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("resume", N_("reminders again")),
     ("lang", N_("language: /lang vi or /lang en")),
     ("whoami", N_("your units and roles")),
+    ("summary", N_("where the plan stands: /summary, /summary 2026")),
     ("help", N_("how to use the bot")),
 )
 

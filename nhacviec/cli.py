@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session
 
+from bot.conversation import ROLE_WORDS
 from bot.invites import create_invite
 from bot.progress_language import parse_progress, reading_to_json
 from importer.document import PlanImportError
@@ -37,7 +38,9 @@ from nhacviec.service import prepare_database, serve
 from nhacviec.settings import Settings
 from reports.dates import day_with_weekday, short_day
 from reports.registry import plan_header_lines, registry_json, registry_lines
+from reports.reminder_text import preview_json, preview_lines
 from scheduler.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
+from scheduler.enqueue import preview_reminders
 from scheduler.events import EventView, correct_event, list_events, record_event
 from scheduler.periods import deadline_dates, period_label
 from scheduler.planning import period_of, plan_occurrences
@@ -632,7 +635,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         typer.echo(
             _("For {unit}, role {role}, {uses} uses, valid until {date}.").format(
                 unit=invite.unit or _("the whole plan"),
-                role=role,
+                role=_(ROLE_WORDS[chosen_role]),
                 uses=invite.uses,
                 date=day_with_weekday(invite.expires_at.astimezone(c.settings.tz).date(), c.settings.locale)
                 if invite.expires_at
@@ -695,12 +698,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
             typer.echo(_("Days off in {year} ({count}):").format(year=year, count=len(days_off)))
             for day, name in days_off:
                 typer.echo(f"  {day_with_weekday(day, c.settings.locale)}  {name}")
-            first = date(year, 1, 1)
-            weekend_work = [
-                first + timedelta(days=n)
-                for n in range((date(year, 12, 31) - first).days + 1)
-                if (first + timedelta(days=n)).weekday() >= 5 and working.is_working_day(first + timedelta(days=n))
-            ]
+            weekend_work = working.weekend_working_days(year)
             if weekend_work:
                 typer.echo(_("Weekend working days:"))
                 for day in weekend_work:
@@ -729,6 +727,182 @@ def build_app(lang: str = "vi") -> typer.Typer:
             "remove": _("The admin's change for {date} is removed."),
         }
         typer.echo(messages[what].format(date=day_with_weekday(day, c.settings.locale), reason=reason))
+
+    reminders_app = typer.Typer(help=_("Reminders: what the policy sends, and when."), no_args_is_help=True)
+    app.add_typer(reminders_app, name="reminders")
+
+    @reminders_app.command(
+        "preview", help=_("List the reminders the policy would send between two days if nobody answered.")
+    )
+    def reminders_preview(
+        ctx: typer.Context,
+        start: Annotated[str, typer.Option("--from", help=_("First day, YYYY-MM-DD."))],
+        end: Annotated[str, typer.Option("--to", help=_("Last day, YYYY-MM-DD."))],
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code (default: every plan)."))] = None,
+        as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+    ) -> None:
+        c: Context = ctx.obj
+        _ = c._
+        first, last = require_date(_, start), require_date(_, end)
+        if first > last:
+            fail(
+                _,
+                _("The first day {start} is after the last day {end}.").format(
+                    start=short_day(first), end=short_day(last)
+                ),
+            )
+        with c.session() as session:
+            try:
+                plan_id = find_plan(session, plan).id if plan is not None else None
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+            reminders = preview_reminders(session, first, last, plan_id=plan_id, tz=c.settings.tz)
+        if as_json:
+            # Public contract (outside checks use it): a list of {"at", "task", "unit", "kind", "due"} exactly.
+            typer.echo(json.dumps(preview_json(reminders), ensure_ascii=False))
+            return
+        for line in preview_lines(reminders, first, last, c.settings.locale):
+            typer.echo(line)
+
+    @app.command("outbox", help=_("The outbox: messages by state, the oldest waiting, recent failures."))
+    def outbox_command(
+        ctx: typer.Context,
+        failures: Annotated[int, typer.Option("--failures", help=_("How many recent failures to show."))] = 10,
+    ) -> None:
+        from scheduler.outbox import stats, stats_lines
+
+        c: Context = ctx.obj
+        with c.session() as session:
+            summary = stats(session, now=now_utc(), failures=max(0, failures))
+        for line in stats_lines(summary, c._, c.settings.tz):
+            typer.echo(line)
+
+    report_app = typer.Typer(help=_("Progress reports recorded from the command line."), no_args_is_help=True)
+    app.add_typer(report_app, name="report")
+
+    @app.command(
+        "summary",
+        help=_(
+            "Where the plan stands in a period: states, late and blocked tasks, units that have not reported; "
+            "or the report as .docx, .xlsx or a chart."
+        ),
+    )
+    def summary_command(
+        ctx: typer.Context,
+        period: Annotated[
+            str | None,
+            typer.Option(
+                "--period", help=_("2026, quý 4/2025 or tháng 11/2026 (default: the current reporting cycle).")
+            ),
+        ] = None,
+        unit: Annotated[
+            str | None, typer.Option("--unit", help=_("Only this unit's tasks: its name, part of it or its number."))
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
+        docx_path: Annotated[
+            Path | None, typer.Option("--docx", help=_("Write the report (.docx) to this file."))
+        ] = None,
+        xlsx_path: Annotated[
+            Path | None, typer.Option("--xlsx", help=_("Write the table (.xlsx) to this file."))
+        ] = None,
+        chart_path: Annotated[
+            Path | None, typer.Option("--chart", help=_("Write the chart (.png) to this file."))
+        ] = None,
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
+        today_text: Annotated[
+            str | None, typer.Option("--today", hidden=True, help=_("The day the summary is as of, YYYY-MM-DD."))
+        ] = None,
+    ) -> None:
+        from reports.summary_chat import FileKind, cli_view, make_summary, render_file
+        from reports.summary_text import summary_json, summary_message
+
+        c: Context = ctx.obj
+        _ = c._
+        wanted: tuple[tuple[FileKind, Path | None], ...] = (
+            ("docx", docx_path),
+            ("xlsx", xlsx_path),
+            ("png", chart_path),
+        )
+        files = [(kind, path) for kind, path in wanted if path is not None]
+        if len(files) + as_json > 1:
+            fail(_, _("Choose one of --json, --docx, --xlsx and --chart."))
+        today = require_date(_, today_text) if today_text else now_utc().astimezone(c.settings.tz).date()
+        with c.session() as session:
+            try:
+                target = find_plan(session, plan)
+                assert target.id is not None
+                view = cli_view(session, plan_id=target.id, period_text=period, unit_text=unit, today=today)
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+            result = make_summary(
+                session, view, today=today, tz=c.settings.tz, chart=bool(files) and files[0][0] == "png"
+            )
+        if as_json:
+            # Public contract (outside checks use it): keep the keys and shapes exactly.
+            typer.echo(json.dumps(summary_json(result), ensure_ascii=False))
+            return
+        if files:
+            kind, path = files[0]
+            try:
+                path.write_bytes(render_file(result, kind))
+            except OSError as error:
+                fail(_, _("Cannot write {path}: {reason}").format(path=path, reason=error.strerror or error))
+            typer.echo(_("Wrote {path}.").format(path=path))
+            return
+        typer.echo(summary_message(result, _, c.settings.locale, as_html=False))
+
+    @report_app.command("add", help=_("Record a unit's progress report on a task, as a chat reply would."))
+    def report_add(
+        ctx: typer.Context,
+        task: Annotated[str, typer.Option("--task", help=_("The task's code, e.g. II.3."))],
+        unit: Annotated[str, typer.Option("--unit", help=_("The reporting unit: its name or part of it."))],
+        text: Annotated[str, typer.Option("--text", help=_('The reply, e.g. "đã xong".'))],
+        at: Annotated[
+            str | None, typer.Option("--at", help=_("When it was reported, e.g. 2026-03-15T09:30 (default: now)."))
+        ] = None,
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
+    ) -> None:
+        from reports.report_entry import STATUS_WORDS, add_report, parse_moment
+
+        c: Context = ctx.obj
+        _ = c._
+        moment = parse_moment(at, c.settings.tz) if at is not None else now_utc()
+        if moment is None:
+            fail(
+                _,
+                _("Invalid time {text}: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-03-15T09:30.").format(
+                    text=at
+                ),
+            )
+        with c.session() as session:
+            try:
+                added = add_report(
+                    session,
+                    find_plan(session, plan),
+                    task_code=task,
+                    unit_text=unit,
+                    text=text,
+                    at=moment,
+                    actor=actor(),
+                    tz=c.settings.tz,
+                )
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+        reading = added.reading
+        words = _(STATUS_WORDS[reading.status.value])
+        if reading.percent is not None:
+            words += f", {reading.percent} %"
+        if reading.reason:
+            words += f": {reading.reason}"
+        typer.echo(
+            _("Recorded for task {code} ({unit}), {period}, due {date}: {status}.").format(
+                code=added.task_code,
+                unit=added.unit,
+                period=period_label(added.period, c.settings.locale),
+                date=short_day(added.due),
+                status=words,
+            )
+        )
 
     return app
 

@@ -17,7 +17,8 @@ HELP = (
     "/undo — rút lại báo cáo gần nhất\n"
     "/pause 2026-12-15 — tạm dừng nhắc đến hết ngày đó; /resume — nhắc lại\n"
     "/lang vi hoặc /lang en — ngôn ngữ\n"
-    "/whoami — đơn vị và vai trò của bạn"
+    "/whoami — đơn vị và vai trò của bạn\n"
+    "/summary [2026 | quý 4/2025 | đơn vị] — tình hình thực hiện kế hoạch, kèm tệp báo cáo"
 )
 
 
