@@ -475,9 +475,16 @@ def build_app(lang: str = "vi") -> typer.Typer:
         typer.echo(c._("Merged «{source}» into «{target}».").format(source=source.strip(), target=kept.name))
 
     @app.command("run", help=_("Run the service (with no token: the local sandbox)."))
-    def run(ctx: typer.Context) -> None:
+    def run(
+        ctx: typer.Context,
+        role: Annotated[
+            str, typer.Option("--role", help=_("all (default), bot (no dispatcher) or worker (dispatcher only)."))
+        ] = "all",
+    ) -> None:
         c: Context = ctx.obj
         _ = c._
+        if role not in ("all", "bot", "worker"):
+            fail(_, _("Unknown role {role}: use all, bot or worker.").format(role=role))
         engine = db.make_engine(c.settings.db_url)
         try:
             result = prepare_database(engine, actor())
@@ -486,7 +493,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         if result is not None:
             for line in import_report_lines(result, BUNDLED_PLAN, _):
                 typer.echo(line)
-        asyncio.run(serve(c.settings, _, typer.echo))
+        asyncio.run(serve(c.settings, _, typer.echo, role))
 
     @schedule_app.command("parse", help=_("Read a time text into schedules and deadlines."))
     def schedule_parse(

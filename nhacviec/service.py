@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
+from telegram import Bot
 from telegram.ext import Application
 
 from bot.conversation import Clock, Conversation
@@ -30,6 +31,8 @@ from nhacviec.settings import Settings
 from sandbox.clock import VIETNAM, SandboxClock
 from sandbox.server import Sandbox
 from sandbox.state import SimPerson
+from scheduler.dispatcher import Dispatcher, run_worker, telegram_sender
+from scheduler.reminder_loop import ReminderLoop
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,20 @@ class Running:
     people: list[SimulatedPerson]
     conversation: Conversation
     transport: TelegramTransport
+    dispatcher: Dispatcher | None = None
+    sender_bot: Bot | None = None
+    reminders: ReminderLoop | None = None
+    unsubscribe: Callable[[], None] | None = None
 
     async def stop(self) -> None:
+        if self.unsubscribe is not None:
+            self.unsubscribe()
+        if self.reminders is not None:
+            await self.reminders.stop()
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
+        if self.sender_bot is not None:
+            await self.sender_bot.shutdown()
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -72,7 +87,12 @@ def prepare_database(engine: Engine, actor: str) -> ImportResult | None:
 
 
 async def start(
-    settings: Settings, *, sandbox_clock: SandboxClock | None = None, guests: Sequence[SimPerson] = ()
+    settings: Settings,
+    *,
+    sandbox_clock: SandboxClock | None = None,
+    guests: Sequence[SimPerson] = (),
+    reminders: bool = True,
+    dispatch: bool = True,
 ) -> Running:
     """Starts the bot (and, without a token, the sandbox and its simulated people).
 
@@ -121,19 +141,45 @@ async def start(
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(poll_interval=0.0, timeout=10)
+        if reminders:
+            # Reminders go out through the outbox: the loop queues due steps, a dispatcher sends them —
+            # this process's (role "all"), or separate workers sharing the database (role "bot").
+            poke: Callable[[], None] = lambda: None  # noqa: E731  (workers look at the outbox every few seconds)
+            if dispatch:
+                sender = telegram_sender(token, base_url=sandbox.base_url if sandbox else None)
+                await sender.bot.initialize()
+                running.sender_bot = sender.bot
+                running.dispatcher = Dispatcher(engine, {"telegram": sender}, clock=clock, tz=settings.tz)
+                await running.dispatcher.start()
+                poke = running.dispatcher.poke
+            running.reminders = ReminderLoop(
+                engine, clock=clock, tz=settings.tz, locale=settings.locale, on_queued=poke
+            )
+            await running.reminders.start()
+            if sandbox is not None:
+                # Moving the sandbox's clock makes the reminders now due arrive in the people's chats.
+                running.unsubscribe = sandbox.clock.subscribe(running.reminders.clock_moved)
     except BaseException:
         await running.stop()
         raise
     return running
 
 
-async def serve(settings: Settings, _: Translate, echo: Callable[[str], None]) -> None:
-    """Runs until Ctrl-C (SIGINT) or SIGTERM, then stops everything cleanly."""
+async def serve(settings: Settings, _: Translate, echo: Callable[[str], None], role: str = "all") -> None:
+    """Runs until Ctrl-C (SIGINT) or SIGTERM, then stops everything cleanly.
+
+    Roles: "all" (bot, reminders and a dispatcher), "bot" (bot and reminders; dispatchers run apart),
+    "worker" (a dispatcher only; several may share one PostgreSQL database)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    running = await start(settings)
+    if role == "worker":
+        echo(_("Dispatcher started. Stop with Ctrl-C."))
+        await run_worker(settings, stop)
+        echo(_("Stopped."))
+        return
+    running = await start(settings, dispatch=role == "all")
     try:
         if running.sandbox is not None:
             echo(

@@ -1,0 +1,87 @@
+"""Wakes the reminder planner up: once at the next step's time (one APScheduler job carrying nothing
+but its id; the database is the truth), and whenever the sandbox's clock jumps."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from sqlalchemy.engine import Engine
+
+from models.db import session_scope
+from scheduler.enqueue import enqueue_due, next_due_at
+
+log = logging.getLogger(__name__)
+
+WAKEUP_JOB = "reminders-wakeup"
+# Look again at least this often: another process may have changed what is due.
+LONGEST_SLEEP = timedelta(minutes=15)
+
+
+class ReminderLoop:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], datetime],
+        tz: ZoneInfo,
+        locale: str,
+        on_queued: Callable[[], None],
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.tz = tz
+        self.locale = locale
+        self.on_queued = on_queued  # e.g. the dispatcher's poke
+        self._scheduler: AsyncIOScheduler | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        # A late wake-up still runs (grace of an hour) and several missed ones run once (coalesce).
+        self._scheduler = AsyncIOScheduler(
+            timezone=self.tz, job_defaults={"misfire_grace_time": 3600, "coalesce": True, "max_instances": 1}
+        )
+        self._scheduler.start()
+        await self.run_now()
+
+    async def stop(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None
+
+    def clock_moved(self, _now: datetime) -> None:
+        """For SandboxClock.subscribe: safe from any thread."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self.run_now()))
+
+    async def run_now(self) -> None:
+        async with self._lock:
+            try:
+                queued, upcoming = await asyncio.to_thread(self._plan)
+            except Exception:  # logged and retried at the next wake-up; never kills the service
+                log.exception("reminder planning failed")
+                queued, upcoming = 0, None
+            if queued:
+                self.on_queued()
+            self._arm(upcoming)
+
+    def _plan(self) -> tuple[int, datetime | None]:
+        with session_scope(self.engine) as session:
+            now = self.clock()
+            result = enqueue_due(session, now=now, tz=self.tz, default_locale=self.locale)
+            return result.messages + result.merged, next_due_at(session, now, tz=self.tz)
+
+    def _arm(self, upcoming: datetime | None) -> None:
+        if self._scheduler is None:
+            return
+        # The product's clock may run apart from the wall (the sandbox's does): sleep the difference.
+        delay = LONGEST_SLEEP if upcoming is None else min(LONGEST_SLEEP, upcoming - self.clock())
+        run_date = datetime.now(self.tz) + max(delay, timedelta(seconds=1))
+        self._scheduler.add_job(self.run_now, "date", run_date=run_date, id=WAKEUP_JOB, replace_existing=True)
