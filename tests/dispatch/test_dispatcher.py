@@ -1,0 +1,333 @@
+"""The dispatcher against the sandbox, through the real TelegramSender (python-telegram-bot's Bot).
+
+Wall time is fake and shared: the sandbox's limits and 429 storms and the dispatcher's waits run on
+the same `FakeTime`, so waiting out a storm or a group's minute takes no real time. The calendar
+clock is the sandbox's, frozen; tests move it and poke the dispatcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models import OutboxMessage, OutboxState, PlatformAccount
+from models.db import session_scope
+from nhacviec.settings import Settings
+from sandbox import Limits, Sandbox, SandboxClock
+from scheduler import outbox
+from scheduler.dispatcher import WAKEUP_JOB, Dispatcher, DispatchSettings, run_worker, telegram_sender
+from scheduler.senders import TelegramSender, make_bot
+from tests.dispatch.support import GROUP, GROUPS, LEAD, NOW, OTHER, PEOPLE, STAFF, FakeTime, delivered, queue, seed_unit
+from tests.helpers import cli
+
+# PTB itself warns, when it builds a RetryAfter, that retry_after will become a timedelta.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+FAST = DispatchSettings(backoff_base_seconds=60.0, backoff_cap_seconds=600.0, max_attempts=3, poll_seconds=5.0)
+
+
+@pytest.fixture
+def fake() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+async def box(fake: FakeTime) -> AsyncIterator[Sandbox]:
+    sandbox = Sandbox(PEOPLE, groups=GROUPS, clock=SandboxClock(NOW), limits=Limits(), ticker=fake)
+    await sandbox.start("127.0.0.1", 0)
+    try:
+        yield sandbox
+    finally:
+        await sandbox.stop()
+
+
+@pytest.fixture
+async def sender(box: Sandbox) -> AsyncIterator[TelegramSender]:
+    made = telegram_sender("123456:TEST", base_url=box.base_url, settings=FAST)
+    await made.bot.initialize()
+    try:
+        yield made
+    finally:
+        await made.bot.shutdown()
+
+
+def dispatcher(
+    engine: Engine, sender: TelegramSender, box: Sandbox, fake: FakeTime, settings: DispatchSettings = FAST
+) -> Dispatcher:
+    return Dispatcher(
+        engine, {"telegram": sender}, settings=settings, clock=box.clock.now, ticker=fake, sleep=fake.sleep, name="d1"
+    )
+
+
+def rows(engine: Engine) -> dict[str, OutboxMessage]:
+    with Session(engine) as session:
+        return {m.idempotency_key: m for m in session.exec(select(OutboxMessage)).all()}
+
+
+def sends(box: Sandbox) -> list[tuple[int, str]]:
+    return [(e.status, str(e.params.get("chat_id"))) for e in box.exchanges if e.method == "sendMessage"]
+
+
+async def test_messages_arrive_in_their_chats_in_order_with_buttons(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    chats = [STAFF, LEAD, OTHER, GROUP] * 6
+    keys = queue(engine, chats)
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.run_until_done()
+    assert delivered(box) == {key: 1 for key in keys}
+    stored = rows(engine)
+    for person in (STAFF, LEAD, OTHER):
+        seen = box.chat(person)
+        assert [m["text"] for m in seen] == [f"Nhắc việc {k}" for k, c in zip(keys, chats, strict=True) if c == person]
+        first = seen[0]
+        assert "<b>" in first["html"] and first["buttons"] == ["✅ Đã hoàn thành"]
+        for message in seen:
+            key = message["text"].removeprefix("Nhắc việc ")
+            assert stored[key].platform_message_id == str(message["message_id"])
+    assert all(m.state == OutboxState.SENT and m.attempts == 1 and m.sent_at == NOW for m in stored.values())
+    # Within Telegram's limits: not one 429 although six messages per chat were due at once.
+    assert {status for status, _ in sends(box)} == {200}
+    assert fake.slept > 0  # the private chats' 1/s was waited out (on the fake ticker)
+
+
+async def test_a_429_storm_is_waited_out_without_loss_or_duplicate(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    keys = queue(engine, [STAFF, LEAD, OTHER, GROUP] * 5)
+    box.faults.storm(seconds=7, retry_after=2)
+    start = fake.now
+    d = dispatcher(engine, sender, box, fake)
+    async with d:
+        await d.run_until_done()
+    assert delivered(box) == {key: 1 for key in keys}
+    statuses = [status for status, _ in sends(box)]
+    assert statuses.count(429) >= 1 and statuses.count(200) == len(keys)
+    assert d.counters.throttled == statuses.count(429)
+    # Every 429 stopped everything for its retry_after: the storm's 7 s passed before the first message.
+    first_ok = next(e.at for e in box.exchanges if e.method == "sendMessage" and e.status == 200)
+    assert first_ok >= start + 7
+    assert statuses.count(429) <= 4 * FAST.concurrency  # no hammering: one wave per retry_after at most
+    assert all(m.state == OutboxState.SENT and m.attempts == 1 for m in rows(engine).values())
+
+
+async def test_server_errors_are_retried_with_backoff(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    keys = queue(engine, [STAFF, LEAD, OTHER])
+    box.faults.server_errors(count=2, status=502)
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.wait_passes(1)
+        stored = rows(engine)
+        retried = [m for m in stored.values() if m.state == OutboxState.PENDING]
+        assert len(retried) == 2 and all(m.attempts == 1 for m in retried)
+        assert all("Bad Gateway" in (m.last_error or "") for m in retried)
+        # Backoff with jitter: due again 30–60 s later (base 60 s), not at once.
+        assert all(NOW + timedelta(seconds=30) <= m.due_at <= NOW + timedelta(seconds=60) for m in retried)
+        assert sum(delivered(box).values()) == 1
+        box.clock.advance(timedelta(seconds=61))
+        d.poke()
+        await d.run_until_done()
+    assert delivered(box) == {key: 1 for key in keys}
+    assert sorted(m.attempts for m in rows(engine).values()) == [1, 2, 2]
+
+
+async def test_a_message_failing_every_time_is_given_up_and_shown(
+    db_url: str, engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    queue(engine, [STAFF])
+    box.faults.server_errors(fraction=1.0, status=500)
+    async with dispatcher(engine, sender, box, fake) as d:
+        for _ in range(FAST.max_attempts):
+            await d.drain()
+            box.clock.advance(timedelta(hours=1))
+    failed = rows(engine)["m0"]
+    assert failed.state == OutboxState.FAILED and failed.attempts == FAST.max_attempts
+    assert "Internal Server Error" in (failed.last_error or "")
+    assert d.counters.failed == 1 and delivered(box) == {}
+    result = cli(db_url, "outbox")
+    assert result.exit_code == 0, result.output
+    assert "Internal Server Error" in result.output and "telegram:101" in result.output
+
+
+async def test_a_person_who_blocked_the_bot_is_recorded_and_their_lead_told(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    seed_unit(engine)
+    box.block(STAFF)
+    queue(engine, [STAFF, OTHER])
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.run_until_done()
+    stored = rows(engine)
+    assert stored["m0"].state == OutboxState.FAILED and "blocked" in (stored["m0"].last_error or "")
+    assert stored["m1"].state == OutboxState.SENT
+    with Session(engine) as session:
+        account = session.exec(select(PlatformAccount).where(PlatformAccount.private_chat_id == str(STAFF))).one()
+        assert account.blocked_at == NOW
+    told = box.chat(LEAD)
+    assert len(told) == 1 and "Nguyễn Văn An" in told[0]["text"]
+    assert d.counters.blocked == 1
+
+
+async def test_a_message_the_platform_refuses_fails_at_once(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    with session_scope(engine) as session:
+        outbox.enqueue(
+            session, key="bad", platform="telegram", chat_id=str(STAFF), text="<b>không đóng", due_at=NOW, now=NOW
+        )
+        outbox.enqueue(session, key="nochat", platform="telegram", chat_id="999", text="ai?", due_at=NOW, now=NOW)
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.run_until_done()
+    stored = rows(engine)
+    assert (
+        stored["bad"].state == OutboxState.FAILED and "can't parse entities" in (stored["bad"].last_error or "").lower()
+    )
+    assert (
+        stored["nochat"].state == OutboxState.FAILED and "chat not found" in (stored["nochat"].last_error or "").lower()
+    )
+    assert stored["bad"].attempts == 1
+    assert "123456:TEST" not in (stored["bad"].last_error or "")
+
+
+@pytest.mark.parametrize("batch_size", [100, 10])
+async def test_a_full_group_does_not_hold_up_private_chats(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime, batch_size: int
+) -> None:
+    """25 messages to one group (20 a minute) queued before 3 private ones: the private ones go
+    while the group waits its minute — also when a claim holds only ten rows, all the group's."""
+    queue(engine, [GROUP] * 25, prefix="g")
+    queue(engine, [STAFF, LEAD, OTHER], now=NOW + timedelta(seconds=1), prefix="p")
+    box.clock.advance(timedelta(seconds=1))
+    settings = FAST.model_copy(update={"batch_size": batch_size})
+    async with dispatcher(engine, sender, box, fake, settings) as d:
+        await d.run_until_done()
+    order = [e.params["text"] for e in box.exchanges if e.method == "sendMessage" and e.status == 200]
+    assert len(order) == 28 and all(status == 200 for status, _ in sends(box))
+    twenty_first = order.index("Nhắc việc <b>g20</b>")
+    assert all(order.index(f"Nhắc việc <b>p{n}</b>") < twenty_first for n in range(3))
+    group_texts = [text for text in order if "<b>g" in text]
+    assert group_texts == [f"Nhắc việc <b>g{n}</b>" for n in range(25)]  # one chat's messages in order
+
+
+async def test_the_wakeup_is_one_job_rebuilt_from_the_database(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    queue(engine, [STAFF], prefix="now")
+    queue(engine, [LEAD], now=NOW + timedelta(hours=2), prefix="later")
+    unsubscribe = None
+    d = dispatcher(engine, sender, box, fake)
+    async with d:
+        await box.wait_until(lambda: delivered(box).get("now0"), timeout=5)
+        await d.wait_passes(1)
+        scheduler = d._scheduler
+        assert scheduler is not None
+        jobs = scheduler.get_jobs()
+        assert [job.id for job in jobs] == [WAKEUP_JOB]
+        job = jobs[0]
+        assert job.misfire_grace_time is None and job.coalesce is True and job.max_instances == 1
+        assert str(scheduler.timezone) == "Asia/Ho_Chi_Minh"
+        assert "later0" not in delivered(box)
+        # The sandbox's clock moving is what makes due reminders arrive.
+        unsubscribe = box.clock.subscribe(lambda _now: d.poke())
+        box.clock.advance(timedelta(hours=2))
+        await box.wait_until(lambda: delivered(box).get("later0"), timeout=5)
+    if unsubscribe is not None:
+        unsubscribe()
+    assert rows(engine)["later0"].sent_at == NOW + timedelta(hours=2)
+
+
+async def test_a_poke_sends_what_was_just_queued(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.wait_passes(1)
+        queue(engine, [OTHER], prefix="new")
+        d.poke()
+        await box.wait_until(lambda: delivered(box).get("new0"), timeout=5)
+
+
+async def test_a_restart_takes_back_the_rows_of_its_previous_life(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    keys = queue(engine, [STAFF, LEAD])
+    outbox.claim(engine, holder="d1", now=NOW, lease_seconds=600, limit=10, platforms=["telegram"])
+    async with dispatcher(engine, sender, box, fake) as d:  # same name: no waiting for the leases
+        await d.run_until_done()
+    assert delivered(box) == {key: 1 for key in keys}
+
+
+async def test_a_stop_gives_back_what_was_not_sent(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    queue(engine, [GROUP] * 25)
+
+    async def short_waits_only(seconds: float) -> None:
+        # Short waits pass on the fake ticker; the group's minute never does.
+        if seconds < 5:
+            await fake.sleep(seconds)
+        else:
+            await asyncio.sleep(3600)
+
+    d = Dispatcher(
+        engine, {"telegram": sender}, settings=FAST, clock=box.clock.now, ticker=fake, sleep=short_waits_only, name="d1"
+    )
+    await d.start()
+    await box.wait_until(lambda: sum(delivered(box).values()) >= 20 or None, timeout=5)
+    await d.stop()
+    stored = rows(engine)
+    states = sorted(m.state for m in stored.values())
+    assert states.count(OutboxState.SENT) == 20 and states.count(OutboxState.PENDING) == 5
+    assert all(m.leased_by is None for m in stored.values() if m.state == OutboxState.PENDING)
+    if engine.dialect.name == "sqlite":
+        lease = outbox.dispatcher_lease(engine)
+        assert lease is not None and lease.lease_until <= box.clock.now()  # the next dispatcher need not wait
+
+
+async def test_run_worker_sends_through_the_sandbox_the_bot_role_serves(
+    db_url: str, engine: Engine, box: Sandbox
+) -> None:
+    """`nhacviec run --role worker` without a token: a dispatcher only, sending to the sandbox at
+    sandbox_host:sandbox_port, until told to stop."""
+    keys = queue(engine, [STAFF, OTHER])
+    settings = Settings(db_url=db_url, telegram_token=None, sandbox_port=box.port)
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_worker(settings, stop, dispatch=FAST, clock=box.clock.now, name="worker-1"))
+    try:
+        await box.wait_until(lambda: len(delivered(box)) == 2 or None, timeout=10)
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, 10)
+    assert delivered(box) == {key: 1 for key in keys}
+    assert {m.leased_by for m in rows(engine).values()} == {"worker-1"}
+
+
+async def test_a_timeout_is_retried_so_its_message_may_arrive_twice(
+    engine: Engine, box: Sandbox, fake: FakeTime
+) -> None:
+    """The request arrived but its answer came too late: not knowing, the dispatcher sends again. This
+    is the one way a message repeats without a crash — never a loss."""
+    queue(engine, [STAFF])
+    box.faults.delay(seconds=0.6, deliver=True, count=1)
+    slow = TelegramSender(make_bot("123456:TEST", base_url=box.base_url, read_timeout=0.2))
+    await slow.bot.initialize()
+    try:
+        async with Dispatcher(
+            engine, {"telegram": slow}, settings=FAST, clock=box.clock.now, ticker=fake, sleep=fake.sleep
+        ) as d:
+            await d.wait_passes(1)
+            retried = rows(engine)["m0"]
+            assert retried.state == OutboxState.PENDING and retried.attempts == 1
+            assert "TimedOut" in (retried.last_error or "")
+            box.clock.advance(timedelta(minutes=2))
+            d.poke()
+            await d.run_until_done()
+    finally:
+        await slow.bot.shutdown()
+    assert rows(engine)["m0"].state == OutboxState.SENT
+    assert delivered(box) == {"m0": 2}
