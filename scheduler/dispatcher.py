@@ -103,7 +103,7 @@ class DispatchSettings(BaseSettings):
     batch_size: int = 100  # rows per claim
     max_held: int = 1000  # rows held in memory at most (waiting for their chat's limit)
     concurrency: int = 16  # requests in flight at once (the bot's connection pool must be as large)
-    poll_seconds: float = 30.0  # longest sleep: rows queued by another process are seen within it
+    poll_seconds: float = 10.0  # longest sleep: rows queued by another process are seen within it
     claim_interval_seconds: float = 1.0  # while sending, how often to look for newly due rows
     hold_retry_after_seconds: float = 30.0  # a longer 429 puts the rows back in the database instead
     stop_timeout_seconds: float = 10.0  # on stop, how long sends already on their way may take
