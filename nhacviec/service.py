@@ -146,10 +146,14 @@ async def start(
             # this process's (role "all"), or separate workers sharing the database (role "bot").
             poke: Callable[[], None] = lambda: None  # noqa: E731  (workers look at the outbox every few seconds)
             if dispatch:
-                sender = telegram_sender(token, base_url=sandbox.base_url if sandbox else None)
+                sender = telegram_sender(
+                    token, base_url=sandbox.base_url if sandbox else None, settings=settings.dispatch
+                )
                 await sender.bot.initialize()
                 running.sender_bot = sender.bot
-                running.dispatcher = Dispatcher(engine, {"telegram": sender}, clock=clock, tz=settings.tz)
+                running.dispatcher = Dispatcher(
+                    engine, {"telegram": sender}, settings=settings.dispatch, clock=clock, tz=settings.tz
+                )
                 await running.dispatcher.start()
                 poke = running.dispatcher.poke
             running.reminders = ReminderLoop(

@@ -8,13 +8,14 @@ from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from locales.catalogs import SUPPORTED
+from scheduler.dispatch_settings import DispatchSettings
 
 DEFAULT_DB_URL = "sqlite:///./data/nhacviec.db"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="NHACVIEC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="NHACVIEC_", env_file=".env", env_file_encoding="utf-8", extra="ignore", env_nested_delimiter="__"
     )
 
     db_url: str = DEFAULT_DB_URL
@@ -27,6 +28,7 @@ class Settings(BaseSettings):
     # Without a Telegram token, `run` serves the sandbox and its web chat page here.
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8080
+    dispatch: DispatchSettings = DispatchSettings()
     locale: str = "vi"
 
     @field_validator("timezone")

@@ -44,14 +44,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import Engine
 from telegram import Bot
 
 from models import db
 from models.reminders import OutboxMessage, OutboxState
 from scheduler import outbox
-from scheduler.ratelimit import TELEGRAM_LIMITS, ZALO_LIMITS, PlatformLimits, RateLimiter, Slot
+from scheduler.dispatch_settings import DispatchSettings
+from scheduler.ratelimit import RateLimiter, Slot
 from scheduler.senders import (
     Blocked,
     Permanent,
@@ -81,38 +81,6 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class DispatchSettings(BaseSettings):
-    """The dispatcher's settings: environment variables `NHACVIEC_DISPATCH_*` (nested limits with `__`,
-    e.g. `NHACVIEC_DISPATCH_TELEGRAM__OVERALL_PER_SECOND=25`)."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="NHACVIEC_DISPATCH_",
-        env_nested_delimiter="__",
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        frozen=True,
-    )
-
-    max_attempts: int = 6  # sends that got an error before a row is failed (a 429 does not count)
-    backoff_base_seconds: float = 30.0  # first retry after 15–30 s, then doubling…
-    backoff_cap_seconds: float = 3600.0  # …up to an hour
-    lease_seconds: float = 60.0  # a claimed row is this dispatcher's until then (renewed every third)
-    batch_size: int = 100  # rows per claim
-    max_held: int = 1000  # rows held in memory at most (waiting for their chat's limit)
-    concurrency: int = 16  # requests in flight at once (the bot's connection pool must be as large)
-    poll_seconds: float = 10.0  # longest sleep: rows queued by another process are seen within it
-    claim_interval_seconds: float = 1.0  # while sending, how often to look for newly due rows
-    hold_retry_after_seconds: float = 30.0  # a longer 429 puts the rows back in the database instead
-    stop_timeout_seconds: float = 10.0  # on stop, how long sends already on their way may take
-    telegram: PlatformLimits = TELEGRAM_LIMITS
-    zalo: PlatformLimits = ZALO_LIMITS
-
-    def limits_for(self, platform: str) -> PlatformLimits:
-        limits = getattr(self, platform, None)
-        return limits if isinstance(limits, PlatformLimits) else TELEGRAM_LIMITS
 
 
 @dataclass
@@ -635,7 +603,7 @@ async def run_worker(
     worker sends to the sandbox that `--role bot` serves at sandbox_host:sandbox_port). Several workers
     may share one PostgreSQL database; on SQLite they take turns.
     """
-    dispatch = dispatch or DispatchSettings()
+    dispatch = dispatch or settings.dispatch
     engine = db.make_engine(settings.db_url)
     bots: list[Bot] = []
     try:
