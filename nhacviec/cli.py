@@ -28,7 +28,7 @@ from importer.obligations_store import accept_obligations, list_obligations
 from importer.read import read_plan
 from importer.store import ImportResult, PlanOverrides, import_plan
 from locales.catalogs import SUPPORTED, Translate, translator
-from models import CalendarOverrideKind, Role, db
+from models import CalendarOverrideKind, Role, Task, Unit, db
 from models.errors import UserFacingError
 from models.queries import find_plan, list_occurrences, list_plans, list_units, load_registry
 from models.unit_admin import add_alias, merge_units
@@ -44,6 +44,7 @@ from scheduler.enqueue import preview_reminders
 from scheduler.events import EventView, correct_event, list_events, record_event
 from scheduler.periods import deadline_dates, period_label
 from scheduler.planning import period_of, plan_occurrences
+from scheduler.policy_admin import PolicyChange, list_policies, set_policy
 from scheduler.schedule_language import parse_time_text
 from scheduler.schedules import schedule_to_json
 
@@ -737,6 +738,63 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
     reminders_app = typer.Typer(help=_("Reminders: what the policy sends, and when."), no_args_is_help=True)
     app.add_typer(reminders_app, name="reminders")
+
+    @reminders_app.command("policy", help=_("Show or change the reminder policy of the plan, a task or a unit."))
+    def reminders_policy(
+        ctx: typer.Context,
+        task: Annotated[str | None, typer.Option("--task", help=_("Only for this task, e.g. II.3."))] = None,
+        unit: Annotated[str | None, typer.Option("--unit", help=_("Only for this unit."))] = None,
+        lead_days: Annotated[
+            str | None, typer.Option("--lead-days", help=_("Days before a deadline, e.g. 14,7,3,1,0."))
+        ] = None,
+        obligation_days: Annotated[
+            str | None, typer.Option("--obligation-days", help=_("Days before a plan-wide duty, e.g. 30,15,7,3,1."))
+        ] = None,
+        checkin_days: Annotated[
+            int | None, typer.Option("--checkin-days", help=_("Days before a quarter's end."))
+        ] = None,
+        overdue_every: Annotated[
+            int | None, typer.Option("--overdue-every", help=_("Working days between overdue nudges."))
+        ] = None,
+        escalate_after: Annotated[
+            int | None, typer.Option("--escalate-after", help=_("Unanswered nudges before escalating."))
+        ] = None,
+        send_at: Annotated[str | None, typer.Option("--send-at", help=_("Local send time, e.g. 08:30."))] = None,
+        plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
+    ) -> None:
+        c: Context = ctx.obj
+        _ = c._
+        change = PolicyChange(lead_days, obligation_days, checkin_days, overdue_every, escalate_after, send_at)
+        with c.session() as session:
+            try:
+                target = find_plan(session, plan)
+                if change != PolicyChange():
+                    set_policy(session, target, change, task_code=task, unit_name=unit, actor=actor(), now=now_utc())
+                rows = list_policies(session, target)
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+            if not rows:
+                typer.echo(_("The plan uses the default policy: 14,7,3,1,0 days before; at 08:30 on working days."))
+            for row in rows:
+                scope = _("plan") if row.task_id is None and row.unit_id is None else _("override")
+                task_code = session.get(Task, row.task_id).code if row.task_id else "-"  # type: ignore[union-attr]
+                unit_name = session.get(Unit, row.unit_id).name if row.unit_id else "-"  # type: ignore[union-attr]
+                typer.echo(
+                    _(
+                        "{scope} (task {task}, unit {unit}): before {lead} days; duties {duty} days; check-in "
+                        "{checkin} days; overdue every {every} working days; escalate after {after}; at {at}"
+                    ).format(
+                        scope=scope,
+                        task=task_code,
+                        unit=unit_name,
+                        lead=",".join(map(str, row.lead_days)),
+                        duty=",".join(map(str, row.obligation_days)),
+                        checkin=row.checkin_days_before,
+                        every=row.overdue_every_working_days,
+                        after=row.escalate_after_nudges,
+                        at=row.send_at,
+                    )
+                )
 
     @reminders_app.command(
         "preview", help=_("List the reminders the policy would send between two days if nobody answered.")
