@@ -21,12 +21,11 @@ from models import (
     TaskOrigin,
     TaskUnit,
     Unit,
-    UnitAlias,
     UnitKind,
     UnitRole,
 )
 from models.errors import UserFacingError
-from models.registry import unit_key
+from models.unit_admin import unit_named
 
 OBLIGATION_NOT_FOUND = N_("No proposed obligation number {id}. See the list with: nhacviec plan obligations")
 # Tasks made from obligations are numbered BC.1, BC.2 … ("báo cáo": they are reporting duties).
@@ -89,16 +88,6 @@ def list_obligations(session: Session, plan: Plan) -> list[ObligationView]:
     ]
 
 
-def _unit_id_by_name(session: Session, name: str | None) -> int | None:
-    if not name:
-        return None
-    key = unit_key(name)
-    unit_id = session.exec(select(Unit.id).where(Unit.key == key)).first()
-    if unit_id is None:
-        unit_id = session.exec(select(UnitAlias.unit_id).where(UnitAlias.key == key)).first()
-    return unit_id
-
-
 def _reporting_units(session: Session, plan: Plan, recipient: str | None) -> list[int]:
     """Every single unit that carries a task of the plan, except the one the reports go to."""
     rows = session.execute(
@@ -114,7 +103,8 @@ def _reporting_units(session: Session, plan: Plan, recipient: str | None) -> lis
         .group_by(col(Unit.id))
         .order_by(sa.func.min(col(Task.position)), col(Unit.id))
     ).all()
-    excluded = _unit_id_by_name(session, recipient)
+    recipient_unit = unit_named(session, recipient) if recipient else None
+    excluded = recipient_unit.id if recipient_unit is not None else None
     return [unit_id for (unit_id,) in rows if unit_id != excluded]
 
 

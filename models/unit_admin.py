@@ -17,14 +17,20 @@ ALIAS_TAKEN = N_("«{alias}» already names the unit «{unit}».")
 MERGE_SAME = N_("«{name}» and «{other}» are already the same unit.")
 
 
-def find_unit(session: Session, name: str) -> Unit:
-    """A unit by its name, an alias or its number in `units list`."""
+def unit_named(session: Session, name: str) -> Unit | None:
+    """The unit a name means: its own name, else one of its aliases (matched by `unit_key`)."""
     key = unit_key(name)
     unit = session.exec(select(Unit).where(Unit.key == key)).first()
     if unit is None:
         alias = session.exec(select(UnitAlias).where(UnitAlias.key == key)).first()
         if alias is not None:
             unit = session.get(Unit, alias.unit_id)
+    return unit
+
+
+def find_unit(session: Session, name: str) -> Unit:
+    """A unit by its name, an alias or its number in `units list`."""
+    unit = unit_named(session, name)
     if unit is None and name.strip().isdigit():
         unit = session.get(Unit, int(name.strip()))
     if unit is None:
@@ -36,10 +42,7 @@ def add_alias(session: Session, alias: str, unit_name: str, *, actor: str, now: 
     unit = find_unit(session, unit_name)
     alias = " ".join(alias.split())
     key = unit_key(alias)
-    holder = session.exec(select(Unit).where(Unit.key == key)).first()
-    if holder is None:
-        taken = session.exec(select(UnitAlias).where(UnitAlias.key == key)).first()
-        holder = session.get(Unit, taken.unit_id) if taken is not None else None
+    holder = unit_named(session, alias)
     if holder is not None:
         raise UserFacingError(ALIAS_TAKEN, alias=alias, unit=holder.name)
     assert unit.id is not None

@@ -23,7 +23,7 @@ from models import (
     UnitKind,
     UnitRole,
 )
-from models.registry import unit_key
+from models.unit_admin import unit_named
 
 # Telegram user ids of simulated people start here (real ids are far larger, so they never collide
 # in a database that later meets real Telegram).
@@ -60,7 +60,7 @@ def _monitoring_unit(session: Session) -> Unit | None:
     """The unit that compiles the reports: the recipient of a plan-wide duty, else the busiest lead."""
     recipient = session.exec(select(PlanObligation.recipient).where(col(PlanObligation.recipient).is_not(None))).first()
     if recipient:
-        unit = session.exec(select(Unit).where(Unit.key == unit_key(recipient))).first()
+        unit = unit_named(session, recipient)
         if unit is not None:
             return unit
     row = session.execute(
