@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
@@ -88,6 +88,10 @@ class OutboxMessage(SQLModel, table=True):
     platform_message_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # A file sent with `text` as its caption (e.g. the monitor's .docx draft); all three set, or none.
+    attachment_filename: str | None = Field(default=None, max_length=200)
+    attachment_mime_type: str | None = Field(default=None, max_length=120)
+    attachment_content: bytes | None = Field(default=None, sa_column=Column(LargeBinary(), nullable=True))
 
 
 class DispatcherLease(SQLModel, table=True):

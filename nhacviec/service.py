@@ -157,7 +157,12 @@ async def start(
                 await running.dispatcher.start()
                 poke = running.dispatcher.poke
             running.reminders = ReminderLoop(
-                engine, clock=clock, tz=settings.tz, locale=settings.locale, on_queued=poke
+                engine,
+                clock=clock,
+                tz=settings.tz,
+                locale=settings.locale,
+                report_draft_working_days=settings.report_draft_working_days,
+                on_queued=poke,
             )
             await running.reminders.start()
             if sandbox is not None:

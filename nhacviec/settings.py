@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from locales.catalogs import SUPPORTED
 from scheduler.dispatch_settings import DispatchSettings
+from scheduler.report_drafts import MAX_WORKING_DAYS
 
 DEFAULT_DB_URL = "sqlite:///./data/nhacviec.db"
 
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     sandbox_port: int = 8080
     dispatch: DispatchSettings = DispatchSettings()
     locale: str = "vi"
+    # The monitor gets the summary and the .docx draft this many working days before each plan-wide
+    # report deadline (0: on the deadline's day).
+    report_draft_working_days: int = Field(default=5, ge=0, le=MAX_WORKING_DAYS)
 
     @field_validator("timezone")
     @classmethod

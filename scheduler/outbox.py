@@ -23,10 +23,11 @@ Every function takes `now` from the caller (the injected clock); none reads the 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,7 +36,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from bot.delivery import record_blocked
-from bot.messages import Button, Platform
+from bot.messages import Attachment, Button, Platform
 from locales import N_
 from locales.catalogs import translator
 from models import Member, Membership, PlatformAccount, Prompt, Role, Unit
@@ -44,6 +45,10 @@ from models.reminders import DispatcherLease, OutboxMessage, OutboxState
 
 OUTBOX_LEASE = "outbox"  # the dispatcher_lease row SQLite dispatchers take turns on
 MAX_ERROR = 500  # characters of an error kept in last_error
+# A row with a file sends its text as the file's caption; Telegram takes at most this many characters
+# (UTF-16 code units after the HTML is parsed), the strictest of the platforms.
+CAPTION_LIMIT = 1024
+_TAG = re.compile(r"<[^>]*>")
 
 BLOCKED_NOTICE = N_(
     "{name} ({unit}) has blocked the bot and no longer receives reminders. "
@@ -71,6 +76,12 @@ def backoff_delay(attempt: int, *, base: float, cap: float, rng: random.Random) 
 
 
 # ---- enqueue ------------------------------------------------------------------------------------
+
+
+def caption_length(text: str) -> int:
+    """The length the platform counts for an HTML caption: tags left out, entities as one character,
+    in UTF-16 code units (an emoji counts two)."""
+    return len(unescape(_TAG.sub("", text)).encode("utf-16-le")) // 2
 
 
 @dataclass(frozen=True)
@@ -110,14 +121,24 @@ def enqueue(
     buttons: Sequence[Sequence[ButtonLike]] = (),
     member_id: int | None = None,
     reason: Mapping[str, Any] | None = None,
+    attachment: Attachment | None = None,
 ) -> Enqueued:
     """Queue a message in the caller's transaction; idempotent by `key` (a second call changes nothing).
 
     `reason` says why (e.g. `{"occurrence": 12, "kind": "lead", "step": "-7"}`); a `"prompt_id"` in it
     is linked to the platform's message id once sent, so a reply to the reminder finds its occurrence.
+
+    With an `attachment` the row is a file and `text` its caption, which must fit `CAPTION_LIMIT`: a
+    longer text goes in a row of its own before it. One row is one platform message, so a retry never
+    repeats a part that already arrived, and the rate limits count it right.
     """
     if not key or len(key) > 200:
         raise ValueError("the idempotency key must be 1–200 characters")
+    if attachment is not None:
+        if caption_length(text) > CAPTION_LIMIT:
+            raise ValueError(f"a file's caption must fit {CAPTION_LIMIT} characters: queue the text on its own")
+        if not 0 < len(attachment.filename) <= 200 or len(attachment.mime_type) > 120 or not attachment.content:
+            raise ValueError("a file needs a name (1–200 characters), a type (≤ 120) and some content")
     values = {
         "idempotency_key": key,
         "platform": platform,
@@ -130,6 +151,9 @@ def enqueue(
         "state": OutboxState.PENDING.value,
         "attempts": 0,
         "created_at": now,
+        "attachment_filename": attachment.filename if attachment is not None else None,
+        "attachment_mime_type": attachment.mime_type if attachment is not None else None,
+        "attachment_content": attachment.content if attachment is not None else None,
     }
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
@@ -554,12 +578,14 @@ def stats_lines(summary: OutboxStats, _: Callable[[str], str], tz: tzinfo) -> li
 
 __all__ = [
     "BLOCKED_NOTICE",
+    "CAPTION_LIMIT",
     "OUTBOX_LEASE",
     "Enqueued",
     "OutboxStats",
     "acquire_dispatcher_lease",
     "backoff_delay",
     "buttons_json",
+    "caption_length",
     "claim",
     "dispatcher_lease",
     "enqueue",

@@ -1,5 +1,6 @@
 """Wakes the reminder planner up: once at the next step's time (one APScheduler job carrying nothing
-but its id; the database is the truth), and whenever the sandbox's clock jumps."""
+but its id; the database is the truth), and whenever the sandbox's clock jumps. The same wake-up
+queues the monitor's draft reports (scheduler/draft_enqueue.py) and waits for the next one too."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 from sqlalchemy.engine import Engine
 
 from models.db import session_scope
+from scheduler.draft_enqueue import enqueue_drafts
 from scheduler.enqueue import enqueue_due, next_due_at
 
 log = logging.getLogger(__name__)
@@ -30,12 +32,14 @@ class ReminderLoop:
         clock: Callable[[], datetime],
         tz: ZoneInfo,
         locale: str,
+        report_draft_working_days: int,
         on_queued: Callable[[], None],
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.tz = tz
         self.locale = locale
+        self.report_draft_working_days = report_draft_working_days
         self.on_queued = on_queued  # e.g. the dispatcher's poke
         self._scheduler: AsyncIOScheduler | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -73,10 +77,27 @@ class ReminderLoop:
             self._arm(upcoming)
 
     def _plan(self) -> tuple[int, datetime | None]:
+        now = self.clock()
         with session_scope(self.engine) as session:
-            now = self.clock()
             result = enqueue_due(session, now=now, tz=self.tz, default_locale=self.locale)
-            return result.messages + result.merged, next_due_at(session, now, tz=self.tz)
+            upcoming = next_due_at(session, now, tz=self.tz)
+        queued = result.messages + result.merged
+        # Its own transaction: a draft that cannot be built (a broken summary, a full disk) must not take
+        # the reminders down with it. It is tried again at the next wake-up.
+        try:
+            with session_scope(self.engine) as session:
+                drafts = enqueue_drafts(
+                    session,
+                    now=now,
+                    working_days_before=self.report_draft_working_days,
+                    tz=self.tz,
+                    default_locale=self.locale,
+                )
+        except Exception:
+            log.exception("queuing the draft report failed")
+            return queued, upcoming
+        moments = [moment for moment in (upcoming, drafts.next_at) if moment is not None]
+        return queued + drafts.messages, min(moments, default=None)
 
     def _arm(self, upcoming: datetime | None) -> None:
         if self._scheduler is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -95,7 +95,9 @@ def _seconds(value: int | float | timedelta) -> float:
 
 
 class TelegramSender:
-    """Sends with python-telegram-bot's `Bot.send_message` (HTML, inline keyboard from the row's buttons).
+    """Sends with python-telegram-bot's `Bot.send_message` (HTML, inline keyboard from the row's buttons),
+    or `Bot.send_document` for a row with a file, its text as the caption (the outbox keeps captions
+    within Telegram's 1024 characters; a longer one is refused by Telegram and the row failed).
 
     Give it a plain `Bot` (not an Application's rate-limited ExtBot: the dispatcher keeps the limits)
     whose connection pool is at least the dispatcher's concurrency — see `make_bot`.
@@ -113,14 +115,26 @@ class TelegramSender:
         token = self.bot.token
         return text.replace(token, "<token>") if token else text
 
+    async def _deliver(self, message: OutboxMessage) -> Message:
+        markup = inline_keyboard(message.buttons)
+        if message.attachment_content is None:
+            return await self.bot.send_message(
+                message.chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        document = InputFile(message.attachment_content, filename=message.attachment_filename)
+        if message.attachment_mime_type:
+            document.mimetype = message.attachment_mime_type  # PTB guesses from the name otherwise
+        return await self.bot.send_document(
+            message.chat_id,
+            document,
+            caption=message.text or None,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+
     async def send(self, message: OutboxMessage) -> SendResult:
         try:
-            sent = await self.bot.send_message(
-                message.chat_id,
-                message.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=inline_keyboard(message.buttons),
-            )
+            sent = await self._deliver(message)
         except TelegramRetryAfter as error:
             # The timedelta PTB keeps (its `retry_after` property warns about a coming type change).
             waited = getattr(error, "_retry_after", None)

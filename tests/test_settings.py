@@ -38,3 +38,16 @@ def test_unknown_timezone_fails_at_start(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(ValidationError) as raised:
         Settings()
     assert "ABC-secret" not in str(raised.value)
+
+
+def test_report_draft_working_days_default_env_and_bounds(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("NHACVIEC_REPORT_DRAFT_WORKING_DAYS", raising=False)
+    assert Settings().report_draft_working_days == 5
+    for value, expected in (("0", 0), ("10", 10), ("30", 30)):
+        monkeypatch.setenv("NHACVIEC_REPORT_DRAFT_WORKING_DAYS", value)
+        assert Settings().report_draft_working_days == expected
+    for bad in ("-1", "31", "năm"):
+        monkeypatch.setenv("NHACVIEC_REPORT_DRAFT_WORKING_DAYS", bad)
+        with pytest.raises(ValidationError, match="report_draft_working_days"):
+            Settings()
