@@ -31,6 +31,7 @@ from models.registry import Plan
 from reports.dates import day_with_weekday, short_day
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary_chat import summary_files, summary_reply
+from reports.summary_facts import RegistryCache
 from scheduler.events import record_event
 from scheduler.periods import period_label
 from scheduler.planning import period_of
@@ -89,8 +90,11 @@ class Conversation:
         default_locale: str,
         clock: Clock,
         message_limits: Mapping[Platform, int] = MESSAGE_LIMITS,
+        registry: RegistryCache | None = None,
     ) -> None:
         self.engine = engine
+        # Keeps the registry facts between /summary answers (None: read them each time).
+        self.registry = registry
         self.tz = tz
         self.default_locale = default_locale
         self.clock = clock
@@ -518,6 +522,7 @@ class Conversation:
             today=turn.today,
             locale=turn.locale,
             tz=self.tz,
+            registry=self.registry,
         )
         return [turn.answer(text, buttons=tuple((Button(label, payload),) for label, payload in buttons))]
 
@@ -533,6 +538,7 @@ class Conversation:
                 today=turn.today,
                 locale=turn.locale,
                 tz=self.tz,
+                registry=self.registry,
             )
         except UserFacingError as error:
             return [turn.answer(turn._(error.message).format(**{k: esc(v) for k, v in error.params.items()}))]

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
 from models import ReportStatus, TaskUnit, Unit, UnitRole
+from models.progress import newest_report_id
 from reports.status import DerivedState, derive_state
 
 
@@ -49,21 +50,7 @@ _TASK_UNIT = SQLModel.metadata.tables["task_unit"].c
 
 _TASKS_OF_UNITS = sa.select(_TASK_UNIT.task_id).where(_TASK_UNIT.unit_id.in_(sa.bindparam("unit_ids", expanding=True)))
 
-_newer = _REPORTS.alias("newer")
-# An occurrence's newest report with a status, found by walking its index from the newest end, however many
-# reports the occurrence has had (withdrawn ones and unanswered questions skipped).
-_NEWEST_REPORT = (
-    sa.select(_newer.c.id)
-    .where(
-        _newer.c.occurrence_id == _OCCURRENCE.id,
-        _newer.c.withdrawn_at.is_(None),
-        _newer.c.status.is_not(None),
-    )
-    .order_by(_newer.c.created_at.desc(), _newer.c.id.desc())
-    .limit(1)
-    .correlate(_OCCURRENCES)
-    .scalar_subquery()
-)
+_NEWEST_REPORT = newest_report_id(_OCCURRENCES)
 _LATEST_COLUMNS = (
     _REPORT.status,
     _REPORT.percent,

@@ -20,7 +20,7 @@ from importer.document import NearDuplicate, PlanDocument, SkippedRow, UnitRef
 from importer.obligations_store import accept_obligations as accept
 from importer.obligations_store import store_proposals
 from importer.units import near_duplicate
-from models import AuditLog, Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
+from models import AuditLog, Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole, db
 from models.registry import unit_key
 from scheduler.planning import PlanningOutcome, plan_issue_date, plan_occurrences
 from scheduler.schedule_language import parse_time_text
@@ -90,9 +90,11 @@ def import_plan(
     plan = session.exec(select(Plan).where(Plan.code == outcome.plan_code)).one()
     proposed = store_proposals(session, plan, document.obligations)
     accepted = accept(session, plan, None, actor=actor, now=now) if accept_obligations else []
+    planning = plan_occurrences(session, plan, now=now)
+    db.refresh_statistics(session)
     return ImportResult(
         outcome=outcome,
-        planning=plan_occurrences(session, plan, now=now),
+        planning=planning,
         obligations_proposed=tuple(proposed),
         obligations_accepted=tuple(accepted),
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -44,6 +46,16 @@ class ProgressReport(SQLModel, table=True):
     __table_args__ = (
         Index("ix_report_occurrence", "occurrence_id", "created_at"),
         Index("ix_report_source_message", "platform", "chat_id", "message_id"),
+        # What counts is an occurrence's newest report with a status: this index holds only those, so
+        # finding it is one step from the index's newest end, however many reports were withdrawn.
+        Index(
+            "ix_report_newest",
+            "occurrence_id",
+            "created_at",
+            "id",
+            sqlite_where=sa.text("withdrawn_at IS NULL AND status IS NOT NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL AND status IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -62,6 +74,24 @@ class ProgressReport(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+def newest_report_id(occurrences: sa.Table) -> sa.ScalarSelect[Any]:
+    """The id of an occurrence's newest report with a status (withdrawn ones and unanswered questions
+    skipped), as a subquery correlated to `occurrences`: what every "where does it stand" reads."""
+    reports = SQLModel.metadata.tables["progress_report"].alias("newer")
+    return (
+        sa.select(reports.c.id)
+        .where(
+            reports.c.occurrence_id == occurrences.c.id,
+            reports.c.withdrawn_at.is_(None),
+            reports.c.status.is_not(None),
+        )
+        .order_by(reports.c.created_at.desc(), reports.c.id.desc())
+        .limit(1)
+        .correlate(occurrences)
+        .scalar_subquery()
+    )
 
 
 class PendingReply(SQLModel, table=True):

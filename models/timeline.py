@@ -45,7 +45,9 @@ class Occurrence(SQLModel, table=True):
             sqlite_where=text("source = 'event'"),
             postgresql_where=text("source = 'event'"),
         ),
-        Index("ix_occurrence_due", "due"),
+        # A period's occurrences are read by due date; the index holds what that read needs, so the
+        # table itself is not visited (a summary of 10,000 tasks reads 8,000 of them).
+        Index("ix_occurrence_due", "due", "task_id", "checkin", "archived_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

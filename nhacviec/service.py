@@ -28,6 +28,7 @@ from models.queries import list_plans
 from nhacviec.bundled import bundled_plan_path
 from nhacviec.demo import SimulatedPerson, seed_people
 from nhacviec.settings import Settings
+from reports.summary_facts import RegistryCache
 from sandbox.clock import VIETNAM, SandboxClock
 from sandbox.server import Sandbox
 from sandbox.state import SimPerson
@@ -119,7 +120,9 @@ async def start(
     else:
         clock = lambda: datetime.now(UTC)  # noqa: E731
         token = settings.telegram_token.get_secret_value()
-    conversation = Conversation(engine, tz=settings.tz, default_locale=settings.locale, clock=clock)
+    conversation = Conversation(
+        engine, tz=settings.tz, default_locale=settings.locale, clock=clock, registry=RegistryCache()
+    )
     transport = TelegramTransport(conversation, bot_username=settings.telegram_bot_username)
     application = transport.build(
         token,

@@ -254,6 +254,7 @@ class _Context:
             self.leads[task.id] = ids
         self._names: dict[tuple[int, ...], tuple[str, ...]] = {}
         self._states: dict[tuple[date, ReportStatus | None, date | None, bool], DerivedState] = {}
+        self._views: dict[int, ReportView] = {}  # by id() of facts that live as long as this context
 
     def names(self, unit_ids: tuple[int, ...]) -> tuple[str, ...]:
         names = self._names.get(unit_ids)
@@ -314,8 +315,12 @@ class _Context:
     def view(self, report: ReportFact | None) -> ReportView | None:
         if report is None:
             return None
+        # A task's line and its target usually quote the same report: one view of it serves both.
+        seen = self._views.get(id(report))
+        if seen is not None:
+            return seen
         unit = self.facts.units.get(report.unit_id) if report.unit_id is not None else None
-        return ReportView(
+        seen = self._views[id(report)] = ReportView(
             report.status,
             report.note,
             report.on,
@@ -325,6 +330,7 @@ class _Context:
             report.done_count,
             report.target_count,
         )
+        return seen
 
 
 def _representative(judged: list[_Judged], today: date) -> _Judged:
@@ -404,9 +410,10 @@ def build_summary(
     in_scope = {task.id for task in tasks}
     start, end = period.start, period.end
     judged_by_task: dict[int, list[_Judged]] = {}
+    judge = ctx.judge
     for occurrence in sorted(facts.occurrences, key=_occurrence_order):
         if start <= occurrence.due <= end and occurrence.task_id in in_scope:
-            judged = ctx.judge(occurrence)
+            judged = judge(occurrence)
             found = judged_by_task.get(occurrence.task_id)
             if found is None:
                 judged_by_task[occurrence.task_id] = [judged]
@@ -423,30 +430,31 @@ def build_summary(
     # A task waiting for an event belongs to every period of the plan, not to those before it.
     waiting_shown = facts.plan.issued is None or period.end >= facts.plan.issued
     for task in tasks:
-        lead_names = ctx.names(task.lead_unit_ids)
         judged_list = judged_by_task.get(task.id)
-        section_code = section_codes.get(task.section_id)
-        if judged_list is None:
-            if task.waiting and waiting_shown:
-                item = SummaryItem(
-                    task_id=task.id,
-                    code=task.code,
-                    section_code=section_code,
-                    content=task.content,
-                    lead_units=lead_names,
-                    time_text=task.time_text,
-                    due=None,
-                    checkin=False,
-                    state=waiting_state,
-                    blocked=False,
-                    latest=None,
-                    event=task.event,
-                )
-                items_by_section.setdefault(section_code, []).append(item)
-            elif task.needs_date:
+        if judged_list is None and not (task.waiting and waiting_shown):
+            if task.needs_date:
                 needs_date.append(task.code)
             continue
-        chosen = _representative(judged_list, today)
+        lead_names = ctx.names(task.lead_unit_ids)
+        section_code = section_codes.get(task.section_id)
+        if judged_list is None:  # waiting for an event
+            item = SummaryItem(
+                task_id=task.id,
+                code=task.code,
+                section_code=section_code,
+                content=task.content,
+                lead_units=lead_names,
+                time_text=task.time_text,
+                due=None,
+                checkin=False,
+                state=waiting_state,
+                blocked=False,
+                latest=None,
+                event=task.event,
+            )
+            items_by_section.setdefault(section_code, []).append(item)
+            continue
+        chosen = judged_list[0] if len(judged_list) == 1 else _representative(judged_list, today)
         occurrence, state = chosen.occurrence, chosen.state
         item = SummaryItem(
             task.id,
@@ -463,7 +471,11 @@ def build_summary(
             task.event,
             chosen.units_done,
         )
-        items_by_section.setdefault(section_code, []).append(item)
+        section_items = items_by_section.get(section_code)
+        if section_items is None:
+            items_by_section[section_code] = [item]
+        else:
+            section_items.append(item)
         if item.blocked:
             for report in chosen.blocked_by:
                 unit = units.get(report.unit_id) if report.unit_id is not None else None

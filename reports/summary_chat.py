@@ -9,9 +9,12 @@ summary the message showed.
 
 from __future__ import annotations
 
+import gc
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -37,7 +40,7 @@ from reports.periods import (
     split_request,
 )
 from reports.summary import Summary, build_summary
-from reports.summary_facts import cycle_kind, load_facts, newest_plan_id
+from reports.summary_facts import RegistryCache, cycle_kind, load_facts, newest_plan_id
 from reports.summary_text import summary_message
 from scheduler.periods import Period, period_label
 
@@ -210,7 +213,13 @@ def viewer_view(session: Session, *, member_id: int, args: str, today: date) -> 
 
 
 def make_summary(
-    session: Session, view: SummaryView, *, today: date, tz: ZoneInfo = DEFAULT_TZ, chart: bool = False
+    session: Session,
+    view: SummaryView,
+    *,
+    today: date,
+    tz: ZoneInfo = DEFAULT_TZ,
+    chart: bool = False,
+    registry: RegistryCache | None = None,
 ) -> Summary:
     previous = previous_period(view.period)
     history = [view.period]
@@ -218,15 +227,31 @@ def make_summary(
         while len(history) < CHART_PERIODS and (before := previous_period(history[0])) is not None:
             history.insert(0, before)
     others = [p for p in [previous, *history] if p is not None and p != view.period]
-    facts = load_facts(session, view.plan_id, main=view.period, others=others, tz=tz)
-    return build_summary(
-        facts,
-        period=view.period,
-        previous=previous,
-        today=today,
-        unit_id=view.unit_id,
-        history=history if chart else (),
-    )
+    with _without_cycle_collection():
+        facts = load_facts(session, view.plan_id, main=view.period, others=others, tz=tz, registry=registry)
+        return build_summary(
+            facts,
+            period=view.period,
+            previous=previous,
+            today=today,
+            unit_id=view.unit_id,
+            history=history if chart else (),
+        )
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """A summary of a large plan makes tens of thousands of small objects without reference cycles
+    (reference counting frees them all); Python's cycle collector would walk them again and again
+    while they are made, a quarter of the time of a 10,000-task summary. It is paused meanwhile and
+    resumed after, unless something else had paused it (the collector is one for the process)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _error_text(locale: str, error: UserFacingError) -> str:
@@ -243,6 +268,7 @@ def summary_reply(
     today: date,
     locale: str,
     tz: ZoneInfo = DEFAULT_TZ,
+    registry: RegistryCache | None = None,
 ) -> tuple[str, list[tuple[str, str]]]:
     """The answer to `/summary ARGS`: one HTML message of at most `platform_limit` characters, and the
     file buttons as (label, payload); payloads are "sum:docx|xlsx|png:<token>" (≤ 64 bytes), and the
@@ -252,7 +278,7 @@ def summary_reply(
         view = viewer_view(session, member_id=viewer_member_id, args=args, today=today)
     except UserFacingError as error:
         return _error_text(locale, error), []
-    summary = make_summary(session, view, today=today, tz=tz)
+    summary = make_summary(session, view, today=today, tz=tz, registry=registry)
     text = summary_message(summary, _, locale, limit=platform_limit, short=view.short, footer=not view.short)
     if view.short or not summary.items:
         return text, []
@@ -291,6 +317,7 @@ def summary_files(
     today: date,
     locale: str,
     tz: ZoneInfo = DEFAULT_TZ,
+    registry: RegistryCache | None = None,
 ) -> tuple[str, bytes]:
     """A summary file (filename, content) for the same words `summary_reply` takes (or a button's token).
 
@@ -299,5 +326,5 @@ def summary_files(
     """
     del locale  # the files are Vietnamese documents whatever the chat's language
     view = viewer_view(session, member_id=viewer_member_id, args=args, today=today)
-    summary = make_summary(session, view, today=today, tz=tz, chart=kind == "png")
+    summary = make_summary(session, view, today=today, tz=tz, chart=kind == "png", registry=registry)
     return file_name(summary, kind), render_file(summary, kind)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,8 @@ from sqlalchemy.sql.compiler import Compiled
 from sqlmodel import Session, SQLModel
 
 from models import OccurrenceSource, ReportStatus, TaskOrigin, UnitKind, UnitRole
+from models.audit import REGISTRY_ACTIONS
+from models.progress import newest_report_id
 from reports.summary import (
     OccurrenceFact,
     PlanFact,
@@ -30,7 +33,15 @@ from reports.summary import (
 )
 from scheduler.periods import Period, PeriodKind
 
-__all__ = ["cycle_kind", "load_facts", "newest_plan_id"]
+__all__ = [
+    "RegistryCache",
+    "RegistryFacts",
+    "cycle_kind",
+    "load_facts",
+    "load_registry",
+    "newest_plan_id",
+    "registry_stamp",
+]
 
 _TABLES = SQLModel.metadata.tables
 _PLAN = _TABLES["plan"].c
@@ -40,6 +51,7 @@ _TASK_UNIT = _TABLES["task_unit"].c
 _UNIT = _TABLES["unit"].c
 _OCCURRENCE = _TABLES["occurrence"].c
 _REPORT = _TABLES["progress_report"].c
+_AUDIT = _TABLES["audit_log"].c
 
 _NEWEST_PLAN = sa.select(_PLAN.id).order_by(_PLAN.imported_at.desc(), _PLAN.id.desc()).limit(1)
 _PLAN_ROW = sa.select(_PLAN.id, _PLAN.code, _PLAN.title, _PLAN.issuing_body, _PLAN.issued).where(
@@ -89,21 +101,7 @@ _IN_WINDOW = sa.and_(
     _OCCURRENCE.due.between(sa.bindparam("low"), sa.bindparam("high")),
     sa.or_(_OCCURRENCE.checkin.is_(False), _OCCURRENCE.due >= sa.bindparam("checkins_from")),
 )
-_newer = _TABLES["progress_report"].alias("newer")
-# An occurrence's newest report with a status, found by walking its index from the newest end (withdrawn
-# ones and unanswered questions skipped), as `bot.work` finds it.
-_NEWEST = (
-    sa.select(_newer.c.id)
-    .where(
-        _newer.c.occurrence_id == _OCCURRENCE.id,
-        _newer.c.withdrawn_at.is_(None),
-        _newer.c.status.is_not(None),
-    )
-    .order_by(_newer.c.created_at.desc(), _newer.c.id.desc())
-    .limit(1)
-    .correlate(_TABLES["occurrence"])
-    .scalar_subquery()
-)
+_NEWEST = newest_report_id(_TABLES["occurrence"])
 # Datetimes are read as plain DateTime (naive UTC on SQLite): the summary turns them into local days
 # itself, faster than a TypeDecorator per value.
 _REPORT_COLUMNS = (
@@ -184,11 +182,27 @@ def cycle_kind(session: Session, plan_id: int) -> PeriodKind:
     return "quarter"
 
 
-def load_facts(
-    session: Session, plan_id: int, *, main: Period, others: Sequence[Period] = (), tz: ZoneInfo
-) -> SummaryFacts:
-    """The facts of `main` (every occurrence) and of `others` (deadlines only: the previous period, the
-    chart's history)."""
+@dataclass(frozen=True)
+class RegistryFacts:
+    """What a summary reads from the registry: it changes only when the plan is imported, a duty
+    accepted, an event recorded or units merged, so it can be kept between summaries (`RegistryCache`)."""
+
+    plan: PlanFact
+    sections: Sequence[SectionFact]
+    units: Mapping[int, UnitFact]
+    tasks: Sequence[TaskFact]
+    shared_task_ids: Sequence[int]  # tasks several (real) units lead: each unit's own report counts
+
+
+_STAMP = sa.select(sa.func.max(_AUDIT.id)).where(_AUDIT.action.in_(REGISTRY_ACTIONS))
+
+
+def registry_stamp(session: Session) -> int | None:
+    """The newest change of the registry (see `models.audit.REGISTRY_ACTIONS`)."""
+    return session.execute(_STAMP).scalar()
+
+
+def load_registry(session: Session, plan_id: int) -> RegistryFacts:
     plan = session.execute(_PLAN_ROW, {"plan_id": plan_id}).one()
     sections = [SectionFact(*row) for row in session.execute(_SECTIONS, {"plan_id": plan_id})]
     units = {row.id: UnitFact(row.id, row.name, row.kind == UnitKind.GROUP.value) for row in session.execute(_UNITS)}
@@ -237,6 +251,50 @@ def load_facts(
         for task in tasks:
             if task.id in recorded:
                 task.waiting = False
+    return RegistryFacts(
+        plan=PlanFact(plan.id, plan.code, plan.title, plan.issuing_body, plan.issued),
+        sections=sections,
+        units=units,
+        tasks=tasks,
+        shared_task_ids=[
+            task.id for task in tasks if len(task.lead_unit_ids) > 1 and _several(task.lead_unit_ids, units)
+        ],
+    )
+
+
+class RegistryCache:
+    """The registry facts of the plans last summarised, each kept while the registry stamp is unchanged.
+
+    One per service (made where it is wired), shared by the threads that answer chats: entries are
+    replaced whole, never changed in place, so a reader sees either the old facts or the new ones.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[int | None, RegistryFacts]] = {}
+
+    def get(self, session: Session, plan_id: int) -> RegistryFacts:
+        stamp = registry_stamp(session)
+        entry = self._entries.get(plan_id)
+        if entry is not None and entry[0] == stamp:
+            return entry[1]
+        registry = load_registry(session, plan_id)
+        self._entries[plan_id] = (stamp, registry)
+        return registry
+
+
+def load_facts(
+    session: Session,
+    plan_id: int,
+    *,
+    main: Period,
+    others: Sequence[Period] = (),
+    tz: ZoneInfo,
+    registry: RegistryCache | None = None,
+) -> SummaryFacts:
+    """The facts of `main` (every occurrence) and of `others` (deadlines only: the previous period, the
+    chart's history). `registry`: where the registry facts are kept between calls (read afresh without)."""
+    facts = registry.get(session, plan_id) if registry is not None else load_registry(session, plan_id)
+    units, tasks = facts.units, facts.tasks
     periods = [main, *others]
     window = {
         "plan_id": plan_id,
@@ -247,21 +305,53 @@ def load_facts(
     local = _LocalDays(tz)
     occurrences: list[OccurrenceFact] = []
     reports: dict[int, list[ReportFact]] = {}
-    for occurrence_id, task_id, due, checkin, *report in _raw(session, _OCCURRENCES, window):
-        occurrences.append(OccurrenceFact(occurrence_id, task_id, _day(due), bool(checkin)))
-        if report[1] is not None:
-            reports[occurrence_id] = [local.report(occurrence_id, *report)]
-    shared = [task.id for task in tasks if len(task.lead_unit_ids) > 1 and _several(task.lead_unit_ids, units)]
+    days: dict[date | str, date] = {}  # a period has a few dozen due dates among thousands of rows
+    statuses = local.statuses
+    for (
+        occurrence_id,
+        task_id,
+        due,
+        checkin,
+        unit_id,
+        status,
+        note,
+        updated,
+        created,
+        percent,
+        reason,
+        done_count,
+        target_count,
+    ) in _raw(session, _OCCURRENCES, window):
+        day = days.get(due)
+        if day is None:
+            day = days[due] = _day(due)
+        occurrences.append(OccurrenceFact(occurrence_id, task_id, day, bool(checkin)))
+        if status is not None:
+            reports[occurrence_id] = [
+                ReportFact(
+                    occurrence_id,
+                    unit_id,
+                    statuses[status],
+                    note,
+                    local.local_day(updated),
+                    _moment(created),
+                    percent,
+                    reason,
+                    done_count,
+                    target_count,
+                )
+            ]
+    shared = facts.shared_task_ids
     if shared:
         per_unit: dict[int, list[ReportFact]] = {}
-        for occurrence_id, *report in session.execute(_UNITS_LATEST, {**window, "task_ids": shared}):
+        for occurrence_id, *report in session.execute(_UNITS_LATEST, {**window, "task_ids": list(shared)}):
             per_unit.setdefault(occurrence_id, []).append(local.report(occurrence_id, *report))
         for occurrence_id, latest in per_unit.items():
             latest.sort(key=lambda r: r.at, reverse=True)
             reports[occurrence_id] = latest
     return SummaryFacts(
-        plan=PlanFact(plan.id, plan.code, plan.title, plan.issuing_body, plan.issued),
-        sections=sections,
+        plan=facts.plan,
+        sections=facts.sections,
         units=units,
         tasks=tasks,
         occurrences=occurrences,
@@ -301,11 +391,16 @@ def _day(value: date | str) -> date:
 
 
 def _moment(value: datetime | str) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if isinstance(value, str):
+        # SQLite gives naive UTC text: parsing it with "+00:00" appended is six times faster than
+        # parsing it and then replacing the tzinfo (thousands of reports per summary).
+        offset = value[19:]
+        aware = "+" in offset or "-" in offset or offset.endswith("Z")
+        return datetime.fromisoformat(value if aware else value + "+00:00")
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _several(lead_unit_ids: tuple[int, ...], units: dict[int, UnitFact]) -> bool:
+def _several(lead_unit_ids: tuple[int, ...], units: Mapping[int, UnitFact]) -> bool:
     return sum(1 for u in lead_unit_ids if u in units and not units[u].group) > 1
 
 
