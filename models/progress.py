@@ -39,6 +39,9 @@ class Prompt(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
+_HAS_STATUS = "withdrawn_at IS NULL AND status IS NOT NULL"  # the reports that count
+
+
 class ProgressReport(SQLModel, table=True):
     """A reply read into a status. `status` is None while the bot waits for the person to pick one."""
 
@@ -53,8 +56,8 @@ class ProgressReport(SQLModel, table=True):
             "occurrence_id",
             "created_at",
             "id",
-            sqlite_where=sa.text("withdrawn_at IS NULL AND status IS NOT NULL"),
-            postgresql_where=sa.text("withdrawn_at IS NULL AND status IS NOT NULL"),
+            sqlite_where=sa.text(_HAS_STATUS),
+            postgresql_where=sa.text(_HAS_STATUS),
         ),
     )
 

@@ -306,41 +306,13 @@ def load_facts(
     occurrences: list[OccurrenceFact] = []
     reports: dict[int, list[ReportFact]] = {}
     days: dict[date | str, date] = {}  # a period has a few dozen due dates among thousands of rows
-    statuses = local.statuses
-    for (
-        occurrence_id,
-        task_id,
-        due,
-        checkin,
-        unit_id,
-        status,
-        note,
-        updated,
-        created,
-        percent,
-        reason,
-        done_count,
-        target_count,
-    ) in _raw(session, _OCCURRENCES, window):
+    for occurrence_id, task_id, due, checkin, *report in _raw(session, _OCCURRENCES, window):
         day = days.get(due)
         if day is None:
             day = days[due] = _day(due)
         occurrences.append(OccurrenceFact(occurrence_id, task_id, day, bool(checkin)))
-        if status is not None:
-            reports[occurrence_id] = [
-                ReportFact(
-                    occurrence_id,
-                    unit_id,
-                    statuses[status],
-                    note,
-                    local.local_day(updated),
-                    _moment(created),
-                    percent,
-                    reason,
-                    done_count,
-                    target_count,
-                )
-            ]
+        if report[1] is not None:
+            reports[occurrence_id] = [local.report(occurrence_id, *report)]
     shared = facts.shared_task_ids
     if shared:
         per_unit: dict[int, list[ReportFact]] = {}
