@@ -95,7 +95,7 @@ def add_reports(engine: sa.Engine, count: int) -> tuple[int, int]:
         session.add(Membership(member_id=monitor.id, unit_id=None, role=Role.MONITOR, created_at=now))
         leads = dict(session.execute(sa.text("SELECT task_id, unit_id FROM task_unit WHERE role = 'lead'")).all())
         occurrences = session.execute(
-            sa.text("SELECT id, task_id, due FROM occurrence WHERE due <= :last"),
+            sa.text("SELECT id, task_id, due FROM occurrence WHERE due <= :last ORDER BY id"),
             {"last": (TODAY + timedelta(days=90)).isoformat()},
         ).all()
         rows = []
