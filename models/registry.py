@@ -70,7 +70,11 @@ class TaskOrigin(StrEnum):
 
 class Task(SQLModel, table=True):
     __tablename__ = "task"
-    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        # A plan's few duties (its reporting cycle, the drafts before each report) among thousands of tasks.
+        Index("ix_task_origin", "plan_id", "origin"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
