@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlalchemy.sql.selectable import LateralFromClause
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime
@@ -79,12 +80,10 @@ class ProgressReport(SQLModel, table=True):
     withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
-def newest_report_id(occurrences: sa.Table) -> sa.ScalarSelect[Any]:
-    """The id of an occurrence's newest report with a status (withdrawn ones and unanswered questions
-    skipped), as a subquery correlated to `occurrences`: what every "where does it stand" reads."""
-    reports = SQLModel.metadata.tables["progress_report"].alias("newer")
+def _newest(reports: sa.FromClause, occurrences: sa.Table, *columns: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    """An occurrence's newest report with a status: withdrawn ones and unanswered questions skipped."""
     return (
-        sa.select(reports.c.id)
+        sa.select(*columns)
         .where(
             reports.c.occurrence_id == occurrences.c.id,
             reports.c.withdrawn_at.is_(None),
@@ -92,9 +91,22 @@ def newest_report_id(occurrences: sa.Table) -> sa.ScalarSelect[Any]:
         )
         .order_by(reports.c.created_at.desc(), reports.c.id.desc())
         .limit(1)
-        .correlate(occurrences)
-        .scalar_subquery()
     )
+
+
+def newest_report_id(occurrences: sa.Table) -> sa.ScalarSelect[Any]:
+    """The id of an occurrence's newest report with a status, as a subquery correlated to `occurrences`:
+    what every "where does it stand" reads."""
+    reports = SQLModel.metadata.tables["progress_report"].alias("newer")
+    return _newest(reports, occurrences, reports.c.id).correlate(occurrences).scalar_subquery()
+
+
+def newest_report(occurrences: sa.Table, *columns: sa.ColumnElement[Any]) -> LateralFromClause:
+    """The same report as `newest_report_id`, as a LATERAL subquery of `columns` (of the progress_report
+    table) to outer-join `ON true`. PostgreSQL takes it from `ix_report_newest`, one step an occurrence,
+    where a join on `newest_report_id` makes it hash every report; SQLite has no LATERAL."""
+    reports = SQLModel.metadata.tables["progress_report"]
+    return _newest(reports, occurrences, *columns).lateral("newest")
 
 
 class PendingReply(SQLModel, table=True):
