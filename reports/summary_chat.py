@@ -25,7 +25,7 @@ from sqlmodel import Session, SQLModel
 
 from bot.permissions import Audience, audience_of, sees_whole_plan
 from locales import N_
-from locales.catalogs import translator
+from locales.catalogs import Translate, translator
 from models import Role, Unit, UnitKind
 from models.errors import UserFacingError
 from models.registry import unit_key
@@ -259,6 +259,24 @@ def _error_text(locale: str, error: UserFacingError) -> str:
     return _(error.message).format(**{k: html.escape(v, quote=False) for k, v in error.params.items()})
 
 
+def _message(
+    session: Session,
+    view: SummaryView,
+    _: Translate,
+    locale: str,
+    limit: int,
+    today: date,
+    tz: ZoneInfo,
+    registry: RegistryCache | None,
+) -> tuple[str, bool]:
+    """The message of a summary, and whether it lists any task. The summary is freed when this returns:
+    called with the cycle collector paused, the collector resumes with none of its objects left to walk
+    (5-10 ms a reply on a 10,000-task plan)."""
+    summary = make_summary(session, view, today=today, tz=tz, registry=registry)
+    text = summary_message(summary, _, locale, limit=limit, short=view.short, footer=not view.short)
+    return text, bool(summary.sections)
+
+
 def summary_reply(
     session: Session,
     *,
@@ -278,9 +296,9 @@ def summary_reply(
         view = viewer_view(session, member_id=viewer_member_id, args=args, today=today)
     except UserFacingError as error:
         return _error_text(locale, error), []
-    summary = make_summary(session, view, today=today, tz=tz, registry=registry)
-    text = summary_message(summary, _, locale, limit=platform_limit, short=view.short, footer=not view.short)
-    if view.short or not summary.items:
+    with _without_cycle_collection():
+        text, has_items = _message(session, view, _, locale, platform_limit, today, tz, registry)
+    if view.short or not has_items:
         return text, []
     labels = {"docx": _("📄 Report (.docx)"), "xlsx": _("📊 Table (.xlsx)"), "png": _("📈 Chart (.png)")}
     return text, [(label, f"sum:{kind}:{view.token}") for kind, label in labels.items()]
