@@ -11,7 +11,7 @@ it keeps the registry's facts (tasks, units, sections) between answers, read aga
 registry changes (`reports.summary_facts.RegistryCache`); the first answer, which reads them, is
 printed too. `docx_s` and `xlsx_s` build the files of the year (every task, one appendix row each).
 Goals: under 100 ms, under 1 s.
-Pass `--db URL` to measure PostgreSQL instead.
+Pass `--db URL` to measure PostgreSQL instead (an empty database).
 """
 
 from __future__ import annotations
@@ -146,6 +146,9 @@ def main() -> None:
         generate(plan_file, args.tasks, 500)
         engine = db.make_engine(args.db or f"sqlite:///{tmp}/bench.db")
         db.upgrade(engine)
+        with engine.connect() as connection:
+            if connection.execute(sa.text("SELECT count(*) FROM plan")).scalar_one():
+                sys.exit("bench/summary.py measures an empty database: this one holds a plan already.")
         started = time.perf_counter()
         with db.session_scope(engine) as session:
             import_plan(
