@@ -72,7 +72,7 @@ class Task(SQLModel, table=True):
     __tablename__ = "task"
     __table_args__ = (
         UniqueConstraint("plan_id", "code"),
-        # A plan's few duties (its reporting cycle, the drafts before each report) among thousands of tasks.
+        # A plan's few duties among thousands of tasks: every `/summary` reads its reporting cycle there.
         Index("ix_task_origin", "plan_id", "origin"),
     )
 

@@ -320,8 +320,7 @@ def load_facts(
     shared = facts.shared_task_ids
     if shared:
         # Through SQLAlchemy: `_raw` does not expand the list of task ids (a few rows here, not thousands).
-        rows = session.execute(_UNITS_LATEST, {**window, "task_ids": list(shared)})
-        _, per_unit = _read(rows.tuples(), local)
+        _, per_unit = _read(session.execute(_UNITS_LATEST, {**window, "task_ids": list(shared)}), local)
         for occurrence_id, latest in per_unit.items():
             latest.sort(key=lambda r: r.at, reverse=True)
             reports[occurrence_id] = latest
@@ -432,7 +431,7 @@ def _several(lead_unit_ids: tuple[int, ...], units: Mapping[int, UnitFact]) -> b
 
 
 class _LocalDays:
-    """Report rows into facts: times made aware (UTC) and the local day of the last change.
+    """Report times into facts: made aware (UTC), and the local day of the last change.
 
     The local day depends only on the UTC hour (time zones move by whole or half hours; a half-hour
     zone is handled by the minute-exact path), so it is computed once per hour.

@@ -5,7 +5,7 @@ Revises: 0006
 Create Date: 2026-11-26 06:40:00.000000
 
 A plan's duties (origin "obligation") found without reading its other tasks: `/summary` asks for the
-reporting cycle each time, and the reminder loop for the report deadlines that get a draft.
+plan's reporting cycle (the schedule of its report duty) each time.
 """
 from typing import Sequence, Union
 
