@@ -115,29 +115,24 @@ _REPORT_COLUMNS = (
     _REPORT.done_count,
     _REPORT.target_count,
 )
-_OCCURRENCES = (
-    sa.select(_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin, *_REPORT_COLUMNS)
+# What `_read` takes: the occurrence, then its report (NULLs when it has none).
+_OCCURRENCE_COLUMNS = (_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin)
+_IN_WINDOW_OF_PLAN = (
+    sa.select(*_OCCURRENCE_COLUMNS)
     .select_from(_TABLES["occurrence"])
     .join(_TABLES["task"], _TASK.id == _OCCURRENCE.task_id)
-    .outerjoin(_TABLES["progress_report"], _REPORT.id == _NEWEST)
     .where(_IN_WINDOW)
+)
+_OCCURRENCES = _IN_WINDOW_OF_PLAN.add_columns(*_REPORT_COLUMNS).outerjoin(
+    _TABLES["progress_report"], _REPORT.id == _NEWEST
 )
 # The same rows as PostgreSQL reads them fastest (4× on 8,000 occurrences): see `newest_report`.
 _NEWEST_REPORT = newest_report(_TABLES["occurrence"], *_REPORT_COLUMNS)
-_OCCURRENCES_LATERAL = (
-    sa.select(_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin, *_NEWEST_REPORT.c)
-    .select_from(_TABLES["occurrence"])
-    .join(_TABLES["task"], _TASK.id == _OCCURRENCE.task_id)
-    .outerjoin(_NEWEST_REPORT, sa.true())
-    .where(_IN_WINDOW)
-)
+_OCCURRENCES_LATERAL = _IN_WINDOW_OF_PLAN.add_columns(*_NEWEST_REPORT.c).outerjoin(_NEWEST_REPORT, sa.true())
 # For tasks several units lead (the plan-wide report duty): each unit's latest report.
 _RANKED = (
     sa.select(
-        _OCCURRENCE.id,
-        _OCCURRENCE.task_id,
-        _OCCURRENCE.due,
-        _OCCURRENCE.checkin,
+        *_OCCURRENCE_COLUMNS,
         *_REPORT_COLUMNS,
         sa.func.row_number()
         .over(
