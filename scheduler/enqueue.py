@@ -53,6 +53,7 @@ from scheduler.reminders import (
     VIETNAM,
     Answer,
     Audience,
+    Delivery,
     DueReminder,
     OccurrenceFacts,
     PlannedReminder,
@@ -154,9 +155,11 @@ def load_facts(
     occurrence_ids: Sequence[int] | None = None,
     plan_id: int | None = None,
     answers: bool = True,
+    deliveries: bool = True,
 ) -> Loaded:
     """Live occurrences (not archived, of live tasks) with their units and, unless `answers` is false,
-    each unit's latest report with a status."""
+    each unit's latest report with a status; unless `deliveries` is false, the steps that reached each
+    unit (without them the policy plans as if every step were delivered when planned)."""
     conditions: list[Any] = [col(Occurrence.archived_at).is_(None), col(Task.archived_at).is_(None)]
     if due_from is not None:
         conditions.append(col(Occurrence.due) >= due_from)
@@ -223,6 +226,7 @@ def load_facts(
                 .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
             ):
                 latest[occurrence_id][unit_id] = Answer(unit_id, ReportStatus(status), updated_at, reason)
+    delivered = _delivered(session, [row[0] for row in rows]) if deliveries else None
     facts: list[OccurrenceFacts] = []
     details: dict[int, Details] = {}
     for (
@@ -253,6 +257,7 @@ def load_facts(
                 units=task_units,
                 answers=tuple(found.values()),
                 task_position=position,
+                delivered=None if delivered is None else tuple(delivered.get(occurrence_id, ())),
             )
         )
         details[occurrence_id] = Details(
@@ -263,6 +268,32 @@ def load_facts(
             reasons={unit_id: answer.reason for unit_id, answer in found.items()},
         )
     return Loaded(facts, details)
+
+
+def _delivered(session: Session, occurrence_ids: Sequence[int]) -> dict[int, list[Delivery]]:
+    """Per occurrence, each step's first acknowledged delivery to any of its recipients."""
+    delivered: dict[int, list[Delivery]] = defaultdict(list)
+    for chunk in _chunks(occurrence_ids):
+        rows = session.execute(
+            sa.select(
+                col(ReminderStep.occurrence_id),
+                col(ReminderStep.unit_id),
+                col(ReminderStep.kind),
+                col(ReminderStep.step),
+                sa.func.min(col(OutboxMessage.sent_at)),
+            )
+            .join(OutboxMessage, col(OutboxMessage.id) == col(ReminderStep.outbox_id))
+            .where(col(ReminderStep.occurrence_id).in_(chunk), col(OutboxMessage.state) == OutboxState.SENT.value)
+            .group_by(
+                col(ReminderStep.occurrence_id),
+                col(ReminderStep.unit_id),
+                col(ReminderStep.kind),
+                col(ReminderStep.step),
+            )
+        )
+        for occurrence_id, unit_id, kind, step, sent_at in rows:
+            delivered[occurrence_id].append(Delivery(unit_id, ReminderKind(kind), step, sent_at))
+    return delivered
 
 
 def _queued(session: Session, occurrence_ids: Sequence[int]) -> set[StepKey]:
@@ -665,6 +696,7 @@ def preview_reminders(
         due_to=end + timedelta(days=ahead),
         plan_id=plan_id,
         answers=False,
+        deliveries=False,
     )
     return plan_due_reminders(
         loaded.facts,
