@@ -75,6 +75,13 @@ CHUNK = 5000  # bound parameters per IN list (SQLite and PostgreSQL both cap the
 ANSWERABLE = {ReminderKind.LEAD, ReminderKind.OBLIGATION, ReminderKind.CHECKIN, ReminderKind.OVERDUE}
 
 _STEPS = SQLModel.metadata.tables["reminder_step"]
+# A ledger row's step key (scheduler.reminders.StepKey), as columns.
+_STEP_KEY = (
+    col(ReminderStep.occurrence_id),
+    col(ReminderStep.unit_id),
+    col(ReminderStep.kind),
+    col(ReminderStep.step),
+)
 _OUTBOX = SQLModel.metadata.tables["outbox_message"]
 
 
@@ -275,21 +282,10 @@ def _delivered(session: Session, occurrence_ids: Sequence[int]) -> dict[int, lis
     delivered: dict[int, list[Delivery]] = defaultdict(list)
     for chunk in _chunks(occurrence_ids):
         rows = session.execute(
-            sa.select(
-                col(ReminderStep.occurrence_id),
-                col(ReminderStep.unit_id),
-                col(ReminderStep.kind),
-                col(ReminderStep.step),
-                sa.func.min(col(OutboxMessage.sent_at)),
-            )
+            sa.select(*_STEP_KEY, sa.func.min(col(OutboxMessage.sent_at)))
             .join(OutboxMessage, col(OutboxMessage.id) == col(ReminderStep.outbox_id))
             .where(col(ReminderStep.occurrence_id).in_(chunk), col(OutboxMessage.state) == OutboxState.SENT.value)
-            .group_by(
-                col(ReminderStep.occurrence_id),
-                col(ReminderStep.unit_id),
-                col(ReminderStep.kind),
-                col(ReminderStep.step),
-            )
+            .group_by(*_STEP_KEY)
         )
         for occurrence_id, unit_id, kind, step, sent_at in rows:
             delivered[occurrence_id].append(Delivery(unit_id, ReminderKind(kind), step, sent_at))
@@ -299,14 +295,7 @@ def _delivered(session: Session, occurrence_ids: Sequence[int]) -> dict[int, lis
 def _queued(session: Session, occurrence_ids: Sequence[int]) -> set[StepKey]:
     queued: set[StepKey] = set()
     for chunk in _chunks(list(occurrence_ids)):
-        rows = session.execute(
-            sa.select(
-                col(ReminderStep.occurrence_id),
-                col(ReminderStep.unit_id),
-                col(ReminderStep.kind),
-                col(ReminderStep.step),
-            ).where(col(ReminderStep.occurrence_id).in_(chunk))
-        )
+        rows = session.execute(sa.select(*_STEP_KEY).where(col(ReminderStep.occurrence_id).in_(chunk)))
         queued.update((occurrence_id, unit_id, str(kind), step) for occurrence_id, unit_id, kind, step in rows)
     return queued
 
@@ -481,7 +470,7 @@ class _Writer:
     def _ensure_details(self, occurrence_ids: Iterable[int]) -> None:
         missing = [occurrence_id for occurrence_id in occurrence_ids if occurrence_id not in self.details]
         if missing:
-            loaded = load_facts(self.session, occurrence_ids=missing)
+            loaded = load_facts(self.session, occurrence_ids=missing, deliveries=False)
             self.details.update(loaded.details)
             self.dues.update((fact.occurrence_id, fact.due) for fact in loaded.facts)
             self.obligations.update(fact.occurrence_id for fact in loaded.facts if fact.obligation)
