@@ -91,8 +91,12 @@ class Conversation:
         clock: Clock,
         message_limits: Mapping[Platform, int] = MESSAGE_LIMITS,
         registry: RegistryCache | None = None,
+        on_report: Callable[[], None] | None = None,
     ) -> None:
         self.engine = engine
+        # Called once a turn that recorded, changed or withdrew a report is committed: the reminder
+        # planner's wake-up, so that a blocker reaches the monitor now, not at the next planned step.
+        self.on_report = on_report
         # Keeps the registry facts between /summary answers (None: read them each time).
         self.registry = registry
         self.tz = tz
@@ -106,6 +110,9 @@ class Conversation:
     def handle(self, incoming: Incoming) -> list[Outgoing]:
         with session_scope(self.engine) as session:
             answers = self._handle(session, incoming)
+            reported = replies.reports_changed(session)
+        if reported and self.on_report is not None:
+            self.on_report()
         limit = self.message_limits[incoming.platform]
         return [replace(out, text=part) for out in answers for part in fit(out.text, limit)]
 

@@ -260,7 +260,17 @@ def answered(session: Session, person: Person, occurrence_id: int, now: datetime
     session.execute(_ANSWERED, {"of_occurrence": occurrence_id, "of_member": person.member_id, "now": now})
 
 
+# Set in a session whose transaction records, changes or withdraws a report (every such change is audited).
+_REPORTS_CHANGED = "nhacviec.reports_changed"
+
+
+def reports_changed(session: Session) -> bool:
+    """Whether this session recorded, changed or withdrew a report (then the reminder plan may have changed)."""
+    return bool(session.info.get(_REPORTS_CHANGED))
+
+
 def audit_report(session: Session, person: Person, report: ReportFacts, action: str, now: datetime) -> None:
+    session.info[_REPORTS_CHANGED] = True
     session.execute(
         _AUDIT,
         {

@@ -120,8 +120,36 @@ async def start(
     else:
         clock = lambda: datetime.now(UTC)  # noqa: E731
         token = settings.telegram_token.get_secret_value()
+    # Reminders go out through the outbox: the loop queues due steps, a dispatcher sends them — this
+    # process's (role "all"), or separate workers sharing the database (role "bot"). Built before the
+    # conversation, whose new reports wake the loop (a blocker reaches the monitor at once); started below.
+    dispatcher: Dispatcher | None = None
+    sender_bot: Bot | None = None
+    planner: ReminderLoop | None = None
+    if reminders:
+        poke: Callable[[], None] = lambda: None  # noqa: E731  (workers look at the outbox every few seconds)
+        if dispatch:
+            sender = telegram_sender(token, base_url=sandbox.base_url if sandbox else None, settings=settings.dispatch)
+            sender_bot = sender.bot
+            dispatcher = Dispatcher(
+                engine, {"telegram": sender}, settings=settings.dispatch, clock=clock, tz=settings.tz
+            )
+            poke = dispatcher.poke
+        planner = ReminderLoop(
+            engine,
+            clock=clock,
+            tz=settings.tz,
+            locale=settings.locale,
+            report_draft_working_days=settings.report_draft_working_days,
+            on_queued=poke,
+        )
     conversation = Conversation(
-        engine, tz=settings.tz, default_locale=settings.locale, clock=clock, registry=RegistryCache()
+        engine,
+        tz=settings.tz,
+        default_locale=settings.locale,
+        clock=clock,
+        registry=RegistryCache(),
+        on_report=planner.wake if planner is not None else None,
     )
     transport = TelegramTransport(conversation, bot_username=settings.telegram_bot_username)
     application = transport.build(
@@ -136,6 +164,9 @@ async def start(
         people=people,
         conversation=conversation,
         transport=transport,
+        dispatcher=dispatcher,
+        sender_bot=sender_bot,
+        reminders=planner,
     )
     try:
         await application.initialize()
@@ -144,33 +175,14 @@ async def start(
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(poll_interval=0.0, timeout=10)
-        if reminders:
-            # Reminders go out through the outbox: the loop queues due steps, a dispatcher sends them —
-            # this process's (role "all"), or separate workers sharing the database (role "bot").
-            poke: Callable[[], None] = lambda: None  # noqa: E731  (workers look at the outbox every few seconds)
-            if dispatch:
-                sender = telegram_sender(
-                    token, base_url=sandbox.base_url if sandbox else None, settings=settings.dispatch
-                )
-                await sender.bot.initialize()
-                running.sender_bot = sender.bot
-                running.dispatcher = Dispatcher(
-                    engine, {"telegram": sender}, settings=settings.dispatch, clock=clock, tz=settings.tz
-                )
-                await running.dispatcher.start()
-                poke = running.dispatcher.poke
-            running.reminders = ReminderLoop(
-                engine,
-                clock=clock,
-                tz=settings.tz,
-                locale=settings.locale,
-                report_draft_working_days=settings.report_draft_working_days,
-                on_queued=poke,
-            )
-            await running.reminders.start()
+        if dispatcher is not None and sender_bot is not None:
+            await sender_bot.initialize()
+            await dispatcher.start()
+        if planner is not None:
+            await planner.start()
             if sandbox is not None:
                 # Moving the sandbox's clock makes the reminders now due arrive in the people's chats.
-                running.unsubscribe = sandbox.clock.subscribe(running.reminders.clock_moved)
+                running.unsubscribe = sandbox.clock.subscribe(planner.clock_moved)
     except BaseException:
         await running.stop()
         raise

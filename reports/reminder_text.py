@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -60,11 +60,16 @@ class ReminderItem:
     due: date
     lead_units: tuple[str, ...] = ()
     unit: str = ""  # the unit reminded (for escalations and blockers: the unit concerned)
+    units: tuple[str, ...] = ()  # an escalation about several units of the task: all of them, `unit` first
     obligation: bool = False
     blocked: bool = False  # a blocker reported to the monitor
     period: str | None = None  # check-ins: "Quý IV/2025"
     reason: str | None = None  # blockers: what the unit wrote
     prompt_id: int | None = None  # set when the reader may answer it with a button or a reply
+
+    @property
+    def concerned(self) -> tuple[str, ...]:
+        return self.units or ((self.unit,) if self.unit else ())
 
 
 @dataclass(frozen=True)
@@ -88,10 +93,30 @@ def render_reminders(items: Sequence[ReminderItem], *, send_day: date, locale: s
     """One message for one chat: the single reminder when there is one item, else a digest."""
     if not items:
         raise ValueError("nothing to render")
+    items = _grouped(items)
     _ = translator(locale)
     if len(items) == 1:
         return _single(_, items[0], send_day, locale)
     return _digest(_, sorted(items, key=_digest_order), send_day, locale)
+
+
+def _grouped(items: Sequence[ReminderItem]) -> list[ReminderItem]:
+    """Escalations of one task to one reader become one item naming every unit concerned: the task is
+    stated once however many of its units are late."""
+    grouped: list[ReminderItem] = []
+    where: dict[tuple[int, Audience], int] = {}
+    for item in items:
+        if item.kind != ReminderKind.ESCALATION or item.blocked:
+            grouped.append(item)
+            continue
+        key = (item.occurrence_id, item.audience)
+        if key in where:
+            first = grouped[where[key]]
+            grouped[where[key]] = replace(first, units=(*first.concerned, *item.concerned))
+        else:
+            where[key] = len(grouped)
+            grouped.append(item)
+    return grouped
 
 
 def _digest_order(item: ReminderItem) -> tuple[int, date, str]:
@@ -128,7 +153,16 @@ def _single(_: Translate, item: ReminderItem, send_day: date, locale: str) -> Re
             lines.append(_("Reason: {reason}").format(reason=esc(item.reason)))
         lines.append(esc(item.content))
         footer = [line for line in [_lead_line(_, item)] if line]
+    elif item.kind == ReminderKind.ESCALATION and item.audience == Audience.MONITOR and len(item.concerned) > 1:
+        head = _(
+            "⚠️ Task {code} is {days} days overdue (due {date}): {count} units have not reported despite reminders:"
+        )
+        lines.append(head.format(code=code, days=late, date=when, count=len(item.concerned)))
+        lines += ["• " + esc(name) for name in item.concerned]
+        lines.append(esc(item.content))
+        footer = [line for line in [None if item.obligation else _lead_line(_, item)] if line]
     elif item.kind == ReminderKind.ESCALATION:
+        unit = esc("; ".join(item.concerned))
         if item.audience == Audience.MONITOR:
             head = _("⚠️ Task {code} is {days} days overdue (due {date}): {unit} has not reported despite reminders.")
             footer = [line for line in [_lead_line(_, item)] if line]
@@ -182,6 +216,10 @@ def _item_line(_: Translate, item: ReminderItem, send_day: date, locale: str) ->
                 code=code, unit=unit, reason=esc(item.reason)
             )
         return _("{code} — {unit} reports a blocker").format(code=code, unit=unit)
+    if item.kind == ReminderKind.ESCALATION and len(item.concerned) > 1:
+        return _("{code} — {days} days overdue (due {date}), {count} units have not reported: {units}").format(
+            code=code, days=late, date=when, count=len(item.concerned), units=esc("; ".join(item.concerned))
+        )
     if item.kind == ReminderKind.ESCALATION:
         return _("{code} — {days} days overdue (due {date}), {unit} has not reported").format(
             code=code, days=late, date=when, unit=unit

@@ -104,6 +104,14 @@ class WorkingCalendar:
             day -= _ONE_DAY
         return day
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working days there are after `start` up to `end` included (0 when `end` is not later)."""
+        count = 0
+        while start < end:
+            start += _ONE_DAY
+            count += self.is_working_day(start)
+        return count
+
     def add_working_days(self, day: date, count: int) -> date:
         """The `count`-th working day after `day` (before it when `count` is negative); `day` when 0."""
         step = _ONE_DAY if count >= 0 else -_ONE_DAY

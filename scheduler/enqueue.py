@@ -53,6 +53,7 @@ from scheduler.reminders import (
     VIETNAM,
     Answer,
     Audience,
+    Delivery,
     DueReminder,
     OccurrenceFacts,
     PlannedReminder,
@@ -74,6 +75,13 @@ CHUNK = 5000  # bound parameters per IN list (SQLite and PostgreSQL both cap the
 ANSWERABLE = {ReminderKind.LEAD, ReminderKind.OBLIGATION, ReminderKind.CHECKIN, ReminderKind.OVERDUE}
 
 _STEPS = SQLModel.metadata.tables["reminder_step"]
+# A ledger row's step key (scheduler.reminders.StepKey), as columns.
+_STEP_KEY = (
+    col(ReminderStep.occurrence_id),
+    col(ReminderStep.unit_id),
+    col(ReminderStep.kind),
+    col(ReminderStep.step),
+)
 _OUTBOX = SQLModel.metadata.tables["outbox_message"]
 
 
@@ -154,9 +162,11 @@ def load_facts(
     occurrence_ids: Sequence[int] | None = None,
     plan_id: int | None = None,
     answers: bool = True,
+    deliveries: bool = True,
 ) -> Loaded:
     """Live occurrences (not archived, of live tasks) with their units and, unless `answers` is false,
-    each unit's latest report with a status."""
+    each unit's latest report with a status; unless `deliveries` is false, the steps that reached each
+    unit (without them the policy plans as if every step were delivered when planned)."""
     conditions: list[Any] = [col(Occurrence.archived_at).is_(None), col(Task.archived_at).is_(None)]
     if due_from is not None:
         conditions.append(col(Occurrence.due) >= due_from)
@@ -223,6 +233,7 @@ def load_facts(
                 .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
             ):
                 latest[occurrence_id][unit_id] = Answer(unit_id, ReportStatus(status), updated_at, reason)
+    delivered = _delivered(session, [row[0] for row in rows]) if deliveries else None
     facts: list[OccurrenceFacts] = []
     details: dict[int, Details] = {}
     for (
@@ -253,6 +264,7 @@ def load_facts(
                 units=task_units,
                 answers=tuple(found.values()),
                 task_position=position,
+                delivered=None if delivered is None else tuple(delivered.get(occurrence_id, ())),
             )
         )
         details[occurrence_id] = Details(
@@ -265,17 +277,25 @@ def load_facts(
     return Loaded(facts, details)
 
 
+def _delivered(session: Session, occurrence_ids: Sequence[int]) -> dict[int, list[Delivery]]:
+    """Per occurrence, each step's first acknowledged delivery to any of its recipients."""
+    delivered: dict[int, list[Delivery]] = defaultdict(list)
+    for chunk in _chunks(occurrence_ids):
+        rows = session.execute(
+            sa.select(*_STEP_KEY, sa.func.min(col(OutboxMessage.sent_at)))
+            .join(OutboxMessage, col(OutboxMessage.id) == col(ReminderStep.outbox_id))
+            .where(col(ReminderStep.occurrence_id).in_(chunk), col(OutboxMessage.state) == OutboxState.SENT.value)
+            .group_by(*_STEP_KEY)
+        )
+        for occurrence_id, unit_id, kind, step, sent_at in rows:
+            delivered[occurrence_id].append(Delivery(unit_id, ReminderKind(kind), step, sent_at))
+    return delivered
+
+
 def _queued(session: Session, occurrence_ids: Sequence[int]) -> set[StepKey]:
     queued: set[StepKey] = set()
     for chunk in _chunks(list(occurrence_ids)):
-        rows = session.execute(
-            sa.select(
-                col(ReminderStep.occurrence_id),
-                col(ReminderStep.unit_id),
-                col(ReminderStep.kind),
-                col(ReminderStep.step),
-            ).where(col(ReminderStep.occurrence_id).in_(chunk))
-        )
+        rows = session.execute(sa.select(*_STEP_KEY).where(col(ReminderStep.occurrence_id).in_(chunk)))
         queued.update((occurrence_id, unit_id, str(kind), step) for occurrence_id, unit_id, kind, step in rows)
     return queued
 
@@ -450,7 +470,7 @@ class _Writer:
     def _ensure_details(self, occurrence_ids: Iterable[int]) -> None:
         missing = [occurrence_id for occurrence_id in occurrence_ids if occurrence_id not in self.details]
         if missing:
-            loaded = load_facts(self.session, occurrence_ids=missing)
+            loaded = load_facts(self.session, occurrence_ids=missing, deliveries=False)
             self.details.update(loaded.details)
             self.dues.update((fact.occurrence_id, fact.due) for fact in loaded.facts)
             self.obligations.update(fact.occurrence_id for fact in loaded.facts if fact.obligation)
@@ -665,6 +685,7 @@ def preview_reminders(
         due_to=end + timedelta(days=ahead),
         plan_id=plan_id,
         answers=False,
+        deliveries=False,
     )
     return plan_due_reminders(
         loaded.facts,

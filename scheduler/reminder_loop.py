@@ -1,5 +1,6 @@
 """Wakes the reminder planner up: once at the next step's time (one APScheduler job carrying nothing
-but its id; the database is the truth), and whenever the sandbox's clock jumps. The same wake-up
+but its id; the database is the truth), whenever the sandbox's clock jumps, and whenever a report
+comes in (a blocker is told to the monitor at once). The same wake-up
 queues the monitor's draft reports (scheduler/draft_enqueue.py) and waits for the next one too."""
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class ReminderLoop:
         self._scheduler: AsyncIOScheduler | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = asyncio.Lock()
+        self._wanted = False  # a run is waiting for the lock: later wake-ups are that run
+        self._runs: set[asyncio.Future[None]] = set()
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -61,12 +64,26 @@ class ReminderLoop:
 
     def clock_moved(self, _now: datetime) -> None:
         """For SandboxClock.subscribe: safe from any thread."""
+        self.wake()
+
+    def wake(self) -> None:
+        """Plan again now (the clock moved, a report came in). Safe from any thread; wake-ups that come
+        while a run waits for its turn are served by that run, which reads the facts when it starts."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self.run_now()))
+            loop.call_soon_threadsafe(self._run_soon)
+
+    def _run_soon(self) -> None:
+        if self._wanted:
+            return
+        self._wanted = True
+        run = asyncio.ensure_future(self.run_now())
+        self._runs.add(run)
+        run.add_done_callback(self._runs.discard)
 
     async def run_now(self) -> None:
         async with self._lock:
+            self._wanted = False
             try:
                 queued, upcoming = await asyncio.to_thread(self._plan)
             except Exception:  # logged and retried at the next wake-up; never kills the service

@@ -7,6 +7,13 @@ lead, then to the monitor). A coordinating unit's lane is one lighter note at th
 ongoing task's lane is one check-in before its quarter ends; a `blocked` report opens a lane of one
 message to the monitor.
 
+After the deadline the lane follows what was delivered (the platform acknowledged the outbox row),
+not only the calendar: a unit is escalated only once its own overdue nudges reached it (as many as the
+policy counts) and the grace (the nudge interval) has passed since the last of them; the monitor hears
+of it one interval after the unit's lead. When downtime collapsed some nudges into one, more follow at
+the interval until the count is reached. Without delivery facts (the preview) every step is taken as
+delivered when planned.
+
 Steps go out at the policy's send hour on working days only: a step that falls on a weekend, a
 holiday or Tết moves to the previous working day. After downtime a track's missed steps collapse to
 the latest one, sent once, in working hours; a reminder whose deadline has passed by then goes out
@@ -17,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -34,6 +41,7 @@ __all__ = [
     "Answer",
     "Audience",
     "CatchUp",
+    "Delivery",
     "DueReminder",
     "OccurrenceFacts",
     "PlannedReminder",
@@ -172,6 +180,16 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """A step of a unit's lanes that reached at least one of its chats: the platform acknowledged it at `at`."""
+
+    unit_id: int | None
+    kind: ReminderKind
+    step: str
+    at: datetime  # aware
+
+
+@dataclass(frozen=True)
 class OccurrenceFacts:
     occurrence_id: int
     plan_id: int
@@ -183,6 +201,8 @@ class OccurrenceFacts:
     units: tuple[UnitFacts, ...] = ()
     answers: tuple[Answer, ...] = ()
     task_position: int = 0
+    # None: plan as if every step is delivered when planned (the preview); else what was delivered so far.
+    delivered: tuple[Delivery, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +235,9 @@ class PlannedReminder:
     def order(self) -> tuple[datetime, int, str, int, int, str]:
         return (self.at, self.task_position, self.task_code, self.unit_position, _KIND_ORDER[self.kind], self.step)
 
+
+# What reaches a unit about its own deadline; escalations count only once some of it was delivered.
+_UNIT_REMINDERS = (ReminderKind.LEAD, ReminderKind.OBLIGATION, ReminderKind.OVERDUE)
 
 _KIND_ORDER = {
     ReminderKind.ESCALATION: 0,
@@ -316,30 +339,57 @@ def _track_steps(
     steps = [
         step(day, kind, _before_step(before), Audience.UNIT, Lane.MAIN) for before, day in _before(due, days, calendar)
     ]
-    every = rules.overdue_every_working_days
-    for nudge in range(1, rules.escalate_after_nudges + 1):
-        day = calendar.add_working_days(due, nudge * every)
-        steps.append(step(day, ReminderKind.OVERDUE, f"+{nudge * every}", Audience.UNIT, Lane.MAIN))
-    lead_after = (rules.escalate_after_nudges + 1) * every
-    monitor_after = (rules.escalate_after_nudges + 2) * every
-    steps.append(
-        step(
-            calendar.add_working_days(due, lead_after),
-            ReminderKind.ESCALATION,
-            f"lead:+{lead_after}:u{unit.unit_id}",
-            Audience.UNIT_LEAD,
-            Lane.MAIN,
-        )
+    return steps + _after_deadline(
+        lambda day, kind, name, audience: step(day, kind, name, audience, Lane.MAIN),
+        occurrence,
+        unit,
+        rules,
+        calendar,
+        tz,
     )
-    steps.append(
-        step(
-            calendar.add_working_days(due, monitor_after),
-            ReminderKind.ESCALATION,
-            f"monitor:+{monitor_after}:u{unit.unit_id}",
-            Audience.MONITOR,
-            Lane.MAIN,
-        )
-    )
+
+
+def _after_deadline(
+    make: Callable[[date, ReminderKind, str, Audience], PlannedReminder],
+    occurrence: OccurrenceFacts,
+    unit: UnitFacts,
+    rules: Rules,
+    calendar: WorkingCalendar,
+    tz: ZoneInfo,
+) -> list[PlannedReminder]:
+    """One unit's overdue nudges and escalations: on the calendar, held back by what was delivered."""
+    due, every, count = occurrence.due, rules.overdue_every_working_days, rules.escalate_after_nudges
+    nudge_days = [calendar.add_working_days(due, nudge * every) for nudge in range(1, count + 1)]
+    steps = [
+        make(day, ReminderKind.OVERDUE, f"+{nudge * every}", Audience.UNIT)
+        for nudge, day in enumerate(nudge_days, start=1)
+    ]
+    lead_step = f"lead:+{(count + 1) * every}:u{unit.unit_id}"
+    monitor_step = f"monitor:+{(count + 2) * every}:u{unit.unit_id}"
+    lead_day = calendar.add_working_days(due, (count + 1) * every)
+    monitor_day = calendar.add_working_days(due, (count + 2) * every)
+    if occurrence.delivered is not None:
+
+        def grace_after(moment: datetime) -> date:
+            return calendar.add_working_days(moment.astimezone(tz).date(), every)
+
+        mine = [delivery for delivery in occurrence.delivered if delivery.unit_id == unit.unit_id]
+        reminded = sorted(delivery.at for delivery in mine if delivery.kind in _UNIT_REMINDERS)
+        nudged = sorted(delivery.at for delivery in mine if delivery.kind == ReminderKind.OVERDUE)
+        if len(nudged) < count or not reminded:
+            # Downtime collapsed nudges into one: the missing ones follow it, an interval apart.
+            if nudged and all(day <= nudged[-1].astimezone(tz).date() for day in nudge_days):
+                extra = grace_after(nudged[-1])
+                steps.append(
+                    make(extra, ReminderKind.OVERDUE, f"+{calendar.working_days_between(due, extra)}", Audience.UNIT)
+                )
+            return steps  # not escalated before its own reminders reached it
+        lead_day = max(lead_day, grace_after(nudged[-1] if count else reminded[-1]))
+        told = min((d.at for d in mine if d.kind == ReminderKind.ESCALATION and d.step == lead_step), default=None)
+        # The monitor hears of it an interval after the unit's lead did (or could not: no lead reachable).
+        monitor_day = max(monitor_day, grace_after(told) if told else calendar.add_working_days(lead_day, every))
+    steps.append(make(lead_day, ReminderKind.ESCALATION, lead_step, Audience.UNIT_LEAD))
+    steps.append(make(monitor_day, ReminderKind.ESCALATION, monitor_step, Audience.MONITOR))
     return steps
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -14,6 +15,7 @@ from models import (
     Membership,
     Occurrence,
     OutboxMessage,
+    OutboxState,
     PlatformAccount,
     ProgressReport,
     ReminderStep,
@@ -110,3 +112,17 @@ def bind_group(engine: Engine, chat: str, unit_id: int) -> None:
     with db.session_scope(engine) as session:
         admin = session.exec(select(Membership.member_id).where(Membership.role == Role.ADMIN.value)).one()
         session.add(ChatBinding(platform="telegram", chat_id=chat, unit_id=unit_id, bound_by=admin, bound_at=START))
+
+
+def dispatch(session: Session, now: datetime) -> None:
+    """A dispatcher that never fails: every message due by `now` is acknowledged at `now`."""
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(col(OutboxMessage.state) == OutboxState.PENDING.value, col(OutboxMessage.due_at) <= now)
+        .values(state=OutboxState.SENT.value, sent_at=now)
+    )
+
+
+def deliver(engine: Engine, now: datetime) -> None:
+    with db.session_scope(engine) as session:
+        dispatch(session, now)

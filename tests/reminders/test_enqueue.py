@@ -15,7 +15,7 @@ from scheduler import enqueue
 from scheduler.enqueue import EnqueueResult, enqueue_due, next_due_at
 from scheduler.events import record_event
 from scheduler.periods import Period, period_label
-from tests.reminders.support import TDC, answer, at, bind_group, messages, occurrence_id, pause, run, steps
+from tests.reminders.support import TDC, answer, at, bind_group, deliver, messages, occurrence_id, pause, run, steps
 
 IV1 = (
     "Tiếp tục đầu tư cơ sở vật chất cho Trung tâm Kỹ thuật tiêu chuẩn đo lường chất lượng của tỉnh, đáp ứng yêu "
@@ -257,6 +257,7 @@ def test_an_unanswered_deadline_escalates_to_the_unit_lead_then_the_monitor(plan
     while day <= date(2025, 10, 17):
         if day.weekday() < 5:
             run(planned, datetime.combine(day, at("01/01/2025").timetz()))
+            deliver(planned, datetime.combine(day, at("01/01/2025", "08:31").timetz()))
         day += timedelta(days=1)
     with Session(planned) as session:
         i1 = occurrence_id(session, "I.1", date(2025, 9, 30))
@@ -319,9 +320,9 @@ def test_the_next_wake_up_jumps_over_quiet_months(engine: Engine, db_url: str) -
     cli(db_url, "plan", "import", "--bundled")
     with Session(engine) as session:
         assert next_due_at(session, at("20/01/2026", "09:00")) == at("17/03/2026")  # V.1, 14 days before 31/03
-        # BC.1's last step in 2030: its escalation to the monitor, moved a day by the holiday of 25/11/2030.
-        assert next_due_at(session, at("03/12/2030", "09:00")) == at("04/12/2030")
-        assert next_due_at(session, at("04/12/2030", "09:00")) == at("17/12/2030")
+        # Nobody has joined, so BC.1's nudges of 2030 reached nobody and nobody is escalated: after them
+        # the next step is the first reminder of 31/12/2030.
+        assert next_due_at(session, at("03/12/2030", "09:00")) == at("17/12/2030")
 
 
 def test_the_ledger_names_each_step_and_recipient(planned: Engine) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from models import ReminderPolicy, ReportStatus, UnitRole
+from models import ReminderKind, ReminderPolicy, ReportStatus, UnitRole
 from scheduler.calendar import WorkingCalendar
 from scheduler.reminders import (
     Answer,
+    Delivery,
     OccurrenceFacts,
     PolicyBook,
     Rules,
@@ -334,4 +336,40 @@ def test_overrides_per_task_and_unit() -> None:
     assert steps(occurrence(date(2025, 12, 31)), policy=escalation_sooner)[5:] == [
         ("02/01/2026 08:30", "escalation", "lead:+1:u1", 1),
         ("05/01/2026 08:30", "escalation", "monitor:+2:u1", 1),
+    ]
+
+
+# ---- escalation waits for delivered reminders ------------------------------------------------------------
+
+
+def delivered(*steps: tuple[str, str, datetime], unit: int = 1) -> tuple[Delivery, ...]:
+    return tuple(Delivery(unit, ReminderKind(kind), step, when) for kind, step, when in steps)
+
+
+def test_nobody_is_escalated_whose_reminders_never_reached_them() -> None:
+    never = replace(occurrence(date(2025, 12, 31)), delivered=())
+    # Started on 21/01/2026, after the whole lane: one nudge now, no escalation to the lead or the monitor.
+    assert due_now([never], at("21/01/2026", "09:00")) == [("21/01/2026 08:30", "overdue", "+6", 1)]
+    assert [s for s in steps(never) if s[1] == "escalation"] == []
+
+
+def test_the_lead_hears_an_interval_after_the_last_delivered_nudge_the_monitor_one_after_the_lead() -> None:
+    nudged = delivered(("overdue", "+3", at("06/01/2026", "08:31")), ("overdue", "+6", at("12/01/2026", "10:00")))
+    late = replace(occurrence(date(2025, 12, 31)), delivered=nudged)
+    # The second nudge went out three days late (12/01): its grace runs to 15/01, not 14/01.
+    assert steps(late)[-2:] == [
+        ("15/01/2026 08:30", "escalation", "lead:+9:u1", 1),
+        ("20/01/2026 08:30", "escalation", "monitor:+12:u1", 1),
+    ]
+    told = replace(late, delivered=(*nudged, *delivered(("escalation", "lead:+9:u1", at("16/01/2026", "08:31")))))
+    assert steps(told)[-1] == ("21/01/2026 08:30", "escalation", "monitor:+12:u1", 1)
+
+
+def test_nudges_collapsed_by_downtime_are_made_up_before_anyone_is_escalated() -> None:
+    once = replace(occurrence(date(2025, 12, 31)), delivered=delivered(("overdue", "+6", at("21/01/2026", "08:31"))))
+    # One nudge reached the unit (the policy counts two): the second follows three working days later.
+    assert steps(once)[5:] == [
+        ("06/01/2026 08:30", "overdue", "+3", 1),
+        ("09/01/2026 08:30", "overdue", "+6", 1),
+        ("26/01/2026 08:30", "overdue", "+17", 1),  # 17 working days after 31/12 (1/1 is a holiday)
     ]

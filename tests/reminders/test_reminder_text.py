@@ -179,3 +179,52 @@ def test_plan_text_is_escaped_and_payloads_fit_telegram() -> None:
     for row in rendered.buttons:
         for button in row:
             Button(button["label"], button["payload"])  # raises beyond 64 bytes
+
+
+BC1 = (
+    "Các phòng, đơn vị trực thuộc Sở căn cứ các nhiệm vụ được giao chủ trì tại Kế hoạch này, phân công trách nhiệm "
+    "cụ thể đến từng bộ phận/công chức thuộc phạm vi quản lý; định kỳ trước ngày 15/11 hàng năm báo cáo tiến độ, "
+    "kết quả thực hiện, các khó khăn vướng mắc gửi Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng để tổng hợp, báo "
+    "cáo lãnh đạo Sở."
+)
+LATE_UNITS = ("Văn phòng Sở", "Phòng Bưu chính viễn thông và CDS", "Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng")
+
+
+def bc1_to_monitor(unit: str) -> ReminderItem:
+    return item(
+        ReminderKind.ESCALATION,
+        audience=Audience.MONITOR,
+        occurrence_id=30,
+        task_code="BC.1",
+        content=BC1,
+        due=date(2026, 11, 15),
+        obligation=True,
+        unit=unit,
+        prompt_id=None,
+    )
+
+
+def test_one_escalation_states_the_task_once_with_its_late_units_under_it() -> None:
+    rendered = render_reminders([bc1_to_monitor(unit) for unit in LATE_UNITS], send_day=date(2026, 12, 16), locale="vi")
+    assert rendered.text.splitlines() == [
+        "⚠️ Nhiệm vụ BC.1 đã quá hạn 31 ngày (hạn Chủ Nhật, 15/11/2026): 3 đơn vị chưa báo cáo dù đã được nhắc:",
+        "• Văn phòng Sở",
+        "• Phòng Bưu chính viễn thông và CDS",
+        "• Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng",
+        BC1,
+    ]
+    assert rendered.buttons == []
+
+
+def test_a_digest_of_escalations_names_each_task_once() -> None:
+    late_ii3 = item(ReminderKind.ESCALATION, audience=Audience.MONITOR, due=date(2026, 12, 1), prompt_id=None)
+    items = [bc1_to_monitor(LATE_UNITS[0]), late_ii3, bc1_to_monitor(LATE_UNITS[1])]
+    rendered = render_reminders(items, send_day=date(2026, 12, 16), locale="vi")
+    assert rendered.text.splitlines() == [
+        "🔔 Nhắc việc Thứ Tư, 16/12/2026: 2 nhiệm vụ cần lưu ý",
+        "• BC.1 — quá hạn 31 ngày (hạn Chủ Nhật, 15/11/2026), 2 đơn vị chưa báo cáo: "
+        "Văn phòng Sở; Phòng Bưu chính viễn thông và CDS",
+        "   Các phòng, đơn vị trực thuộc Sở căn cứ các nhiệm vụ được giao chủ trì tại Kế hoạch này, phân công trách nhiệm …",
+        "• II.3 — quá hạn 15 ngày (hạn Thứ Ba, 01/12/2026), Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng chưa báo cáo",
+        "   Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày 31/08/2020 của Thủ tướng Chính phủ phê duyệt …",
+    ]

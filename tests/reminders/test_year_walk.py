@@ -8,15 +8,26 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from models import OutboxMessage, OutboxState, ReminderKind, ReportStatus, db
+from models import OutboxState, ReminderKind, ReportStatus, db
 from scheduler.calendar import WorkingCalendar
 from scheduler.enqueue import enqueue_due, load_facts, next_due_at
 from scheduler.reminders import Rules, plan_due_reminders
-from tests.reminders.support import START, TDC, VN, answer, at, bind_group, messages, occurrence_id, pause, steps
+from tests.reminders.support import (
+    START,
+    TDC,
+    VN,
+    answer,
+    at,
+    bind_group,
+    dispatch,
+    messages,
+    occurrence_id,
+    pause,
+    steps,
+)
 
 END = datetime(2026, 9, 1, 8, 0, tzinfo=VN)
 CALENDAR = WorkingCalendar()
@@ -53,15 +64,6 @@ def moments() -> list[datetime]:
     return sorted({*every_morning, *anytime, at("29/12/2025", "16:00")})
 
 
-def dispatch(session: Session, now: datetime) -> None:
-    """A dispatcher that never fails: what is due is sent."""
-    session.execute(
-        sa.update(OutboxMessage)
-        .where(col(OutboxMessage.state) == OutboxState.PENDING.value, col(OutboxMessage.due_at) <= now)
-        .values(state=OutboxState.SENT.value, sent_at=now)
-    )
-
-
 def walk(engine: Engine) -> None:
     pending = list(REPLIES)
     wake: datetime | None = None
@@ -96,7 +98,9 @@ def test_a_year_of_reminders(planned: Engine) -> None:
         ids = {(reply.code, reply.due): occurrence_id(session, reply.code, reply.due) for reply in REPLIES} | {
             ("I.1", date(2025, 9, 30)): occurrence_id(session, "I.1", date(2025, 9, 30))
         }
-        facts = load_facts(session, due_from=date(2025, 8, 1), due_to=date(2026, 10, 31), answers=False).facts
+        facts = load_facts(
+            session, due_from=date(2025, 8, 1), due_to=date(2026, 10, 31), answers=False, deliveries=False
+        ).facts
 
     # Every dated occurrence gets its steps: exactly the policy's plan, for every unit someone can receive.
     answered = {ids[(reply.code, reply.due)] for reply in REPLIES}
