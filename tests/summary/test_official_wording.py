@@ -6,9 +6,7 @@ officials do, and hold no character the report font cannot show."""
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import subprocess
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ from openpyxl import load_workbook
 
 from models import Role, db
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat, User
+from tests.summary.office import docx_to_pdf, pdf_text
 
 SERIF_FONTS = sorted(Path("/usr/share/fonts/truetype/liberation2").glob("LiberationSerif-*.ttf"))
 
@@ -231,33 +230,7 @@ def test_every_character_of_the_files_is_in_the_report_font(session: Session, ki
 
 
 def test_the_report_prints_in_official_words(session: Session, tmp_path: Path) -> None:
-    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
-    if soffice is None or pdftotext is None:
-        reason = "LibreOffice (soffice) and poppler-utils (pdftotext) are needed: apt-get install libreoffice-writer-nogui poppler-utils fonts-liberation"
-        if os.environ.get("CI"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    source = tmp_path / "bao-cao.docx"
-    source.write_bytes(session.docx)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    printed = subprocess.run(
-        [pdftotext, str(tmp_path / "bao-cao.pdf"), "-"], check=True, capture_output=True, timeout=60
-    ).stdout.decode()
-    words = " ".join(printed.split())
+    words = " ".join(pdf_text(docx_to_pdf(session.docx, tmp_path)).split())
     assert "đang thực hiện, đạt 50%" in words
     assert "«đã trình dự thảo kế hoạch, đạt 70%»" in words
     assert "(nguyên văn)" in words

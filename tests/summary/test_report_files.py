@@ -4,7 +4,6 @@ structure, and converted by LibreOffice to PDF and to a picture), the .xlsx tabl
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -26,6 +25,7 @@ from reports.summary import Summary
 from reports.summary_chat import SummaryView, make_summary, resolve_view
 from reports.summary_facts import newest_plan_id
 from reports.xlsx_report import COLUMNS, build_xlsx
+from tests.summary.office import docx_to_pdf, office_tools, pdf_text
 from tests.summary.scenario import TODAY, TZ, build
 
 PERIODS = {"year": "", "quarter": "quý 4/2025", "unit": "2026 Văn phòng Sở"}
@@ -202,44 +202,18 @@ def test_the_appendix_row_says_what_the_reports_say(summaries: dict[str, Summary
 
 
 def test_the_docx_converts_to_pdf_and_to_a_picture(summaries: dict[str, Summary], tmp_path: Path) -> None:
-    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
-    if soffice is None or pdftoppm is None:
-        reason = "LibreOffice (soffice) and poppler-utils (pdftoppm) are needed: apt-get install libreoffice-writer-nogui poppler-utils fonts-liberation"
-        if os.environ.get("CI"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    source = tmp_path / "bao-cao.docx"
-    source.write_bytes(build_docx(summaries["year"]))
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "bao-cao.pdf"
+    tools = office_tools()
+    pdf = docx_to_pdf(build_docx(summaries["year"]), tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
-    subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    subprocess.run([tools["pdftoppm"], "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 4  # the report's pages and the appendix's
     first, last = Image.open(pages[0]), Image.open(pages[-1])
     assert first.width < first.height  # A4 upright
     assert last.width > last.height  # the appendix lies
     assert abs(first.height / first.width - 297 / 210) < 0.01
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is not None:
-        text = subprocess.run(
-            [pdftotext, "-l", "1", str(pdf), "-"], check=True, capture_output=True, timeout=60
-        ).stdout.decode()
-        assert QUOC_HIEU in text and "BÁO CÁO" in text
+    text = pdf_text(pdf, last_page=1)
+    assert QUOC_HIEU in text and "BÁO CÁO" in text
 
 
 def test_the_table_has_filters_a_frozen_header_and_widths(summaries: dict[str, Summary]) -> None:
