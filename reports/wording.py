@@ -207,21 +207,13 @@ _PHRASES: dict[str, str] = {
     "thiet bi": "thiết bị",
     "nam": "năm",
 }
-_NUMBER = r"[0-9]+(?:[.,/][0-9]+)*(?: ?%)?"
-
-
-def _alternation(phrases: dict[str, str]) -> str:
-    return "|".join(re.escape(p).replace(r"\ ", " ") for p in sorted(phrases, key=len, reverse=True))
-
-
-_WORD_START, _WORD_END = r"(?<![0-9a-z])", r"(?![0-9a-z])"
-# Over folded text (lower case, no diacritics, same length as the text): the longest phrase wins.
-_READING = re.compile(
-    _WORD_START
-    + f"(?:(?P<status>{_alternation(_STATUS_PHRASES)})|(?P<phrase>{_alternation(_PHRASES)})|(?P<number>{_NUMBER}))"
-    + _WORD_END
-)
-_LETTER = re.compile("[a-z]")
+_READINGS: dict[str, tuple[str, bool]] = {  # phrase → (its reading, whether it carries information)
+    **{phrase: (reading, False) for phrase, reading in _STATUS_PHRASES.items()},
+    **{phrase: (reading, True) for phrase, reading in _PHRASES.items()},
+}
+_LONGEST = max(phrase.count(" ") + 1 for phrase in _READINGS)
+# A word of folded text (lower case, no diacritics, as long as the text); figures are not words.
+_WORD = re.compile("[a-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,25 +223,31 @@ class Restored:
     informative: bool  # says more than a status and figures
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def restore_diacritics(text: str) -> Restored:
     """`text` in proper Vietnamese: as it is when typed with diacritics; restored phrase by phrase when typed
     without and every word has one certain reading ("dang lam 50%" → "đang làm 50%"); else as typed."""
     text = " ".join(text.split())
     folded = fold(text)
+    words = [match.span() for match in _WORD.finditer(folded)]
     spans: list[tuple[int, int, str]] = []  # each phrase read, and its reading
     unread = carries = False  # a word no phrase reads; a phrase that carries information
-    position = 0
-    for match in _READING.finditer(folded):
-        unread = unread or _LETTER.search(folded, position, match.start()) is not None
-        kind = match.lastgroup
-        if kind == "status":
-            spans.append((*match.span(), _STATUS_PHRASES[match.group()]))
-        elif kind == "phrase":
-            carries = True
-            spans.append((*match.span(), _PHRASES[match.group()]))
-        position = match.end()
-    unread = unread or _LETTER.search(folded, position) is not None
+    index = 0
+    while index < len(words):
+        # The longest phrase of words one space apart that starts here.
+        last = index
+        while last + 1 < min(len(words), index + _LONGEST) and words[last + 1][0] == words[last][1] + 1:
+            last += 1
+        for end in range(last, index - 1, -1):
+            found = _READINGS.get(folded[words[index][0] : words[end][1]])
+            if found is not None:
+                spans.append((words[index][0], words[end][1], found[0]))
+                carries = carries or found[1]
+                index = end + 1
+                break
+        else:
+            unread = True
+            index += 1
     informative = unread or carries
     if not text.isascii() or not spans:
         # Typed with diacritics (nothing to restore), or nothing read: as it is.
