@@ -28,14 +28,21 @@ from reports.summary import PlanFact, ReportView, SummaryItem
 
 __all__ = [
     "AS_TYPED",
+    "PLAN_WIDE_DUTIES",
     "STATUS_WORDS",
+    "TABLE_TASKS",
     "ReportWords",
     "Restored",
+    "capitalised",
     "font_safe",
     "is_button_label",
     "plan_name",
+    "reason_words",
+    "report_text",
     "report_words",
     "restore_diacritics",
+    "task_count_words",
+    "task_counts",
 ]
 
 # By the status value (the progress language's statuses are the report statuses).
