@@ -29,6 +29,7 @@ from models.db import session_scope
 from models.errors import UserFacingError
 from models.registry import Plan
 from reports.dates import day_with_weekday, short_day
+from reports.reminder_text import STATUS_LABELS
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary_chat import summary_files, summary_reply
 from reports.summary_facts import RegistryCache
@@ -228,13 +229,7 @@ class Conversation:
         return "\n".join(lines)
 
     def _status_buttons(self, _: Translate, prefix: str) -> tuple[tuple[Button, ...], ...]:
-        return (
-            (
-                Button(_("✅ Done"), f"{prefix}:{ReportStatus.DONE.value}"),
-                Button(_("⏳ In progress"), f"{prefix}:{ReportStatus.IN_PROGRESS.value}"),
-                Button(_("⚠️ Blocked"), f"{prefix}:{ReportStatus.BLOCKED.value}"),
-            ),
-        )
+        return (tuple(Button(_(label), f"{prefix}:{status.value}") for status, label, _icon in STATUS_LABELS),)
 
     def _prompt_text(self, session: Session, occurrence_id: int, _: Translate, locale: str, today: date) -> str:
         row = session.exec(
@@ -756,11 +751,8 @@ class Conversation:
             return [turn.answer(_("That task no longer exists in the plan."))]
         if not replies.may_report(person, target):
             return [self._not_yours(turn, target.task_code)]
-        labels = {
-            ReportStatus.DONE: _("✅ Done"),
-            ReportStatus.IN_PROGRESS: _("⏳ In progress"),
-            ReportStatus.BLOCKED: _("⚠️ Blocked"),
-        }
+        # The label pressed is the note: reports.wording tells a button press from typed words by it.
+        labels = {button_status: _(label) for button_status, label, _icon in STATUS_LABELS}
         reading = ProgressReading(ProgressStatus(status.value), note=labels.get(status, status.value))
         report = replies.record(session, person, target, reading, turn.incoming, turn.now)
         confirmation = self._confirmation(session, turn, report, _("Recorded"), target)

@@ -27,7 +27,8 @@ class PlanSummary:
     issued: date | None
     horizon_year: int | None
     sections: int
-    tasks: int
+    tasks: int  # rows of the plan's table (its appendix)
+    duties: int = 0  # plan-wide duties from its body, accepted as tasks (BC.1)
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,14 @@ def list_plans(session: Session) -> list[PlanSummary]:
             .group_by(col(Section.plan_id))
         ).all()
     )
-    task_counts = dict(
-        session.exec(
-            select(Task.plan_id, func.count()).where(col(Task.archived_at).is_(None)).group_by(col(Task.plan_id))
-        ).all()
-    )
+    task_counts: dict[tuple[int, str], int] = {
+        (plan_id, origin): count
+        for plan_id, origin, count in session.exec(
+            select(Task.plan_id, Task.origin, func.count())
+            .where(col(Task.archived_at).is_(None))
+            .group_by(col(Task.plan_id), col(Task.origin))
+        )
+    }
     return [
         PlanSummary(
             code=p.code,
@@ -91,7 +95,8 @@ def list_plans(session: Session) -> list[PlanSummary]:
             issued=p.issued,
             horizon_year=p.horizon_year,
             sections=section_counts.get(p.id, 0),
-            tasks=task_counts.get(p.id, 0),
+            tasks=task_counts.get((p.id, TaskOrigin.APPENDIX), 0),
+            duties=task_counts.get((p.id, TaskOrigin.OBLIGATION), 0),
         )
         for p in plans
         if p.id is not None
@@ -143,6 +148,7 @@ def load_registry(session: Session, plan_code: str | None) -> RegistryView:
         horizon_year=plan.horizon_year,
         sections=len(sections),
         tasks=sum(1 for t in tasks if t.origin == TaskOrigin.APPENDIX),
+        duties=sum(1 for t in tasks if t.origin == TaskOrigin.OBLIGATION),
     )
 
     def view(t: Task) -> TaskView:

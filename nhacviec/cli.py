@@ -37,7 +37,7 @@ from nhacviec.bundled import BUNDLED_PLAN, bundled_plan_path
 from nhacviec.service import prepare_database, serve
 from nhacviec.settings import Settings
 from reports.dates import day_with_weekday, short_day
-from reports.registry import plan_header_lines, registry_json, registry_lines
+from reports.registry import plan_count_line, plan_header_lines, registry_json, registry_lines
 from reports.reminder_text import preview_json, preview_lines
 from scheduler.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
 from scheduler.enqueue import preview_reminders
@@ -153,14 +153,14 @@ def import_report_lines(result: ImportResult, source: str, _: Translate) -> list
     outcome, planning = result.outcome, result.planning
     if outcome.unchanged:
         lines = [
-            _("Plan {code} is unchanged ({tasks} tasks): nothing to do.").format(
+            _("Plan {code} is unchanged ({tasks} tasks in the plan's table): nothing to do.").format(
                 code=outcome.plan_code, tasks=outcome.tasks
             )
         ]
     else:
         lines = [_("Imported plan {code} from {source}.").format(code=outcome.plan_code, source=source)]
     lines.append(
-        _("Sections: {sections} · Tasks: {tasks} · Units: {units}").format(
+        _("Sections: {sections} · Tasks in the plan's table: {tasks} · Units: {units}").format(
             sections=outcome.sections, tasks=outcome.tasks, units=outcome.units
         )
     )
@@ -422,9 +422,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
             typer.echo(c._("There is no plan yet. Import one with: nhacviec plan import PATH"))
         for summary in plans:
             typer.echo("\n".join(plan_header_lines(summary, c._)))
-            typer.echo(
-                "  " + c._("{sections} sections, {tasks} tasks").format(sections=summary.sections, tasks=summary.tasks)
-            )
+            typer.echo("  " + plan_count_line(summary, c._))
 
     @units_app.command("list", help=_("List the units with their aliases and tasks."))
     def units_list(ctx: typer.Context) -> None:

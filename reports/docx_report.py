@@ -38,6 +38,15 @@ from locales.catalogs import translator
 from reports.status import STATE_WORDS, OccurrenceState
 from reports.summary import ReportView, Summary, SummaryItem
 from reports.summary_text import PLAN_WIDE, format_rate, report_numbers, short_title
+from reports.wording import (
+    capitalised,
+    font_safe,
+    plan_name,
+    reason_words,
+    report_text,
+    report_words,
+    task_count_words,
+)
 from scheduler.periods import period_label
 
 __all__ = ["FONT", "MARGINS_MM", "ReportMeta", "build_docx", "report_meta"]
@@ -59,7 +68,6 @@ _HEADER_COLUMNS = (3900, 5455)
 _COLUMNS = (737, 5103, 2268, 1588, 3062, 1531)
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,8 @@ def report_meta(summary: Summary) -> ReportMeta:
 
 
 def _x(text: str) -> str:
-    return escape(_INVALID_XML.sub("", text))
+    # Only what the report font shows (no emoji a unit typed), which is also what XML allows.
+    return escape(font_safe(text))
 
 
 @dataclass(frozen=True)
@@ -239,11 +248,7 @@ def _period_words(summary: Summary) -> str:
 
 
 def _plan_name(summary: Summary) -> str:
-    """ "Kế hoạch thực hiện Kế hoạch 40/KH-UBND …": the plan's title, cut before its long "về …" part."""
-    title = " ".join(summary.plan.title.split())
-    if len(title) > 150 and " về " in title:
-        title = title[: title.index(" về ")]
-    return "Kế hoạch " + _lower_first(title)
+    return plan_name(summary.plan, full=True)
 
 
 def _header(summary: Summary, meta: ReportMeta) -> str:
@@ -292,7 +297,7 @@ def _count_words(items: Sequence[SummaryItem]) -> str:
 
 
 def _report_words(report: ReportView) -> str:
-    words = f"«{report.note}» (báo cáo ngày {report.on:%d/%m/%Y}"
+    words = f"{report_text(report)} (báo cáo ngày {report.on:%d/%m/%Y}"
     if report.unit:
         words += f", {report.unit}"
     return words + ")"
@@ -308,7 +313,7 @@ def _results(summary: Summary) -> list[str]:
     parts.append(
         _body(
             f"Trong {_period_words(summary)} (số liệu tính đến ngày {as_of}), có {len(items)} nhiệm vụ đến kỳ thực "
-            f"hiện hoặc báo cáo, trong đó: {_count_words(items)}."
+            f"hiện hoặc báo cáo ({task_count_words(items)}), trong đó: {_count_words(items)}."
         )
     )
     parts.append(_body(_rate_words(summary)))
@@ -330,11 +335,11 @@ def _results(summary: Summary) -> list[str]:
     if summary.targets:
         parts.append(_heading("3. Các chỉ tiêu của Kế hoạch"))
         for target in summary.targets:
-            reported = (
-                f"số liệu báo cáo: {report_numbers(target.reported)} — «{target.reported.note}»"
-                if target.reported is not None
-                else "chưa có số liệu báo cáo"
-            )
+            reported = "chưa có số liệu báo cáo"
+            if target.reported is not None:
+                reported = f"số liệu báo cáo: {report_numbers(target.reported)}"
+                quote = report_words(target.reported).quote
+                reported += f" — {quote}" if quote else ""
             parts.append(_body(f"- Nhiệm vụ {target.code}: chỉ tiêu {'; '.join(target.targets)}; {reported}."))
     return parts
 
@@ -356,7 +361,7 @@ def _problems(summary: Summary) -> list[str]:
     parts = [_heading("II. NHIỆM VỤ CHẬM TIẾN ĐỘ, VƯỚNG MẮC VÀ NGUYÊN NHÂN"), _heading("1. Nhiệm vụ có vướng mắc")]
     if summary.blocked:
         for entry in summary.blocked:
-            reason = entry.reason or "đơn vị chưa nêu nguyên nhân"
+            reason = reason_words(entry.reason) if entry.reason else "đơn vị chưa nêu nguyên nhân"
             parts.append(_body(f"- Nhiệm vụ {entry.code} ({entry.unit}): {reason}."))
     else:
         parts.append(_body("Không có nhiệm vụ nào báo cáo vướng mắc."))
@@ -383,7 +388,7 @@ def _problems(summary: Summary) -> list[str]:
 def _proposals(summary: Summary) -> list[str]:
     parts = [_heading("III. ĐỀ XUẤT, KIẾN NGHỊ")]
     for entry in summary.blocked:
-        reason = f": {entry.reason}" if entry.reason else ""
+        reason = f": {reason_words(entry.reason)}" if entry.reason else ""
         parts.append(_body(f"- Xem xét, tháo gỡ vướng mắc của nhiệm vụ {entry.code} ({entry.unit}){reason}."))
     if summary.late:
         codes = ", ".join(item.code for item in summary.late)
@@ -421,7 +426,7 @@ def _due_words(item: SummaryItem) -> str:
 def _result_words(item: SummaryItem) -> str:
     if item.latest is None:
         return "Chưa có báo cáo"
-    words = f"{item.latest.note}\n(ngày {item.latest.on:%d/%m/%Y})"
+    words = f"{capitalised(report_text(item.latest))}\n(ngày {item.latest.on:%d/%m/%Y})"
     if item.units_done is not None:
         words += f"\n{item.units_done[0]}/{item.units_done[1]} đơn vị hoàn thành"
     return words
@@ -430,7 +435,8 @@ def _result_words(item: SummaryItem) -> str:
 def _state_words(item: SummaryItem) -> str:
     words = _word(item.state)
     if item.blocked:
-        words += "; có vướng mắc" + (f": {item.latest.reason}" if item.latest and item.latest.reason else "")
+        reason = item.latest.reason if item.latest else None
+        words += "; có vướng mắc" + (f": {reason_words(reason)}" if reason else "")
     return words
 
 

@@ -55,9 +55,16 @@ def plan_header_lines(plan: PlanSummary, _: Translate) -> list[str]:
     return lines
 
 
+def plan_count_line(plan: PlanSummary, _: Translate) -> str:
+    """What a plan holds, the rows of its table and its plan-wide duties apart (they are both tasks)."""
+    return _("{sections} sections, {tasks} tasks in the plan's table, {duties} plan-wide duties").format(
+        sections=plan.sections, tasks=plan.tasks, duties=plan.duties
+    )
+
+
 def registry_lines(view: RegistryView, _: Translate) -> list[str]:
     lines = plan_header_lines(view.plan, _)
-    lines.append(_("{sections} sections, {tasks} tasks").format(sections=view.plan.sections, tasks=view.plan.tasks))
+    lines.append(plan_count_line(view.plan, _))
     tasks_by_section: dict[str | None, list[int]] = {}
     for index, task in enumerate(view.tasks):
         tasks_by_section.setdefault(task.section, []).append(index)

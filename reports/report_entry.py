@@ -41,6 +41,7 @@ from models import (
 from models.errors import UserFacingError
 from models.registry import Plan
 from reports.summary_chat import find_unit_like
+from reports.wording import STATUS_WORDS
 from scheduler.periods import Period
 from scheduler.planning import period_of
 
@@ -52,13 +53,6 @@ NOT_TASK_UNIT = N_("«{unit}» is not a lead or coordinating unit of task {code}
 UNREADABLE = N_(
     "Could not read a status from «{text}»; write e.g. «đã xong», «đang thực hiện, đạt 50%» or «vướng kinh phí»."
 )
-# By the reading's status value (the progress language's statuses are the report statuses).
-STATUS_WORDS: dict[str, str] = {
-    ReportStatus.DONE.value: N_("done"),
-    ReportStatus.IN_PROGRESS.value: N_("in progress"),
-    ReportStatus.BLOCKED.value: N_("blocked"),
-    ReportStatus.NOT_STARTED.value: N_("not started"),
-}
 # A report given with a day only is taken as made at nine in the morning there.
 DEFAULT_HOUR = 9
 NOTHING_DUE = N_("Task {code} has no deadline or check-in yet (it waits for an event).")

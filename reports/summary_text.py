@@ -21,6 +21,7 @@ from locales.catalogs import Translate, translator
 from reports.dates import short_day
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary import STATE_ORDER, ReportView, SectionBlock, Summary, SummaryItem, TargetView
+from reports.wording import is_button_label, plan_name, task_counts
 from scheduler.periods import period_label
 
 __all__ = [
@@ -172,14 +173,20 @@ class _Writer:
     def head(self, detail: _Detail) -> Iterator[str]:
         _, s = self._, self.summary
         yield "📊 " + self.bold(_("Plan progress — {period}").format(period=period_label(s.period, self.locale)))
-        yield _("Plan {plan} · {scope} · as of {date}").format(
-            plan=self.esc(s.plan.code), scope=self.esc(scope_words(_, s)), date=short_day(s.today)
+        yield _("{plan} · {scope} · as of {date}").format(
+            plan=self.esc(plan_name(s.plan)), scope=self.esc(scope_words(_, s)), date=short_day(s.today)
         )
         items = self.items
         if not items:
             yield _("No task falls in this period.")
             return
-        yield _("Tasks in the period: {count}").format(count=len(items))
+        rows, duties = task_counts(items)
+        if duties:
+            yield _("Tasks in the period: {count} (plan's table: {rows}, plan-wide duties: {duties})").format(
+                count=len(items), rows=rows, duties=duties
+            )
+        else:
+            yield _("Tasks in the period: {count} (all in the plan's table)").format(count=len(items))
         for state in STATE_ORDER:
             if s.counts.get(state):
                 yield f"{STATE_ICONS[state]} {_(STATE_WORDS[state])}: {s.counts[state]}"
@@ -242,7 +249,7 @@ class _Writer:
             if item.units_done is not None:
                 done, total = item.units_done
                 extra.append(_("{done}/{total} units done").format(done=done, total=total))
-            if item.latest is not None and detail.note:
+            if item.latest is not None and detail.note and not is_button_label(item.latest.note):
                 extra.append(f"«{self.esc(short_title(item.latest.note, detail.note))}» ({item.latest.on:%d/%m})")
             elif item.latest is None and item.late:
                 extra.append(_("no report"))

@@ -21,6 +21,16 @@ from locales.catalogs import translator
 from reports.status import STATE_WORDS
 from reports.summary import STATE_ORDER, Summary, SummaryItem
 from reports.summary_text import PLAN_WIDE, format_rate
+from reports.wording import (
+    PLAN_WIDE_DUTIES,
+    TABLE_TASKS,
+    capitalised,
+    font_safe,
+    plan_name,
+    reason_words,
+    report_text,
+    task_counts,
+)
 from scheduler.periods import period_label
 
 __all__ = ["COLUMNS", "build_xlsx"]
@@ -48,7 +58,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 def _cell(sheet: Worksheet, value: object, *, head: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=font_safe(value) if isinstance(value, str) else value)
     cell.font = _HEAD_FONT if head else _FONT
     cell.alignment = _HEAD_ALIGN if head else _WRAP
     if head:
@@ -68,7 +78,8 @@ class _Cells:
         self.text_style, self.date_style = text._style, day._style
 
     def __call__(self, value: object) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
+        # Only what the report font shows: no emoji a unit typed.
+        cell = WriteOnlyCell(self.sheet, value=font_safe(value) if isinstance(value, str) else value)
         cell._style = copy(self.date_style if isinstance(value, date) else self.text_style)
         return cell
 
@@ -82,10 +93,10 @@ def _row(item: SummaryItem, section: str) -> list[object]:
         "; ".join(item.lead_units),
         item.due if item.due is not None and not item.checkin else (None if item.due else "Chờ sự kiện"),
         item.due if item.checkin else None,
-        latest.note if latest else None,
+        capitalised(report_text(latest)) if latest else None,
         latest.on if latest else None,
         _vi(STATE_WORDS[item.state]),
-        (latest.reason or "") if item.blocked and latest else None,
+        (reason_words(latest.reason) if latest.reason else "") if item.blocked and latest else None,
     ]
 
 
@@ -109,12 +120,15 @@ def build_xlsx(summary: Summary) -> bytes:
     facts.column_dimensions["B"].width = 16
     label = period_label(summary.period, "vi")
     scope = summary.unit.name if summary.unit is not None else _vi("the whole plan")
+    table_rows, duties = task_counts(summary.items)
     lines: list[tuple[object, object]] = [
-        ("Kế hoạch", summary.plan.code),
+        ("Kế hoạch", plan_name(summary.plan, full=True)),
         ("Kỳ", label),
         ("Phạm vi", scope),
         ("Số liệu tính đến", summary.today),
-        ("Số nhiệm vụ trong kỳ", rows),
+        ("Tổng số nhiệm vụ trong kỳ", rows),
+        (capitalised(TABLE_TASKS), table_rows),
+        (capitalised(PLAN_WIDE_DUTIES), duties),
     ]
     lines += [(_vi(STATE_WORDS[state]), summary.counts.get(state, 0)) for state in STATE_ORDER]
     lines += [

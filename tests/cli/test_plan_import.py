@@ -24,7 +24,7 @@ def test_bundled_plan_imports_six_sections_and_every_numbered_task(db_url: str) 
     result = cli(db_url, "plan", "import", "--bundled")
     assert result.exit_code == 0, result.output
     assert "Đã nhập kế hoạch quang-ngai-skhcn-tdc-2025 từ quang-ngai-skhcn-tdc-2025.txt." in result.stdout
-    assert "Mục: 6 · Nhiệm vụ: 20 · Đơn vị: 6" in result.stdout
+    assert "Mục: 6 · Nhiệm vụ tại Phụ lục: 20 · Đơn vị: 6" in result.stdout
     shown = json.loads(cli(db_url, "plan", "show", "--json").stdout)
     assert [s["code"] for s in shown["sections"]] == ["I", "II", "III", "IV", "V", "VI"]
     assert [t["code"] for t in shown["tasks"]] == SEED_TASKS
@@ -90,7 +90,7 @@ def test_importing_the_same_file_twice_changes_nothing(db_url: str) -> None:
     before = snapshot(db_url)
     result = cli(db_url, "plan", "import", str(SEED))
     assert result.exit_code == 0, result.output
-    assert "Kế hoạch quang-ngai-skhcn-tdc-2025 không thay đổi (20 nhiệm vụ)" in result.stdout
+    assert "Kế hoạch quang-ngai-skhcn-tdc-2025 không thay đổi (20 nhiệm vụ tại Phụ lục)" in result.stdout
     assert snapshot(db_url) == before
 
 

@@ -112,7 +112,9 @@ async def test_the_monitor_receives_the_summary_then_the_docx_in_the_sandbox(
     assert document["document"]["mime_type"] == DOCX_MIME
     paragraphs = [p.text for p in Document(io.BytesIO(stored_file(box, MONITOR, document["message_id"]))).paragraphs]
     assert paragraphs[0] == "BÁO CÁO"
-    assert paragraphs[1].startswith("Kết quả thực hiện Kế hoạch thực hiện Kế hoạch 40/KH-UBND")
+    assert paragraphs[1].startswith(
+        "Kết quả thực hiện Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND"
+    )
     sent = {key.rsplit(":", 1)[1]: row for key, row in rows(engine).items() if key.startswith("draft:")}
     assert sent["text"].state == sent["docx"].state == OutboxState.SENT
     assert sent["text"].platform_message_id == str(text["message_id"])

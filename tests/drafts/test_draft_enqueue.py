@@ -39,7 +39,7 @@ HEADER_2026 = (
     "Bản dự thảo .docx được gửi ngay sau tin này, kính đề nghị đồng chí rà soát, hoàn thiện trước khi trình ký.\n"
     "\n"
     "📊 <b>Tình hình thực hiện kế hoạch — Năm 2026</b>\n"
-    "Kế hoạch quang-ngai-skhcn-tdc-2025 · toàn bộ kế hoạch · số liệu đến 09/11/2026\n"
+    "Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 09/11/2026\n"
 )
 CAPTION_2026 = "📄 Dự thảo báo cáo — Năm 2026 (.docx)"
 
@@ -124,7 +124,9 @@ def test_on_the_draft_day_the_monitor_gets_the_summary_then_the_docx(
     assert document.attachment_mime_type == DOCX_MIME
     assert document.attachment_content is not None
     body = docx_text(document.attachment_content)
-    assert body.startswith("BÁO CÁO\nKết quả thực hiện Kế hoạch thực hiện Kế hoạch 40/KH-UBND")
+    assert body.startswith(
+        "BÁO CÁO\nKết quả thực hiện Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND"
+    )
     assert "năm 2026 (số liệu tính đến ngày 09/11/2026)" in body
 
 

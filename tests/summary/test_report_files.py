@@ -4,7 +4,6 @@ structure, and converted by LibreOffice to PDF and to a picture), the .xlsx tabl
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -26,6 +25,7 @@ from reports.summary import Summary
 from reports.summary_chat import SummaryView, make_summary, resolve_view
 from reports.summary_facts import newest_plan_id
 from reports.xlsx_report import COLUMNS, build_xlsx
+from tests.summary.office import docx_to_pdf, office_tools, pdf_text
 from tests.summary.scenario import TODAY, TZ, build
 
 PERIODS = {"year": "", "quarter": "quý 4/2025", "unit": "2026 Văn phòng Sở"}
@@ -100,9 +100,10 @@ def test_the_report_has_the_parts_of_a_decree_30_report(summaries: dict[str, Sum
         TIEU_NGU,
         "Quảng Ngãi, ngày …… tháng …… năm ……",
         "BÁO CÁO",
-        "Kết quả thực hiện Kế hoạch thực hiện Kế hoạch 40/KH-UBND ngày 09 tháng 9 năm 2025 của UBND tỉnh, năm 2026",
+        "Kết quả thực hiện Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND ngày 09 tháng 9"
+        " năm 2025 của UBND tỉnh, năm 2026",
     ]
-    assert lines[8].startswith("Thực hiện Kế hoạch thực hiện Kế hoạch 40/KH-UBND")
+    assert lines[8].startswith("Thực hiện Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND")
     assert lines[8].endswith(
         "Sở Khoa học và Công nghệ báo cáo kết quả thực hiện năm 2026 (số liệu tính đến ngày 10/11/2026) như sau:"
     )
@@ -117,7 +118,7 @@ def test_the_report_has_the_parts_of_a_decree_30_report(summaries: dict[str, Sum
         assert heading in lines
     # Facts from the data, in the body.
     assert (
-        "Trong năm 2026 (số liệu tính đến ngày 10/11/2026), có 20 nhiệm vụ đến kỳ thực hiện hoặc báo cáo, trong đó: 4 nhiệm vụ hoàn thành đúng hạn; 11 nhiệm vụ đang thực hiện (trong hạn); 1 nhiệm vụ chưa thực hiện; 1 nhiệm vụ chưa đến hạn; 3 nhiệm vụ chờ sự kiện."
+        "Trong năm 2026 (số liệu tính đến ngày 10/11/2026), có 20 nhiệm vụ đến kỳ thực hiện hoặc báo cáo (19 nhiệm vụ tại Phụ lục Kế hoạch và 1 nghĩa vụ chung của kế hoạch), trong đó: 4 nhiệm vụ hoàn thành đúng hạn; 11 nhiệm vụ đang thực hiện (trong hạn); 1 nhiệm vụ chưa thực hiện; 1 nhiệm vụ chưa đến hạn; 3 nhiệm vụ chờ sự kiện."
         in lines
     )
     assert "Tỷ lệ hoàn thành đúng hạn: 100 % (năm 2025: 55 %)." in lines
@@ -184,15 +185,15 @@ def test_the_appendix_row_says_what_the_reports_say(summaries: dict[str, Summary
     rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in table.rows[1:]}
     assert rows["II.4"][3:] == [
         "31/12/2025",
-        "đã ban hành kế hoạch\n(ngày 12/02/2026)",
+        "Đã hoàn thành: «đã ban hành kế hoạch»\n(ngày 12/02/2026)",
         "hoàn thành quá hạn",
     ]
     assert rows["IV.1"][3:] == [
         "31/12/2025",
-        "vướng kinh phí, chưa được bố trí dự toán\n(ngày 22/12/2025)",
+        "Có vướng mắc: «vướng kinh phí, chưa được bố trí dự toán»\n(ngày 22/12/2025)",
         "đang thực hiện quá hạn; có vướng mắc: kinh phí",
     ]
-    assert rows["BC.1"][4] == "đã gửi báo cáo, xong\n(ngày 20/11/2025)\n3/4 đơn vị hoàn thành"
+    assert rows["BC.1"][4] == "Đã hoàn thành: «đã gửi báo cáo, xong»\n(ngày 20/11/2025)\n3/4 đơn vị hoàn thành"
     assert rows["II.2"][3:] == [
         "Chờ sự kiện: sau khi trung ương ban hành chủ trương, chính sách",
         "Chưa có báo cáo",
@@ -201,44 +202,18 @@ def test_the_appendix_row_says_what_the_reports_say(summaries: dict[str, Summary
 
 
 def test_the_docx_converts_to_pdf_and_to_a_picture(summaries: dict[str, Summary], tmp_path: Path) -> None:
-    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
-    if soffice is None or pdftoppm is None:
-        reason = "LibreOffice (soffice) and poppler-utils (pdftoppm) are needed: apt-get install libreoffice-writer-nogui poppler-utils fonts-liberation"
-        if os.environ.get("CI"):
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    source = tmp_path / "bao-cao.docx"
-    source.write_bytes(build_docx(summaries["year"]))
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "bao-cao.pdf"
+    tools = office_tools()
+    pdf = docx_to_pdf(build_docx(summaries["year"]), tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
-    subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    subprocess.run([tools["pdftoppm"], "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 4  # the report's pages and the appendix's
     first, last = Image.open(pages[0]), Image.open(pages[-1])
     assert first.width < first.height  # A4 upright
     assert last.width > last.height  # the appendix lies
     assert abs(first.height / first.width - 297 / 210) < 0.01
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is not None:
-        text = subprocess.run(
-            [pdftotext, "-l", "1", str(pdf), "-"], check=True, capture_output=True, timeout=60
-        ).stdout.decode()
-        assert QUOC_HIEU in text and "BÁO CÁO" in text
+    text = pdf_text(pdf, last_page=1)
+    assert QUOC_HIEU in text and "BÁO CÁO" in text
 
 
 def test_the_table_has_filters_a_frozen_header_and_widths(summaries: dict[str, Summary]) -> None:

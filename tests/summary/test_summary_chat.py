@@ -28,8 +28,8 @@ def reply(
 
 MONITOR_YEAR = """\
 📊 <b>Tình hình thực hiện kế hoạch — Năm 2026</b>
-Kế hoạch quang-ngai-skhcn-tdc-2025 · toàn bộ kế hoạch · số liệu đến 10/11/2026
-Nhiệm vụ trong kỳ: 20
+Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 10/11/2026
+Nhiệm vụ trong kỳ: 20 (19 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 4
 ⏳ đang thực hiện (trong hạn): 11
 ❌ chưa thực hiện: 1
@@ -92,8 +92,8 @@ Chi tiết đầy đủ trong các tệp bên dưới."""
 
 MONITOR_Q4_2025 = """\
 📊 <b>Tình hình thực hiện kế hoạch — Quý IV/2025</b>
-Kế hoạch quang-ngai-skhcn-tdc-2025 · toàn bộ kế hoạch · số liệu đến 10/11/2026
-Nhiệm vụ trong kỳ: 18
+Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 10/11/2026
+Nhiệm vụ trong kỳ: 18 (17 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 5
 ☑️ hoàn thành quá hạn: 1
 ⏳ đang thực hiện (trong hạn): 3
@@ -153,8 +153,8 @@ Chi tiết đầy đủ trong các tệp bên dưới."""
 
 MONITOR_JUNE_ZALO = """\
 📊 <b>Tình hình thực hiện kế hoạch — Tháng 6/2026</b>
-Kế hoạch quang-ngai-skhcn-tdc-2025 · toàn bộ kế hoạch · số liệu đến 10/11/2026
-Nhiệm vụ trong kỳ: 13
+Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 10/11/2026
+Nhiệm vụ trong kỳ: 13 (đều tại Phụ lục)
 ✅ hoàn thành đúng hạn: 2
 ⏳ đang thực hiện (trong hạn): 3
 ❌ chưa thực hiện: 5
@@ -197,8 +197,8 @@ Chi tiết đầy đủ trong các tệp bên dưới."""
 
 MONITOR_YEAR_ZALO = """\
 📊 <b>Tình hình thực hiện kế hoạch — Năm 2026</b>
-Kế hoạch quang-ngai-skhcn-tdc-2025 · toàn bộ kế hoạch · số liệu đến 10/11/2026
-Nhiệm vụ trong kỳ: 20
+Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 10/11/2026
+Nhiệm vụ trong kỳ: 20 (19 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 4
 ⏳ đang thực hiện (trong hạn): 11
 ❌ chưa thực hiện: 1
@@ -261,8 +261,8 @@ Chi tiết đầy đủ trong các tệp bên dưới."""
 
 LEAD_YEAR = """\
 📊 <b>Tình hình thực hiện kế hoạch — Năm 2026</b>
-Kế hoạch quang-ngai-skhcn-tdc-2025 · Văn phòng Sở · số liệu đến 10/11/2026
-Nhiệm vụ trong kỳ: 6
+Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · Văn phòng Sở · số liệu đến 10/11/2026
+Nhiệm vụ trong kỳ: 6 (5 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 1
 ⏳ đang thực hiện (trong hạn): 4
 ⏸️ chờ sự kiện: 1
@@ -298,8 +298,8 @@ Chi tiết đầy đủ trong các tệp bên dưới."""
 
 STAFF_YEAR = """\
 📊 <b>Tình hình thực hiện kế hoạch — Năm 2026</b>
-Kế hoạch quang-ngai-skhcn-tdc-2025 · Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng · số liệu đến 10/11/2026
-Nhiệm vụ trong kỳ: 8
+Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng · số liệu đến 10/11/2026
+Nhiệm vụ trong kỳ: 8 (7 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 4
 ⏳ đang thực hiện (trong hạn): 2
 🕒 chưa đến hạn: 1
@@ -375,7 +375,7 @@ def test_buttons_offer_the_files_of_the_same_summary(year: Year, year_engine: En
 def test_the_monitor_may_ask_for_one_unit_by_part_of_its_name(year: Year, year_engine: Engine) -> None:
     text, buttons = reply(year_engine, year.members["monitor"], "2026 trung tâm kỹ thuật")
     assert text.splitlines()[1] == (
-        "Kế hoạch quang-ngai-skhcn-tdc-2025 · Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng · số liệu đến 10/11/2026"
+        "Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng · số liệu đến 10/11/2026"
     )
     assert buttons[0][1] == "sum:docx:2026 #6"
     # Without diacritics, and before the period.
@@ -441,13 +441,13 @@ def test_files_refuse_what_the_viewer_may_not_see(year: Year, year_engine: Engin
 def test_english_viewers_get_english_words(year: Year, year_engine: Engine) -> None:
     text, _buttons = reply(year_engine, year.members["staff"], "", locale="en")
     assert text.splitlines()[0] == "📊 <b>Plan progress — Year 2026</b>"
-    assert text.splitlines()[2] == "Tasks in the period: 8"
+    assert text.splitlines()[2] == "Tasks in the period: 8 (plan's table: 7, plan-wide duties: 1)"
 
 
 def test_a_period_before_the_plan_has_nothing_and_no_files(year: Year, year_engine: Engine) -> None:
     assert reply(year_engine, year.members["monitor"], "2024") == (
         "📊 <b>Tình hình thực hiện kế hoạch — Năm 2024</b>\n"
-        "Kế hoạch quang-ngai-skhcn-tdc-2025 · toàn bộ kế hoạch · số liệu đến 10/11/2026\n"
+        "Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 10/11/2026\n"
         "Không có nhiệm vụ nào trong kỳ này.",
         [],
     )
