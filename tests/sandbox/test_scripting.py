@@ -231,7 +231,15 @@ async def test_trang_web(http: httpx.AsyncClient) -> None:
         '"chat/"',
     ):
         assert needle in page
-    for element in ('id="people"', 'id="messages"', 'id="text"', 'id="send"', 'id="clock-now"'):
+    for element in (
+        'id="people"',
+        'id="groups"',
+        'id="speaker"',
+        'id="messages"',
+        'id="text"',
+        'id="send"',
+        'id="clock-now"',
+    ):
         assert element in page
 
 
