@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.messages import Button, Outgoing, Platform
-from models import ChatBinding, Occurrence, ProgressReport, Task
+from models import ChatBinding, ProgressReport
 from nhacviec.demo import FIRST_GROUP_ID
 from nhacviec.service import Running, start
 from nhacviec.settings import Settings
 from sandbox.clock import VIETNAM, SandboxClock
-from tests.e2e.test_telegram_sandbox import NOW
+from tests.e2e.test_telegram_sandbox import NOW, first_deadline
 
 TDC_GROUP = FIRST_GROUP_ID  # the first unit's group: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng
 STAFF_TDC, LEAD_TDC = 1001, 1002
@@ -40,16 +40,11 @@ def group_of(running: Running, group_id: int) -> dict[str, Any]:
 async def group_reminder(running: Running, task_code: str) -> dict[str, Any]:
     """A reminder to the group about the task's first deadline, as the reminders send to a bound group."""
     assert running.sandbox is not None
-    with Session(running.engine) as session:
-        occurrence_id = session.exec(
-            select(Occurrence.id)
-            .join(Task, col(Task.id) == col(Occurrence.task_id))
-            .where(Task.code == task_code, col(Occurrence.checkin).is_(False))
-            .order_by(col(Occurrence.due))
-        ).first()
-    assert occurrence_id is not None
     outgoing = running.conversation.ask(
-        occurrence_id=occurrence_id, member_id=None, platform=Platform.TELEGRAM, chat_id=str(TDC_GROUP)
+        occurrence_id=first_deadline(running, task_code),
+        member_id=None,
+        platform=Platform.TELEGRAM,
+        chat_id=str(TDC_GROUP),
     )
     before = max((m["message_id"] for m in running.sandbox.group_chat(TDC_GROUP)), default=0)
     await running.transport.send_one(running.application.bot, outgoing)
