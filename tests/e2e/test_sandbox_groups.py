@@ -138,3 +138,22 @@ async def test_a_restart_resumes_the_sandbox_clock_where_it_was(db_url: str) -> 
         assert running.sandbox.clock.running
     finally:
         await running.stop()
+
+
+async def test_a_bound_group_receives_the_units_reminders_when_the_clock_moves(db_url: str) -> None:
+    settings = Settings(db_url=db_url, sandbox_port=0, telegram_token=None)
+    # The evening before the first reminder step of the bundled plan's first deadline (I.1, 30/09/2025).
+    clock = SandboxClock(datetime(2025, 9, 1, 20, 0, tzinfo=VIETNAM))
+    running = await start(settings, sandbox_clock=clock)
+    try:
+        assert running.sandbox is not None
+        box = running.sandbox
+        code = group_of(running, TDC_GROUP)["note"].split("/bind ")[1].split(" ")[0]
+        bound = await box.wait_for_bot_message(TDC_GROUP, after=box.send(LEAD_TDC, f"/bind {code}", chat=TDC_GROUP))
+        clock.set(datetime(2025, 9, 16, 8, 30, tzinfo=VIETNAM))  # 14 days before 30/09, 08:30
+        reminder = await box.wait_for_bot_message(TDC_GROUP, after=bound["message_id"], timeout=15)
+        assert reminder["text"].startswith("🔔 Nhắc hạn nhiệm vụ I.1 — còn 14 ngày (hạn Thứ Ba, 30/09/2025)")
+        assert reminder["to"] is None
+        assert reminder["buttons"] == ["✅ Đã hoàn thành", "⏳ Đang thực hiện", "⚠️ Có vướng mắc"]
+    finally:
+        await running.stop()
