@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from bot import invites, replies
 from bot.messages import Attachment, Button, ChatKind, Incoming, Outgoing, Platform
-from bot.people import Person, load_person, memberships_with_units, set_language, set_pause
+from bot.people import Person, greet, load_person, memberships_with_units, set_language, set_pause
 from bot.permissions import Audience, Command, allowed, sees_whole_plan
 from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
 from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
@@ -29,7 +29,7 @@ from models.db import session_scope
 from models.errors import UserFacingError
 from models.registry import Plan
 from reports.dates import day_with_weekday, short_day
-from reports.reminder_text import STATUS_LABELS
+from reports.reminder_text import STATUS_LABELS, digest_buttons
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary_chat import summary_files, summary_reply
 from reports.summary_facts import RegistryCache
@@ -42,6 +42,8 @@ Clock = Callable[[], datetime]
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
 SPAN = re.compile(r"^(\d{1,4})\s*(d|ngày|ngay|w|tuần|tuan|m|tháng|thang)?$", re.IGNORECASE)
 SPAN_DAYS = {"d": 1, "ngày": 1, "ngay": 1, "w": 7, "tuần": 7, "tuan": 7, "m": 30, "tháng": 30, "thang": 30}
+# Punctuation found in periods ("quý 4/2025", "2026-2028") and unit names ("KH&CN", "Phòng Bưu chính, CDS").
+PLAIN_PUNCTUATION = frozenset("/-–.,;:()&'’\"“”#")
 # How many lines /tasks lists before saying "and N more" (the rest is in the summary files).
 TASKS_SHOWN = 30
 REPORTS_SHOWN = 3
@@ -52,6 +54,22 @@ ROLE_WORDS = {
     Role.UNIT_LEAD: N_("unit lead"),
     Role.MONITOR: N_("monitor"),
     Role.ADMIN: N_("administrator"),
+}
+# /help's line for each command it lists in order, shown only where the permission table allows it.
+HELP_LINES: tuple[tuple[Command, str], ...] = (
+    (Command.TASKS, N_("/tasks — your units' open tasks")),
+    (Command.TASK, N_("/task II.3 — one task in detail")),
+    (Command.UNDO, N_("/undo — withdraw your last report")),
+    (Command.PAUSE, N_("/pause 2026-12-15 — no reminders until that day; /resume — reminders again")),
+    (Command.LANG, N_("/lang vi or /lang en — language")),
+    (Command.WHOAMI, N_("/whoami — your units and roles")),
+)
+# What /summary gives each audience: staff the short version with no files (as summary_chat decides).
+SUMMARY_HELP = {
+    Audience.STAFF: N_("/summary [2026 | quý 4/2025] — where your unit stands, in short"),
+    Audience.UNIT_LEAD: N_("/summary [2026 | quý 4/2025] — where the units you lead stand, with report files"),
+    Audience.MONITOR: N_("/summary [2026 | quý 4/2025 | unit] — where the plan stands, with report files"),
+    Audience.ADMIN: N_("/summary [2026 | quý 4/2025 | unit] — where the plan stands, with report files"),
 }
 REPORT_WORDS = {
     ReportStatus.DONE: N_("done"),
@@ -171,9 +189,9 @@ class Conversation:
         try:
             command = Command(name)
         except ValueError:
-            return [turn.answer(self._help_text(turn))]
-        if command == Command.REPORT:
-            return [turn.answer(self._help_text(turn))]
+            return [self._unknown_command(turn, name)]
+        if command == Command.REPORT:  # the permission table's name for replies, not a command people type
+            return [self._unknown_command(turn, name)]
         audience = turn.person.audience if turn.person else Audience.GUEST
         if not allowed(command, audience, turn.incoming.chat_kind):
             if turn.person is None and command != Command.BIND:
@@ -209,24 +227,33 @@ class Conversation:
         )
 
     def _help_text(self, turn: Turn) -> str:
+        """The commands this person may use in this chat, as the permission table says, and nothing more."""
         _ = turn._
+        if turn.person is None:
+            return self._guest_text(_) + "\n\n" + _("/start CODE — join with an invite code from the administrator")
+        audience, kind = turn.person.audience, turn.incoming.chat_kind
         lines = [
             _("I remind your unit of its deadlines and take your progress replies."),
             _("Reply to a reminder in a few words, e.g. «đã trình dự thảo, đạt 70%» or «vướng kinh phí»."),
             "",
-            _("/tasks — your units' open tasks"),
-            _("/task II.3 — one task in detail"),
-            _("/undo — withdraw your last report"),
-            _("/pause 2026-12-15 — no reminders until that day; /resume — reminders again"),
-            _("/lang vi or /lang en — language"),
-            _("/whoami — your units and roles"),
-            _("/summary [2026 | quý 4/2025 | unit] — where the plan stands, with report files"),
         ]
-        if turn.person is not None and Role.ADMIN in turn.person.roles:
+        for command, line in HELP_LINES:
+            if allowed(command, audience, kind):
+                lines.append(_(line))
+        if allowed(Command.SUMMARY, audience, kind):
+            lines.append(_(SUMMARY_HELP[audience]))
+        if allowed(Command.EVENT, audience, kind):
             lines.append(_("/event III.3,VI.1 2026-03-02 90d Description — record an outside event"))
-        if turn.incoming.chat_kind == ChatKind.GROUP:
+        if allowed(Command.BIND, audience, kind):
             lines.append(_("/bind CODE — send reminders of a unit to this group (unit lead or admin)"))
+        elif kind == ChatKind.PRIVATE and allowed(Command.BIND, audience, ChatKind.GROUP):
+            lines.append(_("/bind CODE — in your unit's group chat: its reminders go to that group"))
         return "\n".join(lines)
+
+    def _unknown_command(self, turn: Turn, name: str) -> Outgoing:
+        """Says the command does not exist before listing the ones this person may use."""
+        unknown = turn._("There is no command /{command}.").format(command=esc(name))
+        return turn.answer(unknown + "\n" + self._help_text(turn))
 
     def _status_buttons(self, _: Translate, prefix: str) -> tuple[tuple[Button, ...], ...]:
         return (tuple(Button(_(label), f"{prefix}:{status.value}") for status, label, _icon in STATUS_LABELS),)
@@ -273,11 +300,8 @@ class Conversation:
         if not args:
             if turn.person is None:
                 return [turn.answer(self._guest_text(_))]
-            return [
-                turn.answer(
-                    _("Welcome back, {name}!").format(name=esc(turn.person.name)) + "\n" + self._help_text(turn)
-                )
-            ]
+            welcome = _("Welcome back, {name}!") if greet(session, turn.person, turn.now) else _("Welcome, {name}!")
+            return [turn.answer(welcome.format(name=esc(turn.person.name)) + "\n" + self._help_text(turn))]
         if incoming.chat_kind == ChatKind.GROUP:
             return [turn.answer(_("To join, send /start CODE to me in a private chat; in a group use /bind CODE."))]
         result = invites.join(
@@ -516,6 +540,16 @@ class Conversation:
 
     def _summary(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
         assert turn.person is not None
+        if not plain_words(args):
+            # Arguments are text as typed: "<i>2026</i>" is neither a period nor a unit, so it is quoted whole.
+            return [
+                turn.answer(
+                    turn._(
+                        "I could not read «{text}». Write a period or a unit in plain words, e.g. /summary 2026, "
+                        "/summary quý 4/2025 or /summary Văn phòng Sở."
+                    ).format(text=esc(args))
+                )
+            ]
         text, buttons = summary_reply(
             session,
             viewer_member_id=turn.person.member_id,
@@ -714,6 +748,8 @@ class Conversation:
             if kind == "rp":
                 prompt_id, status = rest.split(":")
                 return self._prompt_button(session, turn, person, int(prompt_id), ReportStatus(status))
+            if kind == "rc":
+                return self._open_choices(session, turn, int(rest))
             if kind == "pick":
                 pending_id, occurrence_id = rest.split(":")
                 return self._pick(session, turn, person, int(pending_id), int(occurrence_id))
@@ -761,6 +797,22 @@ class Conversation:
             confirmation = replace(confirmation, text=confirmation.text + "\n" + hint)
         return [confirmation]
 
+    def _open_choices(self, session: Session, turn: Turn, prompt_id: int) -> list[Outgoing]:
+        """A digest's "Report III.2" button: the same message's buttons again, with III.2's three choices
+        in its place (any other task's choices fold back into its "Report" button)."""
+        _ = turn._
+        prompt_ids = list(dict.fromkeys(_keyboard_prompts(turn.incoming.keyboard)))
+        occurrences = {pid: replies.prompt_occurrence(session, pid) for pid in prompt_ids}
+        codes = replies.choices(session, [o for o in occurrences.values() if o is not None])
+        tasks = [(pid, codes[o][0]) for pid, o in occurrences.items() if o is not None and o in codes]
+        if not any(pid == prompt_id for pid, _code in tasks):
+            return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
+        keyboard = digest_buttons(_, tasks, opened=prompt_id)
+        rows = tuple(tuple(Button(b["label"], b["payload"]) for b in row) for row in keyboard)
+        return [
+            Outgoing(chat_id=turn.incoming.chat_id, text="", buttons=rows, edit_message_id=turn.incoming.message_id)
+        ]
+
     def _not_yours(self, turn: Turn, code: str) -> Outgoing:
         return turn.answer(
             turn._("Sorry, only members of the units in charge of {code} can report on it.").format(code=esc(code))
@@ -782,6 +834,24 @@ class Conversation:
         session.add(pending)
         original = replace(turn.incoming, message_id=pending.message_id, text=pending.text, payload=None)
         return self._report_on(session, replace(turn, incoming=original), person, occurrence_id, pending.text)
+
+
+def _keyboard_prompts(keyboard: tuple[tuple[Button, ...], ...]) -> list[int]:
+    """The prompt ids a digest's buttons are about, in their order (`rc:<id>` and `rp:<id>:<status>`)."""
+    found = []
+    for row in keyboard:
+        for button in row:
+            kind, _sep, rest = button.payload.partition(":")
+            number = rest.split(":")[0]
+            if kind in ("rc", "rp") and number.isdigit():
+                found.append(int(number))
+    return found
+
+
+def plain_words(text: str) -> bool:
+    """Whether `text` is made of what periods and unit names are written with: letters, digits, spaces
+    and a little punctuation. Markup such as "<i>2026</i>" is not, and nothing is read out of it."""
+    return all(char.isalnum() or char.isspace() or char in PLAIN_PUNCTUATION for char in text)
 
 
 def _parse_day(text: str) -> date | None:

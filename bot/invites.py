@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from bot.messages import Platform
 from bot.people import Person
 from locales import N_
+from locales.catalogs import Translate
 from models import AuditLog, ChatBinding, Invite, Member, Membership, PlatformAccount, Role, Unit
 from models.errors import UserFacingError
 from models.unit_admin import find_unit
@@ -93,6 +94,13 @@ def create_invite(
     )
     session.flush()
     return CreatedInvite(code=code, unit=unit.name if unit else None, role=role, uses=uses, expires_at=expires_at)
+
+
+def how_to_use(_: Translate, invite: CreatedInvite) -> str:
+    """What to do with the code: everyone joins in a private chat; only a unit's code can bind its group."""
+    if invite.unit is None:
+        return _("In a private chat send: /start {code}").format(code=invite.code)
+    return _("In a private chat send: /start {code}; in the unit's group: /bind {code}").format(code=invite.code)
 
 
 def _usable(session: Session, code: str, now: datetime) -> Invite | InviteProblem:

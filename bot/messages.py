@@ -58,6 +58,8 @@ class Incoming:
     edited: bool = False
     # In groups the bot reacts only to commands, replies to itself and mentions; the transport says which.
     addressed_to_bot: bool = True
+    # With a pressed button: the buttons of the message it is on (rows), so an answer can rearrange them.
+    keyboard: tuple[tuple[Button, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,6 @@ class Outgoing:
     # Lets the transport record which prompt the sent message is (a reminder, a question about a reply),
     # so a later reply to it finds its occurrence.
     prompt_id: int | None = None
+    # Set: not a new message but new buttons for this one (the message a button was pressed on); the
+    # text is then unused.
+    edit_message_id: str | None = None

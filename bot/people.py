@@ -111,3 +111,15 @@ def set_language(session: Session, person: Person, language: str, now: datetime)
     member.language = language
     session.add(member)
     _audit(session, person, "member.language", {"language": language}, now)
+
+
+def greet(session: Session, person: Person, now: datetime) -> bool:
+    """True when this person has been here before (they joined, reported or started in chat).
+
+    People added without an invite (the sandbox's simulated ones) have done nothing yet: their first
+    /start is recorded, so it is a welcome and the next one a welcome back."""
+    actor = f"member:{person.member_id}"
+    seen = session.execute(sa.select(sa.literal(1)).where(col(AuditLog.actor) == actor).limit(1)).first()
+    if seen is None:
+        _audit(session, person, "member.start", {}, now)
+    return seen is not None

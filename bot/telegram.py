@@ -22,12 +22,12 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.conversation import Conversation
 from bot.delivery import record_blocked
-from bot.messages import ChatKind, Incoming, Outgoing, Platform
+from bot.messages import Button, ChatKind, Incoming, Outgoing, Platform
 from locales import N_
 from locales.catalogs import translator
 
@@ -114,6 +114,7 @@ class TelegramTransport:
             message_id=str(message.message_id),
             at=datetime.now(UTC),
             payload=query.data,
+            keyboard=_keyboard(message),
         )
         answers = await asyncio.to_thread(self.conversation.handle, incoming)
         await self.send(context, answers)
@@ -149,6 +150,8 @@ class TelegramTransport:
             else None
         )
         try:
+            if outgoing.edit_message_id is not None:
+                return await self._edit_buttons(bot, outgoing, markup)
             if outgoing.attachment is not None:
                 sent = await bot.send_document(
                     outgoing.chat_id,
@@ -177,6 +180,18 @@ class TelegramTransport:
             await asyncio.to_thread(self.conversation.prompt_sent, outgoing.prompt_id, str(sent.message_id))
         return sent
 
+    async def _edit_buttons(self, bot: Bot, outgoing: Outgoing, markup: InlineKeyboardMarkup | None) -> Message | None:
+        assert outgoing.edit_message_id is not None
+        try:
+            edited = await bot.edit_message_reply_markup(
+                outgoing.chat_id, int(outgoing.edit_message_id), reply_markup=markup
+            )
+        except BadRequest as error:
+            if "not modified" in error.message:  # a second press on the same button: the buttons are already so
+                return None
+            raise
+        return edited if isinstance(edited, Message) else None
+
     # ---- the Application ----------------------------------------------------------------------------
 
     def build(
@@ -203,6 +218,17 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
         commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
         # Vietnamese is the default list; English for clients set to English.
         await application.bot.set_my_commands(commands, language_code=None if language == "vi" else "en")
+
+
+def _keyboard(message: Message) -> tuple[tuple[Button, ...], ...]:
+    """The inline keyboard a button was pressed on, as the core's buttons (link buttons left out)."""
+    markup = message.reply_markup
+    if markup is None:
+        return ()
+    return tuple(
+        tuple(Button(b.text, b.callback_data) for b in row if isinstance(b.callback_data, str) and b.callback_data)
+        for row in markup.inline_keyboard
+    )
 
 
 def _without_token(text: str, context: ContextTypes.DEFAULT_TYPE) -> str:

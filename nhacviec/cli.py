@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlmodel import Session
 
 from bot.conversation import ROLE_WORDS
-from bot.invites import create_invite
+from bot.invites import create_invite, how_to_use
 from bot.progress_language import parse_progress, reading_to_json
 from importer.document import PlanImportError
 from importer.obligations_store import accept_obligations, list_obligations
@@ -653,9 +653,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
                 bot=c.settings.telegram_bot_username, code=invite.code
             )
         )
-        typer.echo(
-            _("In a private chat send: /start {code}; in the unit's group: /bind {code}").format(code=invite.code)
-        )
+        typer.echo(how_to_use(_, invite))
 
     @reply_app.command("parse", help=_("Read a progress reply into a status, percent and reason."))
     def reply_parse(

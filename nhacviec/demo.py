@@ -1,21 +1,30 @@
 """Simulated people for the sandbox: one staff member and one leader per unit of the plan, the head
 of the monitoring unit as monitor, and an administrator — all already joined, so anyone can try the
-product without invites."""
+product without invites. Each unit also has a group chat with its leader and staff, not yet bound:
+the leader binds it with the unit's code (`/bind CODE`), as in real use.
+
+The sandbox's clock resumes from the latest moment the database recorded, so a restart never puts it
+back before reports it already holds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from bot.invites import create_invite
 from models import (
     AuditLog,
+    Invite,
     Member,
     Membership,
     PlanObligation,
     PlatformAccount,
+    ProgressReport,
+    Prompt,
     Role,
     Task,
     TaskUnit,
@@ -28,6 +37,10 @@ from models.unit_admin import unit_named
 # Telegram user ids of simulated people start here (real ids are far larger, so they never collide
 # in a database that later meets real Telegram).
 FIRST_ID = 1001
+# Group ids count down from here: negative as Telegram's, and "-100…" as a supergroup's.
+FIRST_GROUP_ID = -1_002_000_000_001
+# Codes the sandbox keeps for binding its groups: many uses (binding spends none), no expiry.
+BIND_CODE_USES = 1000
 # Data for the demo, not user-facing messages: common Vietnamese names.
 NAMES = (
     "Nguyễn Văn An",
@@ -119,3 +132,61 @@ def seed_people(session: Session, now: datetime) -> list[SimulatedPerson]:
         people.append(SimulatedPerson(id=user_id, name=name, unit=unit.name if unit else None, role=role))
     session.flush()
     return people
+
+
+@dataclass(frozen=True)
+class SimulatedGroup:
+    id: int  # the group's chat id in the sandbox
+    title: str
+    unit: str
+    members: tuple[int, ...]  # the unit's simulated people: staff, then leader
+    bind_code: str  # an invite code of the unit, for the leader's /bind
+
+
+def seed_groups(session: Session, people: Sequence[SimulatedPerson], now: datetime) -> list[SimulatedGroup]:
+    """One group per unit with its simulated staff and leader, and the unit's code to bind it.
+
+    The code is made once (by "sandbox") and found again on later starts."""
+    members: dict[str, list[int]] = {}
+    for person in people:
+        if person.unit is not None and person.role in (Role.STAFF, Role.UNIT_LEAD):
+            members.setdefault(person.unit, []).append(person.id)
+    groups = []
+    for index, (unit_name, ids) in enumerate(members.items()):
+        unit = unit_named(session, unit_name)
+        assert unit is not None and unit.id is not None
+        code = session.exec(
+            select(Invite.code)
+            .where(Invite.unit_id == unit.id, Invite.created_by == "sandbox", Invite.expires_at == None)  # noqa: E711
+            .order_by(col(Invite.id))
+        ).first()
+        if code is None:
+            code = create_invite(
+                session,
+                unit_name=unit.name,
+                role=Role.STAFF,
+                uses=BIND_CODE_USES,
+                valid_for=None,
+                actor="sandbox",
+                now=now,
+            ).code
+        groups.append(SimulatedGroup(FIRST_GROUP_ID - index, unit_name, unit_name, tuple(ids), code))
+    return groups
+
+
+def last_recorded_moment(session: Session) -> datetime | None:
+    """The latest moment the product wrote down with its clock: audit rows (clock moves included),
+    reports, prompts. A sandbox clock started here never goes back past what the database holds."""
+    latest = [
+        session.execute(sa.select(sa.func.max(column))).scalar()
+        for column in (col(AuditLog.at), col(ProgressReport.updated_at), col(Prompt.created_at))
+    ]
+    moments = [moment for moment in latest if moment is not None]
+    return max(moments) if moments else None
+
+
+def record_clock_move(session: Session, now: datetime) -> None:
+    """A move of the sandbox clock, in the audit trail: where a restart resumes it from."""
+    session.add(
+        AuditLog(at=now, actor="sandbox", action="sandbox.clock", entity="clock", detail={"now": now.isoformat()})
+    )

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
@@ -22,16 +22,23 @@ from bot.conversation import Clock, Conversation
 from bot.telegram import TelegramTransport, register_commands
 from importer.read import read_plan
 from importer.store import ImportResult, PlanOverrides, import_plan
-from locales.catalogs import Translate
+from locales.catalogs import Translate, translator
 from models import db
 from models.queries import list_plans
 from nhacviec.bundled import bundled_plan_path
-from nhacviec.demo import SimulatedPerson, seed_people
+from nhacviec.demo import (
+    SimulatedGroup,
+    SimulatedPerson,
+    last_recorded_moment,
+    record_clock_move,
+    seed_groups,
+    seed_people,
+)
 from nhacviec.settings import Settings
 from reports.summary_facts import RegistryCache
 from sandbox.clock import VIETNAM, SandboxClock
 from sandbox.server import Sandbox
-from sandbox.state import SimPerson
+from sandbox.state import SimGroup, SimPerson
 from scheduler.dispatcher import Dispatcher, run_worker, telegram_sender
 from scheduler.reminder_loop import ReminderLoop
 
@@ -54,11 +61,11 @@ class Running:
     dispatcher: Dispatcher | None = None
     sender_bot: Bot | None = None
     reminders: ReminderLoop | None = None
-    unsubscribe: Callable[[], None] | None = None
+    unsubscribes: list[Callable[[], None]] = field(default_factory=list)
 
     async def stop(self) -> None:
-        if self.unsubscribe is not None:
-            self.unsubscribe()
+        for unsubscribe in self.unsubscribes:
+            unsubscribe()
         if self.reminders is not None:
             await self.reminders.stop()
         if self.dispatcher is not None:
@@ -73,6 +80,26 @@ class Running:
         if self.sandbox is not None:
             await self.sandbox.stop()
         self.engine.dispose()
+
+
+def resume_sandbox_time(engine: Engine) -> datetime:
+    """Where a new sandbox clock starts: now, or later if the database already holds later moments."""
+    with db.session_scope(engine) as session:
+        latest = last_recorded_moment(session)
+    now = datetime.now(VIETNAM)
+    return now if latest is None or latest <= now else latest.astimezone(VIETNAM)
+
+
+def _record_clock_move(engine: Engine, now: datetime) -> None:
+    with db.session_scope(engine) as session:
+        record_clock_move(session, now)
+
+
+def sandbox_group(group: SimulatedGroup, _: Translate) -> SimGroup:
+    note = _("Unit lead: send /bind {code} here so that this group receives the unit's reminders.").format(
+        code=group.bind_code
+    )
+    return SimGroup(id=group.id, title=group.title, members=group.members, note=note)
 
 
 def prepare_database(engine: Engine, actor: str) -> ImportResult | None:
@@ -106,11 +133,14 @@ async def start(
     sandbox: Sandbox | None = None
     people: list[SimulatedPerson] = []
     if settings.telegram_token is None:
-        sandbox_clock = sandbox_clock or SandboxClock(datetime.now(VIETNAM), running=True)
+        if sandbox_clock is None:
+            sandbox_clock = SandboxClock(await asyncio.to_thread(resume_sandbox_time, engine), running=True)
         with db.session_scope(engine) as session:
             people = seed_people(session, sandbox_clock.now())
+            groups = seed_groups(session, people, sandbox_clock.now())
         sandbox = Sandbox(
             [SimPerson(id=p.id, name=p.name, unit=p.unit, role=p.role.value) for p in people] + list(guests),
+            groups=[sandbox_group(group, translator(settings.locale)) for group in groups],
             clock=sandbox_clock,
             bot_username=settings.telegram_bot_username,
         )
@@ -168,6 +198,9 @@ async def start(
         sender_bot=sender_bot,
         reminders=planner,
     )
+    if sandbox is not None:
+        # Clock moves go to the audit trail, so the next start resumes from them (time never goes back).
+        running.unsubscribes.append(sandbox.clock.subscribe(lambda now: _record_clock_move(engine, now)))
     try:
         await application.initialize()
         # Registered here, not in post_init: post_init runs only under run_polling/run_webhook.
@@ -182,7 +215,7 @@ async def start(
             await planner.start()
             if sandbox is not None:
                 # Moving the sandbox's clock makes the reminders now due arrive in the people's chats.
-                running.unsubscribe = sandbox.clock.subscribe(planner.clock_moved)
+                running.unsubscribes.append(sandbox.clock.subscribe(planner.clock_moved))
     except BaseException:
         await running.stop()
         raise

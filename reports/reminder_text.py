@@ -35,6 +35,18 @@ STATUS_LABELS = (
     (ReportStatus.IN_PROGRESS, N_("⏳ In progress"), "⏳"),
     (ReportStatus.BLOCKED, N_("⚠️ Blocked"), "⚠️"),
 )
+# A digest's buttons carry a word and the task code ("Xong III.2"), never an emoji alone: without an emoji
+# font "✅ III.2" and "⏳ III.2" look the same.
+TASK_STATUS_LABELS = (
+    (ReportStatus.DONE, N_("Done {code}")),
+    (ReportStatus.IN_PROGRESS, N_("In progress {code}")),
+    (ReportStatus.BLOCKED, N_("Blocked {code}")),
+)
+OPEN_CHOICES_LABEL = N_("Report {code}")
+# Up to this many tasks a digest shows each task's three choices; past it one "Report" button per task,
+# which opens that task's choices in place, so a message never carries a wall of buttons.
+CHOICES_SHOWN_UP_TO = 3
+REPORT_BUTTONS_PER_ROW = 2
 KIND_WORDS = {
     ReminderKind.LEAD: N_("deadline reminder"),
     ReminderKind.COORDINATING: N_("note to a coordinating unit"),
@@ -87,6 +99,44 @@ def status_buttons(_: Translate, prompt_id: int) -> Buttons:
     return [
         [{"label": _(label), "payload": f"rp:{prompt_id}:{status.value}"} for status, label, _icon in STATUS_LABELS]
     ]
+
+
+def choices_payload(prompt_id: int) -> str:
+    """`rc:<prompt id>`: open that task's three choices on the message (same shape as `rp:`)."""
+    return f"rc:{prompt_id}"
+
+
+def task_status_row(_: Translate, prompt_id: int, code: str) -> list[dict[str, str]]:
+    """One task's three choices, each with a word and the code: payloads `rp:<prompt id>:<status>`."""
+    return [
+        {"label": _(label).format(code=code), "payload": f"rp:{prompt_id}:{status.value}"}
+        for status, label in TASK_STATUS_LABELS
+    ]
+
+
+def digest_buttons(_: Translate, tasks: Sequence[tuple[int, str]], opened: int | None = None) -> Buttons:
+    """The keyboard of a digest about `tasks` ((prompt id, task code), in the message's order).
+
+    A handful of tasks get their three choices each; more get one "Report" button per task, and the
+    task whose prompt is `opened` shows its three choices in that button's place."""
+    if len(tasks) <= CHOICES_SHOWN_UP_TO:
+        return [task_status_row(_, prompt_id, code) for prompt_id, code in tasks]
+    rows: Buttons = []
+    pending: list[dict[str, str]] = []
+    for prompt_id, code in tasks:
+        if prompt_id == opened:
+            if pending:
+                rows.append(pending)
+                pending = []
+            rows.append(task_status_row(_, prompt_id, code))
+            continue
+        pending.append({"label": _(OPEN_CHOICES_LABEL).format(code=code), "payload": choices_payload(prompt_id)})
+        if len(pending) == REPORT_BUTTONS_PER_ROW:
+            rows.append(pending)
+            pending = []
+    if pending:
+        rows.append(pending)
+    return rows
 
 
 def render_reminders(items: Sequence[ReminderItem], *, send_day: date, locale: str) -> RenderedReminder:
@@ -256,19 +306,10 @@ def _digest(_: Translate, items: Sequence[ReminderItem], send_day: date, locale:
     for item in items:
         lines.append("• " + _item_line(_, item, send_day, locale))
         lines.append("   " + esc(excerpt(item.content)))
-    buttons: Buttons = []
-    answerable = [item for item in items if item.prompt_id is not None]
+    answerable = [(item.prompt_id, item.task_code) for item in items if item.prompt_id is not None]
     if answerable:
-        lines.append(_("Reply to this message to report progress (I will ask which task), or press a task's button:"))
-        lines.append(_("✅ done · ⏳ in progress · ⚠️ blocked"))
-        for item in answerable:
-            buttons.append(
-                [
-                    {"label": f"{icon} {item.task_code}", "payload": f"rp:{item.prompt_id}:{status.value}"}
-                    for status, _label, icon in STATUS_LABELS
-                ]
-            )
-    return RenderedReminder("\n".join(lines), buttons)
+        lines.append(_("Reply to this message to report progress (I will ask which task), or press a task's button."))
+    return RenderedReminder("\n".join(lines), digest_buttons(_, answerable))
 
 
 # ---- the preview ---------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ A public contract, used by tests and outside checks, so its shapes do not change
                                                                         "buttons", "date", …}]
     GET|POST /api/sandbox/clock  {"to": ISO} | {"advance": "P7D"}    → {"now"}
 
-Extras: `"chat": <group id>` on send/press/edit and GET /api/sandbox/group/<id> for groups;
+Extras: `"chat": <group id>` on send/press/edit, GET /api/sandbox/groups (the groups and their
+members) and GET /api/sandbox/group/<id> (or /chat/<group id>) for a group's messages;
 /api/sandbox/block, /api/sandbox/faults, /api/sandbox/commands, /api/sandbox/files/<file_id>.
 Failures answer `{"ok": false, "description"}` (in Vietnamese: the web page shows them) with 400,
 403, 404 or 409.
@@ -100,6 +101,7 @@ class ScriptingApi:
         prefix = "/api/sandbox"
         return [
             web.get(f"{prefix}/people", _guarded(self.people)),
+            web.get(f"{prefix}/groups", _guarded(self.groups)),
             web.post(f"{prefix}/send", _guarded(self.send)),
             web.post(f"{prefix}/press", _guarded(self.press)),
             web.post(f"{prefix}/edit", _guarded(self.edit)),
@@ -116,6 +118,9 @@ class ScriptingApi:
 
     async def people(self, request: web.Request) -> web.StreamResponse:
         return _reply(people_json(self.state.people.values()))
+
+    async def groups(self, request: web.Request) -> web.StreamResponse:
+        return _reply(self.state.groups())
 
     async def send(self, request: web.Request) -> web.StreamResponse:
         body = await _body(request)
@@ -139,12 +144,17 @@ class ScriptingApi:
         return _reply({"message_id": message.message_id})
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["person"].startswith("-"):  # a group's id: the same as /group/<id>
+            return self._group(request.match_info["person"], request)
         person = self.state.person(request.match_info["person"])
         return _reply(self.state.view(self.state.chats[person.id], _since(request)))
 
     async def group(self, request: web.Request) -> web.StreamResponse:
+        return self._group(request.match_info["chat"], request)
+
+    def _group(self, raw: str, request: web.Request) -> web.StreamResponse:
         try:
-            chat_id = int(request.match_info["chat"])
+            chat_id = int(raw)
         except ValueError as error:
             raise ScriptError(400, "Mã nhóm phải là một số.") from error
         chat = self.state.chats.get(chat_id)

@@ -149,6 +149,10 @@ class Sandbox:
     def people(self) -> list[JSON]:
         return people_json(self.state.people.values())
 
+    def groups(self) -> list[JSON]:
+        """The groups with their members: `[{"id", "title", "note", "members": [{"id", "name", "unit", "role"}]}]`."""
+        return self.state.groups()
+
     def send(self, person: int, text: str, reply_to: int | None = None, *, chat: int | None = None) -> int:
         """The person writes to the bot (in a group with `chat`); returns the new message_id."""
         return self.state.person_sends(person, text, reply_to, chat).message_id

@@ -47,6 +47,7 @@ class SimGroup:
     id: int
     title: str
     members: tuple[int, ...] = ()
+    note: str = ""  # a line the page shows under the group's title (e.g. how to bind it)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class SimMessage:
     link_preview_options: JSON | None = None
     protect_content: bool = False
     callback_answer: str | None = None
+    delivered: bool = True  # False: a group message privacy mode kept from the bot
 
 
 @dataclass
@@ -123,6 +125,7 @@ class SimChat:
     messages: dict[int, SimMessage] = field(default_factory=dict)
     next_message_id: int = 1
     last_action: str | None = None
+    note: str = ""
 
 
 @dataclass
@@ -134,6 +137,8 @@ class CallbackRecord:
     data: str
     answered: bool = False
     answer: JSON | None = None
+    # The chat's next message id when pressed: the bot's answers from then on are to this person.
+    next_message_id: int = 0
 
 
 def inline_buttons(markup: JSON | None) -> list[JSON]:
@@ -174,7 +179,7 @@ class SandboxState:
             if unknown:
                 raise ValueError(f"group {group.id}: unknown members {unknown}")
             kind = ChatKind.SUPERGROUP if str(group.id).startswith("-100") else ChatKind.GROUP
-            self.chats[group.id] = SimChat(group.id, kind, group.title, None, tuple(group.members))
+            self.chats[group.id] = SimChat(group.id, kind, group.title, None, tuple(group.members), note=group.note)
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.updates: list[JSON] = []
@@ -417,6 +422,13 @@ class SandboxState:
             raise ScriptError(400, "Trường «person» phải là mã số (id) của một người.") from error
         found = self.people.get(key)
         if found is None:
+            group = self.chats.get(key)
+            if group is not None and group.person is None:
+                raise ScriptError(
+                    404,
+                    f"{key} là mã của nhóm «{group.title}», không phải của một người: "
+                    f'gửi {{"person": <mã thành viên>, "chat": {key}}}.',
+                )
             raise ScriptError(404, f"Không có người nào có mã {key}.")
         return found
 
@@ -489,6 +501,8 @@ class SandboxState:
             self.started.add(person.id)
         if self._delivered_to_bot(chat, message):
             self.push_update("message", self.message_dict(message))
+        else:
+            message.delivered = False
         return message
 
     def person_edits(self, person_id: object, message_id: object, text: object, chat_id: object = None) -> SimMessage:
@@ -530,7 +544,12 @@ class SandboxState:
             raise ScriptError(400, f"Nút «{chosen.get('text', '')}» mở liên kết, không gửi gì cho bot.")
         query_id = str(next(self._callback_ids))
         self.callbacks[query_id] = CallbackRecord(
-            query_id, person.id, chat.id, message.message_id, chosen["callback_data"]
+            query_id,
+            person.id,
+            chat.id,
+            message.message_id,
+            chosen["callback_data"],
+            next_message_id=chat.next_message_id,
         )
         payload: JSON = {
             "id": query_id,
@@ -601,6 +620,11 @@ class SandboxState:
         if not message.from_bot:
             sender = self.people[message.sender_id]
             item["sender"] = {"id": sender.id, "name": sender.name}
+            if not message.delivered:
+                item["seen_by_bot"] = False
+        elif self.chats[message.chat_id].person is None:
+            addressee = self.addressee(message)
+            item["to"] = None if addressee is None else {"id": addressee.id, "name": addressee.name}
         stored = message.file
         if stored is not None:
             item[stored.kind] = {
@@ -610,6 +634,39 @@ class SandboxState:
                 "url": f"/api/sandbox/files/{stored.file_id}",
             }
         return item
+
+    def addressee(self, message: SimMessage) -> SimPerson | None:
+        """Whom a bot message in a group answers: the sender of the message it replies to, or whoever
+        last pressed a button on the bot message it replies to; None for the whole group."""
+        if message.reply_to is None:
+            return None
+        chat = self.chats[message.chat_id]
+        replied = chat.messages.get(message.reply_to)
+        if replied is None:
+            return None
+        if not replied.from_bot:
+            return self.people.get(replied.sender_id)
+        pressers = [
+            record.person_id
+            for record in self.callbacks.values()
+            if record.chat_id == chat.id
+            and record.message_id == replied.message_id
+            and record.next_message_id <= message.message_id
+        ]
+        return self.people.get(pressers[-1]) if pressers else None
+
+    def groups(self) -> list[JSON]:
+        """The groups with their members, for the page: `[{"id", "title", "note", "members": [...]}]`."""
+        return [
+            {
+                "id": chat.id,
+                "title": chat.title,
+                "note": chat.note,
+                "members": people_json(self.people[member] for member in chat.members),
+            }
+            for chat in self.chats.values()
+            if chat.person is None
+        ]
 
     def command_sets(self) -> list[JSON]:
         return [

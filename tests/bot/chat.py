@@ -209,7 +209,14 @@ class Chat:
             for row in sent.buttons:
                 for candidate in row:
                     if button in (candidate.label, candidate.payload):
-                        return self._send(user, text="", payload=candidate.payload, group=group)
+                        return self._send(
+                            user,
+                            text="",
+                            payload=candidate.payload,
+                            group=group,
+                            message_id=sent.message_id,
+                            keyboard=sent.buttons,
+                        )
         raise AssertionError(f"no button {button!r} in chat {chat_id}")
 
     def press_payload(self, user: User, payload: str, *, group: Group | None = None) -> list[str]:
@@ -266,9 +273,10 @@ class Chat:
         addressed: bool = True,
         message_id: str | None = None,
         edited: bool = False,
+        keyboard: tuple[tuple[Button, ...], ...] = (),
     ) -> list[str]:
         incoming = self.incoming(user, text, group=group, payload=payload, reply_to=reply_to)
-        incoming = replace(incoming, addressed_to_bot=addressed, edited=edited)
+        incoming = replace(incoming, addressed_to_bot=addressed, edited=edited, keyboard=keyboard)
         if message_id is not None:
             incoming = replace(incoming, message_id=message_id)
         if payload is None and not edited:
@@ -284,6 +292,13 @@ class Chat:
         """What a transport does: send, note the platform's message id, acknowledge prompts."""
         delivered = []
         for out in answers:
+            if out.edit_message_id is not None:
+                # New buttons for a message already in the chat: it keeps its id and text.
+                history = self.history[out.chat_id]
+                index = next(i for i, m in enumerate(history) if m.message_id == out.edit_message_id)
+                history[index] = replace(history[index], buttons=out.buttons)
+                delivered.append(history[index])
+                continue
             sent = Sent(str(next(self._ids)), out.chat_id, out.text, out.buttons)
             self.history.setdefault(out.chat_id, []).append(sent)
             if out.prompt_id is not None:

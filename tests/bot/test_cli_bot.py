@@ -49,6 +49,17 @@ def test_invite_create_prints_the_code_and_the_deep_link(db_url: str) -> None:
     assert lines[1].startswith("Cho Văn phòng Sở, ")
 
 
+@pytest.mark.parametrize("role", ["monitor", "admin"])
+def test_an_invite_for_the_whole_plan_does_not_offer_bind(db_url: str, role: str) -> None:
+    assert cli(db_url, "plan", "import", "--bundled").exit_code == 0
+    result = cli(db_url, "invite", "create", "--role", role)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    match = CODE_LINE.match(lines[0])
+    assert match is not None, lines
+    assert lines[3:] == [f"Trong chat riêng gửi: /start {match.group(1)}"]
+
+
 def test_a_code_from_the_command_line_lets_people_join_in_chat(db_url: str, engine: Engine) -> None:
     cli(db_url, "plan", "import", "--bundled")
     result = cli(db_url, "invite", "create", "--unit", "Văn phòng Sở", "--role", "staff", "--uses", "2")

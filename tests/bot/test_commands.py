@@ -8,18 +8,20 @@ from models import ChatBinding, Member, Role
 from models.db import session_scope
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat
 
-HELP = (
+INTRO = (
     "Tôi nhắc đơn vị của bạn trước các thời hạn và nhận báo cáo tiến độ.\n"
     "Trả lời tin nhắc bằng vài chữ, ví dụ «đã trình dự thảo, đạt 70%» hoặc «vướng kinh phí».\n"
     "\n"
-    "/tasks — các việc đang mở của đơn vị bạn\n"
-    "/task II.3 — chi tiết một nhiệm vụ\n"
-    "/undo — rút lại báo cáo gần nhất\n"
-    "/pause 2026-12-15 — tạm dừng nhắc đến hết ngày đó; /resume — nhắc lại\n"
-    "/lang vi hoặc /lang en — ngôn ngữ\n"
-    "/whoami — đơn vị và vai trò của bạn\n"
-    "/summary [2026 | quý 4/2025 | đơn vị] — tình hình thực hiện kế hoạch, kèm tệp báo cáo"
 )
+TASKS = (
+    "/tasks — các việc đang mở của đơn vị bạn\n/task II.3 — chi tiết một nhiệm vụ\n/undo — rút lại báo cáo gần nhất\n"
+)
+SETTINGS = "/pause 2026-12-15 — tạm dừng nhắc đến hết ngày đó; /resume — nhắc lại\n/lang vi hoặc /lang en — ngôn ngữ\n"
+WHOAMI = "/whoami — đơn vị và vai trò của bạn\n"
+STAFF_SUMMARY = "/summary [2026 | quý 4/2025] — tình hình của đơn vị bạn, bản tóm tắt"
+LEAD_SUMMARY = "/summary [2026 | quý 4/2025] — tình hình các đơn vị bạn phụ trách, kèm tệp báo cáo"
+PLAN_SUMMARY = "/summary [2026 | quý 4/2025 | đơn vị] — tình hình thực hiện kế hoạch, kèm tệp báo cáo"
+HELP = INTRO + TASKS + SETTINGS + WHOAMI + STAFF_SUMMARY
 
 
 def test_pause_is_confirmed_and_shown_by_whoami(chat: Chat) -> None:
@@ -76,15 +78,81 @@ def test_lang_en_switches_the_language(chat: Chat) -> None:
     assert chat.say(lan, "/lang fr") == ["Gửi /lang vi hoặc /lang en."]
 
 
-def test_an_unknown_command_gets_the_help(chat: Chat) -> None:
+def test_an_unknown_command_is_named_before_the_help(chat: Chat) -> None:
     lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
-    assert chat.say(lan, "/baocao") == [HELP]
+    assert chat.say(lan, "/baocao") == ["Không có lệnh /baocao.\n" + HELP]
+    assert chat.say(lan, "/admin") == ["Không có lệnh /admin.\n" + HELP]
+
+
+def test_report_is_not_a_command_people_type(chat: Chat) -> None:
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
+    assert chat.say(lan, "/report") == ["Không có lệnh /report.\n" + HELP]
+
+
+def test_a_stranger_typing_an_unknown_command_learns_how_to_join(chat: Chat) -> None:
+    assert chat.say(chat.person("Khách"), "/foo") == [
+        "Không có lệnh /foo.\nXin chào! Tôi là nhacviec, trợ lý nhắc việc thực hiện kế hoạch: tôi nhắc các đơn vị "
+        "trước hạn và nhận báo cáo tiến độ ngắn. Để sử dụng, vui lòng xin quản trị viên một mã mời, rồi gửi /start MÃ.\n"
+        "\n"
+        "/start MÃ — tham gia bằng mã mời của quản trị viên"
+    ]
+
+
+def test_staff_help_promises_no_report_files(chat: Chat) -> None:
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
     assert chat.say(lan, "/help") == [HELP]
+
+
+def test_a_unit_lead_learns_the_files_and_how_to_bind_the_group(chat: Chat) -> None:
+    son = chat.member("Huỳnh Thanh Sơn", Role.UNIT_LEAD, QLTDC)
+    assert chat.say(son, "/help") == [
+        INTRO
+        + TASKS
+        + SETTINGS
+        + WHOAMI
+        + LEAD_SUMMARY
+        + "\n/bind MÃ — gửi trong nhóm chat của đơn vị để nhóm nhận nhắc việc"
+    ]
+
+
+def test_the_monitor_help_is_about_the_whole_plan(chat: Chat) -> None:
+    tuan = chat.member("Phạm Minh Tuấn", Role.MONITOR)
+    assert chat.say(tuan, "/help") == [INTRO + TASKS + SETTINGS + WHOAMI + PLAN_SUMMARY]
 
 
 def test_the_admin_help_names_event(chat: Chat) -> None:
     hung = chat.member("Võ Quốc Hùng", Role.ADMIN)
-    assert chat.say(hung, "/help") == [HELP + "\n/event III.3,VI.1 2026-03-02 90d Mô tả — ghi nhận sự kiện bên ngoài"]
+    assert chat.say(hung, "/help") == [
+        INTRO
+        + TASKS
+        + SETTINGS
+        + WHOAMI
+        + PLAN_SUMMARY
+        + "\n/event III.3,VI.1 2026-03-02 90d Mô tả — ghi nhận sự kiện bên ngoài"
+        + "\n/bind MÃ — gửi trong nhóm chat của đơn vị để nhóm nhận nhắc việc"
+    ]
+
+
+def test_help_in_a_group_leaves_out_the_private_settings(chat: Chat) -> None:
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
+    son = chat.member("Huỳnh Thanh Sơn", Role.UNIT_LEAD, QLTDC)
+    group = chat.group("Phòng TĐC")
+    assert chat.say(lan, "/help", group=group) == [INTRO + TASKS + WHOAMI + STAFF_SUMMARY]
+    assert chat.say(son, "/help", group=group) == [
+        INTRO
+        + TASKS
+        + WHOAMI
+        + LEAD_SUMMARY
+        + "\n/bind MÃ — gửi nhắc việc của một đơn vị vào nhóm này (lãnh đạo đơn vị hoặc quản trị viên)"
+    ]
+
+
+def test_summary_arguments_are_read_as_typed(chat: Chat) -> None:
+    tuan = chat.member("Phạm Minh Tuấn", Role.MONITOR)
+    assert chat.say(tuan, "/summary <i>2026</i>") == [
+        "Tôi không đọc được «&lt;i&gt;2026&lt;/i&gt;». Hãy viết kỳ hoặc tên đơn vị bằng văn bản thuần, ví dụ: "
+        "/summary 2026, /summary quý 4/2025 hoặc /summary Văn phòng Sở."
+    ]
 
 
 def test_the_admin_records_an_outside_event(chat: Chat) -> None:

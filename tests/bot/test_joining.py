@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bot.messages import Platform
 from models import Role
-from tests.bot.chat import QLTDC, VAN_PHONG, Chat
+from models.db import session_scope
+from nhacviec.demo import seed_people
+from tests.bot.chat import QLTDC, VAN_PHONG, Chat, User
 
 GUEST = (
     "Xin chào! Tôi là nhacviec, trợ lý nhắc việc thực hiện kế hoạch: tôi nhắc các đơn vị trước hạn và nhận "
@@ -83,3 +86,16 @@ def test_start_with_a_code_in_a_group_points_to_the_private_chat(chat: Chat) -> 
         "Để tham gia, gửi /start MÃ cho tôi trong chat riêng; trong nhóm dùng /bind MÃ."
     ]
     assert chat.member_id(lan) is None
+
+
+def test_a_seeded_persons_first_start_is_a_welcome_and_the_next_a_welcome_back(chat: Chat) -> None:
+    with session_scope(chat.engine) as session:
+        seeded = seed_people(session, chat.now)[0]
+    an = User(name=seeded.name, user_id=str(seeded.id), platform=Platform.TELEGRAM, chat_id=str(seeded.id))
+    assert chat.say(an, "/start")[0].split("\n")[0] == "Chào mừng Nguyễn Văn An!"
+    assert chat.say(an, "/start")[0].split("\n")[0] == "Chào mừng Nguyễn Văn An trở lại!"
+
+
+def test_someone_who_joined_with_a_code_is_welcomed_back(chat: Chat) -> None:
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
+    assert chat.say(lan, "/start")[0].split("\n")[0] == "Chào mừng Nguyễn Thị Lan trở lại!"

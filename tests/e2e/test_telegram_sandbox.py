@@ -54,8 +54,8 @@ async def say(running: Running, person: int, text: str, reply_to: int | None = N
     return reply
 
 
-async def prompt(running: Running, person: int, task_code: str) -> dict[str, Any]:
-    """Sends the person a reminder-like prompt about the task's first deadline, as the reminders will."""
+def first_deadline(running: Running, task_code: str) -> int:
+    """The id of the task's first deadline (not a check-in)."""
     with Session(running.engine) as session:
         occurrence_id = session.exec(
             select(Occurrence.id)
@@ -63,8 +63,15 @@ async def prompt(running: Running, person: int, task_code: str) -> dict[str, Any
             .where(Task.code == task_code, col(Occurrence.checkin).is_(False))
             .order_by(col(Occurrence.due))
         ).first()
-        member_id = session.exec(select(PlatformAccount.member_id).where(PlatformAccount.user_id == str(person))).one()
     assert occurrence_id is not None
+    return occurrence_id
+
+
+async def prompt(running: Running, person: int, task_code: str) -> dict[str, Any]:
+    """Sends the person a reminder-like prompt about the task's first deadline, as the reminders will."""
+    occurrence_id = first_deadline(running, task_code)
+    with Session(running.engine) as session:
+        member_id = session.exec(select(PlatformAccount.member_id).where(PlatformAccount.user_id == str(person))).one()
     box = sandbox(running)
     before = max((m["message_id"] for m in box.chat(person)), default=0)
     outgoing = running.conversation.ask(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from bot.messages import Button
+from locales.catalogs import translator
 from models import ReminderKind
-from reports.reminder_text import ReminderItem, render_reminders
+from reports.reminder_text import ReminderItem, digest_buttons, render_reminders
 from scheduler.reminders import Audience
 
 TDC = "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"
@@ -151,25 +152,58 @@ def test_several_reminders_for_one_chat_on_one_morning_are_one_digest() -> None:
         "   Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày 31/08/2020 của Thủ tướng Chính phủ phê duyệt …",
         "• VI.1 — phối hợp, hạn Thứ Tư, 31/12/2025 (còn 7 ngày)",
         "   Phối hợp.",
-        "Trả lời tin nhắn này để báo cáo tiến độ (tôi sẽ hỏi là nhiệm vụ nào), hoặc bấm nút của nhiệm vụ:",
-        "✅ đã hoàn thành · ⏳ đang thực hiện · ⚠️ có vướng mắc",
+        "Trả lời tin nhắn này để báo cáo tiến độ (tôi sẽ hỏi là nhiệm vụ nào), hoặc bấm nút của nhiệm vụ.",
     ]
     assert rendered.buttons == [
         [
-            {"label": "✅ I.1", "payload": "rp:43:done"},
-            {"label": "⏳ I.1", "payload": "rp:43:in_progress"},
-            {"label": "⚠️ I.1", "payload": "rp:43:blocked"},
+            {"label": "Xong I.1", "payload": "rp:43:done"},
+            {"label": "Đang làm I.1", "payload": "rp:43:in_progress"},
+            {"label": "Vướng I.1", "payload": "rp:43:blocked"},
         ],
         [
-            {"label": "✅ II.3", "payload": "rp:42:done"},
-            {"label": "⏳ II.3", "payload": "rp:42:in_progress"},
-            {"label": "⚠️ II.3", "payload": "rp:42:blocked"},
+            {"label": "Xong II.3", "payload": "rp:42:done"},
+            {"label": "Đang làm II.3", "payload": "rp:42:in_progress"},
+            {"label": "Vướng II.3", "payload": "rp:42:blocked"},
         ],
         [
-            {"label": "✅ V.2", "payload": "rp:44:done"},
-            {"label": "⏳ V.2", "payload": "rp:44:in_progress"},
-            {"label": "⚠️ V.2", "payload": "rp:44:blocked"},
+            {"label": "Xong V.2", "payload": "rp:44:done"},
+            {"label": "Đang làm V.2", "payload": "rp:44:in_progress"},
+            {"label": "Vướng V.2", "payload": "rp:44:blocked"},
         ],
+    ]
+
+
+def test_a_digest_of_many_tasks_offers_one_report_button_per_task() -> None:
+    codes = ["III.1", "III.2", "III.3", "III.4", "III.5"]
+    items = [item(occurrence_id=60 + n, task_code=code, prompt_id=70 + n) for n, code in enumerate(codes)]
+    rendered = render_reminders(items, send_day=date(2025, 12, 24), locale="vi")
+    assert rendered.buttons == [
+        [{"label": "Báo cáo III.1", "payload": "rc:70"}, {"label": "Báo cáo III.2", "payload": "rc:71"}],
+        [{"label": "Báo cáo III.3", "payload": "rc:72"}, {"label": "Báo cáo III.4", "payload": "rc:73"}],
+        [{"label": "Báo cáo III.5", "payload": "rc:74"}],
+    ]
+
+
+def test_opening_a_tasks_choices_puts_them_in_its_buttons_place() -> None:
+    tasks = [(70, "III.1"), (71, "III.2"), (72, "III.3"), (73, "III.4")]
+    assert digest_buttons(translator("vi"), tasks, opened=71) == [
+        [{"label": "Báo cáo III.1", "payload": "rc:70"}],
+        [
+            {"label": "Xong III.2", "payload": "rp:71:done"},
+            {"label": "Đang làm III.2", "payload": "rp:71:in_progress"},
+            {"label": "Vướng III.2", "payload": "rp:71:blocked"},
+        ],
+        [{"label": "Báo cáo III.3", "payload": "rc:72"}, {"label": "Báo cáo III.4", "payload": "rc:73"}],
+    ]
+
+
+def test_digest_buttons_carry_words_in_english_too() -> None:
+    assert digest_buttons(translator("en"), [(7, "II.3")]) == [
+        [
+            {"label": "Done II.3", "payload": "rp:7:done"},
+            {"label": "In progress II.3", "payload": "rp:7:in_progress"},
+            {"label": "Blocked II.3", "payload": "rp:7:blocked"},
+        ]
     ]
 
 

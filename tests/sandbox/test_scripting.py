@@ -231,5 +231,58 @@ async def test_trang_web(http: httpx.AsyncClient) -> None:
         '"chat/"',
     ):
         assert needle in page
-    for element in ('id="people"', 'id="messages"', 'id="text"', 'id="send"', 'id="clock-now"'):
+    for element in (
+        'id="people"',
+        'id="groups"',
+        'id="speaker"',
+        'id="messages"',
+        'id="text"',
+        'id="send"',
+        'id="clock-now"',
+    ):
         assert element in page
+
+
+async def test_danh_sach_nhom_va_thanh_vien(http: httpx.AsyncClient) -> None:
+    groups = (await http.get("/api/sandbox/groups")).json()
+    assert [(g["id"], g["title"], g["note"]) for g in groups] == [(GROUP, "Tổ công tác TĐC", "")]
+    assert [m["name"] for m in groups[0]["members"]] == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu"]
+
+
+async def test_ma_nhom_o_cho_cua_nguoi_duoc_chi_cach_gui(http: httpx.AsyncClient) -> None:
+    description = assert_failure(await post(http, "send", {"person": GROUP, "text": "/bind ABC"}), 404)
+    assert description == (
+        f"{GROUP} là mã của nhóm «Tổ công tác TĐC», không phải của một người: "
+        f'gửi {{"person": <mã thành viên>, "chat": {GROUP}}}.'
+    )
+
+
+async def test_chat_cua_ma_nhom_la_tin_nhan_cua_nhom(http: httpx.AsyncClient) -> None:
+    await post(http, "send", {"person": BINH, "text": "/tasks", "chat": GROUP})
+    assert (await http.get(f"/api/sandbox/chat/{GROUP}")).json() == (
+        await http.get(f"/api/sandbox/group/{GROUP}")
+    ).json()
+
+
+async def test_tin_nhom_bot_khong_thay_duoc_danh_dau(http: httpx.AsyncClient, sandbox: Sandbox) -> None:
+    await post(http, "send", {"person": AN, "text": "chào cả nhà", "chat": GROUP})
+    await post(http, "send", {"person": AN, "text": "/tasks", "chat": GROUP})
+    chatter, command = (await http.get(f"/api/sandbox/group/{GROUP}")).json()
+    assert chatter["seen_by_bot"] is False
+    assert "seen_by_bot" not in command
+    assert [u["message"]["text"] for u in sandbox.pending_updates] == ["/tasks"]
+
+
+async def test_tin_cua_bot_trong_nhom_ghi_nguoi_nhan(http: httpx.AsyncClient, bot: BotClient) -> None:
+    asked = (await post(http, "send", {"person": BINH, "text": "/tasks", "chat": GROUP})).json()["message_id"]
+    await bot.ok("sendMessage", chat_id=GROUP, text="Các việc…", reply_parameters={"message_id": asked})
+    reminder = await bot.ok("sendMessage", chat_id=GROUP, text="🔔 Nhắc hạn", reply_markup=KEYBOARD)
+    await post(http, "press", {"person": AN, "message_id": reminder["message_id"], "button": 0, "chat": GROUP})
+    reply = {"message_id": reminder["message_id"]}
+    await bot.ok("sendMessage", chat_id=GROUP, text="Đã ghi nhận", reply_parameters=reply)
+    messages = (await http.get(f"/api/sandbox/group/{GROUP}")).json()
+    assert [(m["text"], m.get("to")) for m in messages if m["from"] == "bot"] == [
+        ("Các việc…", {"id": BINH, "name": "Trần Thị Bình"}),
+        ("🔔 Nhắc hạn", None),
+        ("Đã ghi nhận", {"id": AN, "name": "Nguyễn Văn An"}),
+    ]
