@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TypeAlias
 
-from locales.text import CITATION, WORD_END, WORD_START, YEAR, fold
+from locales.text import CITATION, NEXT_YEAR, WORD_END, WORD_START, YEAR, fold
 from scheduler.periods import Period, PeriodKind
 from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, ParsedTime, Quarterly, Schedule, Yearly
 
@@ -184,7 +184,7 @@ _ALTERNATIVES: tuple[tuple[str, str], ...] = (
     # Work that follows standing rules, or simply goes on, is ongoing under the same condition.
     ("as_planned", _START + r"(?:theo\s+quy\s+dinh|tiep\s+tuc\s+thuc\s+hien)" + _STOP),
     # "trước ngày 20 tháng 01 năm sau": the day falls in the year after the one it reports on.
-    ("next_year", _START + r"(?:cua\s+)?nam\s+(?:sau|ke\s+tiep|tiep\s+theo|toi)" + _STOP),
+    ("next_year", _START + NEXT_YEAR),
     ("periodic", _START + r"dinh\s+ky" + _STOP),
     # "Quý I - Quý III/2026", "Quý III-IV/2026"
     (
