@@ -288,3 +288,13 @@ def test_a_request_to_move_the_deadline_is_blocked_with_the_date_asked_for(chat:
     assert [(r.status, r.reason) for r in chat.reports()] == [
         ("blocked", "đề nghị lùi hạn sang tháng 3; thiếu dữ liệu")
     ]
+
+
+def test_the_monitor_sees_the_date_asked_for_on_the_summarys_blocked_line(chat: Chat) -> None:
+    lan = lan_of(chat)
+    tuan = chat.member("Phạm Minh Tuấn", Role.MONITOR)
+    chat.say(lan, "đề nghị lùi hạn sang tháng 3 vì thiếu dữ liệu", reply_to=chat.remind(lan, "II.3"))
+
+    summary = chat.say(tuan, "/summary quý 4/2025")[0].split("\n")
+
+    assert f"• <b>II.3</b> ({QLTDC}): đề nghị lùi hạn sang tháng 3; thiếu dữ liệu" in summary
