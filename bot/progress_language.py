@@ -195,11 +195,9 @@ _GRAMMAR: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("difficulty", ("kho khan", "tro ngai", "bat cap", "co van de"), _END),
     # "đề nghị lùi hạn sang tháng 3", "xin gia hạn đến 15/3": the request, with the date asked for, is the
     # reason (the monitor decides on it); a cause after "vì"/"do" is a reason too.
-    (
-        "postpone",
-        ("lui", "gia han", "doi han", "doi thoi han", "keo dai", "dieu chinh"),
-        _words("(?: (?:thoi )?han| (?:sang|den|toi))") + _END,
-    ),
+    ("postpone", ("lui", "gia han", "doi han", "doi thoi han"), _words("(?: (?:thoi )?han| (?:sang|den|toi))") + _END),
+    # "kéo dài đến tháng 3" may say how long the work runs; only the deadline's is a request.
+    ("postpone", ("keo dai", "dieu chinh"), _words(" (?:thoi )?han") + _END),
     ("postpone", ("xin them thoi gian", "postpone", "extend the deadline", "extension"), _END),
     # "blocked by budget", "stuck waiting for funds", "on hold": replies in English.
     ("difficulty", ("blocked", "stuck", "on hold"), _END),

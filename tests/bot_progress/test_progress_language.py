@@ -150,6 +150,10 @@ CASES: list[tuple[str, ProgressStatus, int | None, str | None]] = [
         "Kính đề nghị cho lùi thời hạn đến hết quý I/2026; chờ ý kiến Bộ",
     ),
     ("vướng kinh phí, đề nghị gia hạn sang tháng 6", BLOCKED, None, "kinh phí; đề nghị gia hạn sang tháng 6"),
+    ("xin điều chỉnh thời hạn đến 30/6/2026", BLOCKED, None, "xin điều chỉnh thời hạn đến 30/6/2026"),
+    # ... but work that runs until a date, or is adjusted, asks for nothing
+    ("đang tập huấn, kéo dài đến hết tháng 3", IN_PROGRESS, None, None),
+    ("đã điều chỉnh sang mẫu mới, đang làm", IN_PROGRESS, None, None),
     # -- not started
     ("chưa bắt đầu", NOT_STARTED, None, None),
     ("chưa làm", NOT_STARTED, None, None),
