@@ -649,9 +649,21 @@ class Conversation:
             if edited is not None:
                 updated = replies.update_report(session, person, edited, parse_progress(incoming.text), turn.now)
                 return [self._confirmation(session, turn, updated, _("Updated"))]
+        if parse_progress(incoming.text).chatter:
+            # "cảm ơn", "ok", "👍": no report, so nothing to record and no task to ask about.
+            return [turn.answer(_("👍 Noted. When there is progress to report, reply to a reminder in a few words."))]
         replied_to = replies.occurrence_replied_to(session, incoming)
         if replied_to is not None:
             return self._report_on(session, turn, person, replied_to, incoming.text)
+        asked = replies.occurrences_of_reminder(session, incoming)
+        if asked:
+            # A reply to a reminder of several tasks is about one of them, however often it comes: the
+            # ones still open first, then those already answered (a correction).
+            still_open = set(replies.open_prompt_occurrences(session, person.member_id))
+            asked.sort(key=lambda occurrence_id: occurrence_id not in still_open)
+            if len(asked) == 1:
+                return self._report_on(session, turn, person, asked[0], incoming.text)
+            return self._ask_which(session, turn, person, asked)
         if not sees_whole_plan(person.audience) or person.unit_ids:
             open_ones = replies.open_prompt_occurrences(session, person.member_id)
             if len(open_ones) == 1:

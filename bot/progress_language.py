@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from locales.text import fold
 
-__all__ = ["ProgressReading", "ProgressStatus", "parse_progress", "reading_to_json"]
+__all__ = ["READ_LIMIT", "ProgressReading", "ProgressStatus", "parse_progress", "reading_to_json"]
 
 
 class ProgressStatus(StrEnum):
@@ -49,6 +49,8 @@ class ProgressReading:
     done_count: int | None = None
     target_count: int | None = None
     note: str = ""
+    # Small talk and no report ("cảm ơn", "ok", "👍", "chào anh"): acknowledged, never asked about.
+    chatter: bool = False
 
     def __post_init__(self) -> None:
         if self.percent is not None and not 0 <= self.percent <= 100:
@@ -72,14 +74,26 @@ def reading_to_json(reading: ProgressReading) -> dict[str, str | int | None]:
 _INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff]+")
 
 
-def _normalise(text: str) -> tuple[str, str]:
-    """The note (NFC, single spaces, trimmed) and its folded twin of the same length, both after one
-    space: every word then follows a separator, which the patterns below start with so that the
-    engine jumps from separator to separator instead of trying every position."""
+# How much of a reply is read for its status, percentage and reason: where things stand is said first,
+# and some patterns look back over the text read so far, so a very long reply (a pasted report) would
+# cost time quadratic in its length. The note keeps the whole reply.
+READ_LIMIT = 500
+
+
+def _normalise(text: str) -> tuple[str, str, str]:
+    """The note (NFC, single spaces, trimmed), the part of it that is read (its first `READ_LIMIT`
+    characters, cut between words) and that part folded, of the same length; each after one space:
+    every word then follows a separator, which the patterns below start with so that the engine jumps
+    from separator to separator instead of trying every position."""
     if not text.isascii():
         text = _INVISIBLE.sub(" ", unicodedata.normalize("NFC", text))
     note = " " + " ".join(text.split())
-    return note, fold(note)
+    head = note
+    if len(note) > READ_LIMIT:
+        head = note[:READ_LIMIT]
+        if note[READ_LIMIT] != " " and head.rfind(" ") > 0:
+            head = head[: head.rfind(" ")]  # not half a word: "xong" from "xongxuôi…"
+    return note, head, fold(head)
 
 
 # Words whose folded form is also another common word count only in these spellings (lower case): the
@@ -109,6 +123,7 @@ _SPELLINGS: dict[str, frozenset[str]] = {
         "mong": ("mong",),
         "phan": ("phần", "phan"),
         "de": ("để",),  # "để" (so as to) ends a reason; "đề" (đề án) and a bare "de" do not
+        "dung": ("dừng", "dung"),  # not "dùng" (use), "đúng" (right) or "dựng" (xây dựng)
     }.items()
 }
 
@@ -178,18 +193,29 @@ _GRAMMAR: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "(?! ?(?:qua|thuc|luan|hop|noi)" + _END + ")" + _words("(?: mac)?") + _END,
     ),
     ("difficulty", ("kho khan", "tro ngai", "bat cap", "co van de"), _END),
+    # "đề nghị lùi hạn sang tháng 3", "xin gia hạn đến 15/3": the request, with the date asked for, is the
+    # reason (the monitor decides on it); a cause after "vì"/"do" is a reason too.
+    ("postpone", ("lui", "gia han", "doi han", "doi thoi han"), _words("(?: (?:thoi )?han| (?:sang|den|toi))") + _END),
+    # "kéo dài đến tháng 3" may say how long the work runs; only the deadline's is a request.
+    ("postpone", ("keo dai", "dieu chinh"), _words(" (?:thoi )?han") + _END),
+    ("postpone", ("xin them thoi gian", "postpone", "extend the deadline", "extension"), _END),
+    # "blocked by budget", "stuck waiting for funds", "on hold": replies in English.
+    ("difficulty", ("blocked", "stuck", "on hold"), _END),
     # "không thể …", "bị chậm", "tạm dừng": the reason, if any, comes after "do"/"vì".
     ("cannot", ("khong", "ko", "k", "chua"), _words(" (?:the|kip)") + _END),
     ("cannot", ("khong", "ko"), _words(" (?:thuc hien|trien khai|lam|hoan thanh) (?:duoc|dc)") + _END),
     ("cannot", ("bi",), _words(" (?:tre|dung|treo|ach tac|cham|tac)") + _END),
     ("cannot", ("tre",), _words(" (?:han|hen|tien do)") + _END),
     ("cannot", ("tam",), _words(" (?:dung|hoan|ngung)") + _END),
+    # "ngừng lại", "dừng lại": work stopped (the cause, if any, before "nên" or after "vì").
+    ("cannot", ("ngung",), _words("(?: lai| thuc hien| trien khai)?") + _END),
+    ("cannot", ("dung",), _words(" lai") + _END),
     ("cannot", ("ach tac", "cham", "tac"), _words("(?: tien do| tre)?") + _END),
     # "X nên chưa triển khai": X is the cause.
     (
         "so_not",
         ("cho nen", "nen", "vi vay", "vi the", "do do", "do vay"),
-        _words(" (?:van |con )?") + "(?=(?:chua|chx|khong|ko|k|bi|cham|tam)" + _END + ")",
+        _words(" (?:van |con )?") + "(?=(?:chua|chx|khong|ko|k|bi|cham|tam|ngung|dung)" + _END + ")",
     ),
     # "chưa ban hành", "chưa được phê duyệt": the last step is still to come.
     ("unfinished", ("chua", "chx"), _words(" (?:duoc |dc )?(?:ban hanh|ky|trinh|phe duyet|nghiem thu)") + _END),
@@ -369,6 +395,16 @@ _LEAD = re.compile(
     )
     + r" ?[:~]? ?\Z"
 )
+# Half the work, in words: "xong một nửa", "được nửa chặng", "half done". Not "nửa tháng", "nửa đầu năm".
+_HALF = re.compile(
+    "[^a-z]"
+    + _words(
+        "(?:(?:(?:mot|phan) )?nua(?P<way> chang(?: duong)?| duong| khoi luong| cong viec| phan viec)?"
+        "(?! ?(?:dau|cuoi|nam|thang|quy|ngay|tuan|gio|tieng|buoi|sau|truoc|kia|so)(?![a-z]))"
+        "|(?P<english>half ?way|half (?:done|finished|complete)))"
+    )
+    + _END
+)
 _DATE_BEFORE = re.compile(r"[^a-z](?:ngay|hom|truoc|sau|den|tu|han|luc|vao|thang|so|dip) ?\Z")
 # A bare number after a lead is a percentage only when nothing but a particle follows: "đạt 70 rồi".
 _NUMBER_ENDS = re.compile(" ?(?:$|[^a-z0-9 ]|(?:roi|r|a|nhe|nha|nhi|thoi|ok)(?![a-z]))")
@@ -392,6 +428,19 @@ def _percent(match: re.Match[str], note: str, folded: str) -> float | None:
         return None
     value = float(match.group("value").replace(",", "."))
     return value if value <= 100 else None
+
+
+def _half(note: str, folded: str) -> bool:
+    """Whether the reply says half the work is done, after a lead ("được", "xong") or in a phrase that
+    says so by itself ("nửa chặng đường", "half done")."""
+    for match in _HALF.finditer(folded):
+        if match.group("way") is not None or match.group("english") is not None:
+            return True
+        start = match.start() + 1
+        lead = _LEAD.search(folded, max(0, start - _LOOK_BACK), start)
+        if lead is not None and _spelled(lead, "w", note):
+            return True
+    return False
 
 
 def _counts(match: re.Match[str], note: str, folded: str) -> tuple[int, int] | None:
@@ -422,6 +471,7 @@ _CAUSE = re.compile(
 # pattern stops at a comma, so that "vướng, đang làm" is read as a comma before "đang", not as a reason.
 _CONNECTIVE_WORDS = _words(
     "(?:ve viec|ve van de|trong viec|tai vi|boi vi|la do|la vi|nguyen nhan(?: la)?|ly do(?: la)?"
+    "|by|due to|because of|because"
     "|lien quan(?: den| toi)?|o viec|trong|voi|(?P<w>ve|vi(?! ?pham)|do|boi|la|o|tai))"
 )
 _CONNECTIVE = re.compile("[ :-]+|" + _CONNECTIVE_WORDS + _END)
@@ -439,6 +489,10 @@ _PARTICLE = re.compile(r"(?: (?:anh|chi|em|a|nhe|nha|nhi|thoi|ah))* (?:a|ah|nhe|
 _PUNCTUATION = frozenset(" .,;:!?…-–—\"'“”*")
 _CLAUSE_START = re.compile(r"[;.!?,]| (?:nhung|tuy nhien)(?= )")
 _STATUS_START = re.compile(_words("(?:dang|da|xong|hoan thanh)") + _END)
+# "đang đợi vốn nên ngừng lại": waiting for something is a cause, not a status.
+_WAITING = re.compile(_words("(?:dang |van |con )?(?:doi|cho)") + _END)
+# The words that ask for the deadline to move, before the request itself: "kính đề nghị", "xin", "mong".
+_ASKING = re.compile(_words("(?:(?:kinh )?de nghi|kien nghi|xin|mong|muon|can)(?: cho)? ?") + r"\Z")
 
 Span = tuple[int, int]
 
@@ -498,9 +552,24 @@ def _cause_before(note: str, folded: str, position: int) -> Span | None:
         if match.end() < position:
             start = match.end()
     start = _skip(_CONNECTIVE_OR_COMMA, note, folded, start, position)
-    if start >= position or _STATUS_START.match(folded, start):
+    if (waiting := _WAITING.match(folded, start)) is not None:
+        start = waiting.end() - len(waiting.group().split()[-1])  # "đợi vốn", without "đang"
+    elif start >= position or _STATUS_START.match(folded, start):
         return None  # "đang làm nên chưa xong" gives no cause
     return _reason(note, folded, start, position)
+
+
+def _request(note: str, folded: str, start: int, end: int) -> Span | None:
+    """The request to move the deadline, from the words that ask ("đề nghị") to the date asked for: it
+    ends where the reason language ends a reason, or where its cause ("vì …") begins."""
+    asking = _ASKING.search(folded, max(0, start - 24), start)
+    if asking is not None:
+        start = asking.start()
+    limit = _reason_end(note, folded, end)
+    cause = _CAUSE.search(folded, end, limit)
+    while cause is not None and not _spelled(cause, "w", note):
+        cause = _CAUSE.search(folded, cause.end(), limit)
+    return _reason(note, folded, start, limit if cause is None else cause.start())
 
 
 def _join_reasons(note: str, spans: list[Span | None]) -> str | None:
@@ -527,15 +596,35 @@ def _is_partial(note: str, folded: str, start: int, end: int) -> bool:
     return partial is not None
 
 
+# Small talk that says nothing of the work, word by word on the folded text (emoji and punctuation aside).
+_CHATTER = re.compile(
+    "(?:(?:ok|oke|okie|oki|okay|okey|k|vang|da|u|uh|uhm|um|uk|ukm|cam on|thanks|thank you|thank|thx|tks|ty"
+    "|hello|hi|hey|chao|xin chao|anh|chi|em|a|ah|nhe|nha|ban|moi nguoi|nhieu|rat|a nhe|da nhan|nhan duoc|ro"
+    "|good|great|nice|tot|tot qua|xin|sep|nhan) ?)+"
+)
+_WORD = re.compile("[0-9a-z]+")
+
+
+def _is_chatter(folded: str) -> bool:
+    """Small talk only, or only emoji and punctuation ("👍", "!!")."""
+    words = _WORD.findall(folded)
+    if not words:
+        return bool(folded.strip())
+    return _CHATTER.fullmatch(" ".join(words)) is not None
+
+
+_CACHED = 2 * READ_LIMIT  # longer replies are rare and unlikely to repeat: not worth keeping
+
+
 def parse_progress(text: str) -> ProgressReading:
     """Reads a progress reply; never fails. A reply it cannot read is `unclear`, its note kept."""
-    return _read(text)
+    return _read(text) if len(text) <= _CACHED else _read.__wrapped__(text)
 
 
 # Replies repeat ("xong", "ok", "đã xong") and a reading is immutable, so readings are shared.
 @lru_cache(maxsize=1024)
 def _read(text: str) -> ProgressReading:
-    note, folded = _normalise(text)
+    whole, note, folded = _normalise(text)
     backwards = folded[::-1]
     reasons: list[Span | None] = []
     blocked = not_started = working = False
@@ -557,8 +646,11 @@ def _read(text: str) -> ProgressReading:
         ):
             continue
         cause: Span | None = None
-        if kind in ("lack", "difficulty", "cannot", "so_not"):
-            if kind == "lack":
+        if kind in ("lack", "difficulty", "cannot", "so_not", "postpone"):
+            if kind == "postpone":
+                reasons.append(_request(note, folded, start, end))
+                cause = _cause_after(note, folded, end)
+            elif kind == "lack":
                 cause = _reason(note, folded, start)
             elif kind == "difficulty":
                 cause = _reason(note, folded, end)
@@ -600,6 +692,8 @@ def _read(text: str) -> ProgressReading:
             blocked = True  # "chưa triển khai do chưa có kinh phí", "chưa xong vì thiếu người"
             reasons.append(cause)
 
+    if _half(note, folded):
+        percent = 50.0  # a number said as well is more exact, and is read next
     for match in _NUMBER.finditer(folded):
         if folded[match.start() - 1] in _INSIDE_A_NUMBER:
             continue
@@ -630,5 +724,6 @@ def _read(text: str) -> ProgressReading:
         reason=_join_reasons(note, reasons) if blocked else None,
         done_count=None if counts is None else counts[0],
         target_count=None if counts is None else counts[1],
-        note=note[1:],
+        note=whole[1:],
+        chatter=status is ProgressStatus.UNCLEAR and _is_chatter(folded),
     )

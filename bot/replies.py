@@ -66,6 +66,7 @@ class Target:
 _TABLES = SQLModel.metadata.tables
 _OCCURRENCES, _TASKS, _TASK_UNITS = _TABLES["occurrence"], _TABLES["task"], _TABLES["task_unit"]
 _PROMPTS, _REPORTS, _PLANS = _TABLES["prompt"], _TABLES["progress_report"], _TABLES["plan"]
+_OUTBOX = _TABLES["outbox_message"]
 _OCCURRENCE, _TASK, _TASK_UNIT = _OCCURRENCES.c, _TASKS.c, _TASK_UNITS.c
 _PROMPT, _REPORT, _PLAN = _PROMPTS.c, _REPORTS.c, _PLANS.c
 
@@ -88,6 +89,13 @@ _PROMPT_REPLIED_TO = sa.select(_PROMPT.occurrence_id).where(
     _PROMPT.chat_id == sa.bindparam("chat_id"),
     _PROMPT.message_id == sa.bindparam("message_id"),
 )
+# A reminder of several tasks is one message with several prompts; the prompts are listed in its reason.
+_REMINDER_SENT = sa.select(_OUTBOX.c.reason).where(
+    _OUTBOX.c.platform == sa.bindparam("platform"),
+    _OUTBOX.c.chat_id == sa.bindparam("chat_id"),
+    _OUTBOX.c.platform_message_id == sa.bindparam("message_id"),
+)
+_PROMPTS_ASKED = sa.select(_PROMPT.id, _PROMPT.occurrence_id).where(_PROMPT.id.in_(sa.bindparam("ids", expanding=True)))
 # Done means a standing "done" report: a later withdrawal reopens the question.
 _DONE = (
     sa.select(sa.literal(1))
@@ -205,6 +213,29 @@ def occurrence_replied_to(session: Session, incoming: Incoming) -> int | None:
             "message_id": incoming.reply_to_message_id,
         },
     ).scalar()
+
+
+def occurrences_of_reminder(session: Session, incoming: Incoming) -> list[int]:
+    """The occurrences a reminder of several tasks asked about, in its order, when this message replies to
+    one; empty otherwise. (A reminder of one task is found by `occurrence_replied_to`.)"""
+    if incoming.reply_to_message_id is None:
+        return []
+    reason = session.execute(
+        _REMINDER_SENT,
+        {
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.reply_to_message_id,
+        },
+    ).scalar()
+    prompt_ids = reason.get("prompt_ids") if isinstance(reason, dict) else None
+    if not isinstance(prompt_ids, list):
+        return []
+    wanted = [prompt_id for prompt_id in prompt_ids if isinstance(prompt_id, int)]
+    if not wanted:
+        return []
+    asked = {row[0]: row[1] for row in session.execute(_PROMPTS_ASKED, {"ids": wanted})}
+    return list(dict.fromkeys(asked[prompt_id] for prompt_id in wanted if prompt_id in asked))
 
 
 def open_prompt_occurrences(session: Session, member_id: int) -> list[int]:

@@ -25,7 +25,7 @@ from itertools import islice
 
 from importer.document import ObligationProposal
 from importer.units import normalize_text
-from locales.text import CITATION, WORD_END, WORD_START, YEAR, fold
+from locales.text import CITATION, NEXT_YEAR, WORD_END, WORD_START, YEAR, fold
 from scheduler.schedule_language import parse_time_text
 from scheduler.schedules import Monthly, Once, Quarterly, Yearly
 
@@ -79,10 +79,22 @@ _ATOMS: tuple[tuple[str, _Kind, str], ...] = (
         r"(?:dinh\s+ky\s+)?(?:(?:hang|moi|tung)\s+(?:nam|qu[iy]|thang)|thuong\s+nien"
         r"|(?:hang|moi|tung|dinh\s+ky)\s+(?:6|sau)\s+thang(?!\s+(?:dau|cuoi)" + _STOP + r"))",
     ),
+    # "trước ngày 20 tháng 01 năm sau": the year after is part of the deadline (a yearly duty).
     (
         "deadline",
         _Kind.STRONG,
-        _LEAD + r"\s+(?:ngay\s+(?:" + _DATE_WORDS + "|" + _DATE + "|" + _DAY_OF_PERIOD + ")|" + _DATE + ")",
+        _LEAD
+        + r"\s+(?:ngay\s+(?:"
+        + _DATE_WORDS
+        + "|"
+        + _DATE
+        + "|"
+        + _DAY_OF_PERIOD
+        + ")|"
+        + _DATE
+        + r")(?:\s+"
+        + NEXT_YEAR
+        + ")?",
     ),
     # Without a lead word only a day without a year: with a year it is a cited document's date.
     (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["CITATION", "WORD_END", "WORD_START", "YEAR", "fold", "strip_diacritics"]
+__all__ = ["CITATION", "NEXT_YEAR", "WORD_END", "WORD_START", "YEAR", "fold", "strip_diacritics"]
 
 # The dashes that Word, web pages and phone keyboards put where a hyphen is meant.
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -72,6 +72,8 @@ WORD_START = r"(?<![0-9a-z])"
 WORD_END = r"(?![0-9a-z])"
 # A year a plan can speak of: 1900–2099.
 YEAR = r"(?:19|20)[0-9]{2}"
+# The year after the one a duty reports on: "trước ngày 20/01 năm sau", "trước 15/01 của năm kế tiếp".
+NEXT_YEAR = r"(?:cua\s+)?nam\s+(?:sau|ke\s+tiep|tiep\s+theo|toi)" + WORD_END
 # A cited document and its date: "số 40/KH-UBND ngày 09 tháng 9 năm 2025", "12/2026/NĐ-CP ngày
 # 01/02/2026". Neither its number nor its date is a deadline, so parsers consume it whole; the date's
 # year is any four digits, so that even a mistyped one is not left behind to be read.

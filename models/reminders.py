@@ -69,7 +69,11 @@ class OutboxState(StrEnum):
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "due_at"),
+        # A reply to a sent message finds it (a reminder of several tasks, see bot/replies.py).
+        Index("ix_outbox_sent_message", "chat_id", "platform_message_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=200, unique=True)

@@ -205,6 +205,12 @@ def import_report_lines(result: ImportResult, source: str, _: Translate) -> list
                 codes=", ".join(planning.needs_date)
             )
         )
+    if planning.awaiting_event:
+        lines.append(
+            _("Tasks waiting for an outside event (record it with nhacviec event record): {codes}").format(
+                codes=", ".join(planning.awaiting_event)
+            )
+        )
     for code in result.obligations_accepted:
         lines.append(_("Plan-wide duty accepted as task {code}.").format(code=code))
     if result.obligations_proposed and not result.obligations_accepted:

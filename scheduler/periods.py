@@ -203,11 +203,14 @@ def _once(due: date, period_kind: str | None = None) -> tuple[PlannedOccurrence,
 
 
 @lru_cache(maxsize=4096)
-def _yearly(schedule: Yearly, horizon: int) -> tuple[PlannedOccurrence, ...]:
-    last = horizon if schedule.until_year is None else min(horizon, schedule.until_year)
-    # A yearly duty answers for its year, wherever in the year it falls ("Quý II hàng năm" → "Năm 2026").
+def _yearly(schedule: Yearly, horizon: int, for_previous_year: bool) -> tuple[PlannedOccurrence, ...]:
+    # The hint is an argument of its own: it takes no part in a Yearly's equality, so not in its cache key.
+    shift = 1 if for_previous_year else 0
+    last = horizon + shift if schedule.until_year is None else min(horizon + shift, schedule.until_year)
+    # A yearly duty answers for its year, wherever in the year it falls ("Quý II hàng năm" → "Năm 2026"),
+    # or for the year before when it is due after that year ("trước 20/01 năm sau" → "Năm 2025").
     return tuple(
-        PlannedOccurrence(schedule.due_in(year), Period("year", year), False)
+        PlannedOccurrence(schedule.due_in(year), Period("year", year - shift), False)
         for year in range(schedule.from_year, last + 1)
     )
 
@@ -239,8 +242,8 @@ def _expand_one(schedule: Schedule, issued: date, horizon: int) -> tuple[Planned
             # A single deadline is kept even past the horizon or before the issue date: dropping it
             # would lose an obligation the plan states.
             return _once(due, period_kind)
-        case Yearly():
-            return _yearly(schedule, horizon)
+        case Yearly(for_previous_year=for_previous_year):
+            return _yearly(schedule, horizon, for_previous_year)
         case Quarterly() | Ongoing():
             # The quarter holding the issue date ends on or after it, so it is the first one due.
             return _quarterly(issued.year, (issued.month + 2) // 3, horizon, isinstance(schedule, Ongoing))

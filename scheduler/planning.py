@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, col
 from models import Occurrence, OccurrenceSource, Plan, Task
 from scheduler.periods import Period, PlannedOccurrence, expand
 from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import schedule_to_json
+from scheduler.schedules import OnEvent, schedule_to_json
 
 OccurrenceKey = tuple[int, date, bool]
 INSERT_CHUNK = 5000
@@ -32,6 +32,8 @@ class PlanningOutcome:
     archived: int
     restored: int
     needs_date: tuple[str, ...]  # codes of tasks whose time text could not be read
+    # Codes of tasks with a part that waits for an outside event no admin has recorded yet.
+    awaiting_event: tuple[str, ...] = ()
 
 
 def plan_issue_date(plan: Plan) -> date:
@@ -175,6 +177,7 @@ def plan_occurrences(session: Session, plan: Plan, *, now: datetime) -> Planning
     task_updates: list[dict[str, Any]] = []
     desired: dict[OccurrenceKey, tuple[PlannedOccurrence, int | None]] = {}
     needs_date: list[str] = []
+    awaiting: list[tuple[int, str]] = []
     for task_id, code, time_text, stored_schedules, stored_needs_date, archived_at in tasks:
         assert task_id is not None
         parsed = parse_time_text(time_text, issued, plan.horizon_year)
@@ -185,6 +188,8 @@ def plan_occurrences(session: Session, plan: Plan, *, now: datetime) -> Planning
             continue  # an archived task keeps its history but has nothing more due
         if parsed.needs_date:
             needs_date.append(code)
+        if any(isinstance(schedule, OnEvent) for schedule in parsed.schedules):
+            awaiting.append((task_id, code))
         for planned in expand(parsed.schedules, issued, plan.horizon_year):
             if planned.due is not None:
                 desired.setdefault((task_id, planned.due, planned.checkin), (planned, None))
@@ -193,7 +198,30 @@ def plan_occurrences(session: Session, plan: Plan, *, now: datetime) -> Planning
     added, archived, restored = sync_occurrences(
         session, OccurrenceSource.SCHEDULE, desired, [t[0] for t in tasks if t[0] is not None], now
     )
-    return PlanningOutcome(added=added, archived=archived, restored=restored, needs_date=tuple(needs_date))
+    dated_by_event = _dated_by_event(session, [task_id for task_id, _code in awaiting])
+    return PlanningOutcome(
+        added=added,
+        archived=archived,
+        restored=restored,
+        needs_date=tuple(needs_date),
+        awaiting_event=tuple(code for task_id, code in awaiting if task_id not in dated_by_event),
+    )
+
+
+def _dated_by_event(session: Session, task_ids: Sequence[int]) -> set[int]:
+    """The tasks among `task_ids` that a recorded event has already given a deadline."""
+    found: set[int] = set()
+    for chunk in _chunks(task_ids, 5000):
+        found.update(
+            session.execute(
+                sa.select(col(Occurrence.task_id)).where(
+                    col(Occurrence.task_id).in_(chunk),
+                    col(Occurrence.source) == OccurrenceSource.EVENT.value,
+                    col(Occurrence.archived_at).is_(None),
+                )
+            ).scalars()
+        )
+    return found
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:

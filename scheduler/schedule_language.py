@@ -9,6 +9,11 @@ cycle (hàng năm, hằng quý, thường xuyên …) and event triggers (sau kh
 clause is the day of that yearly cycle ("Quý II hàng năm" → 30/06 every year), otherwise it is a
 single deadline.
 
+A list of cycles ("hằng tháng, hằng quý") gives a schedule each; a day followed by "năm sau" is a yearly
+duty due the year after each year of the plan; "đột xuất khi có yêu cầu" is an event beside any cycle,
+and timing left to another document ("theo kế hoạch", "theo chương trình riêng của UBND tỉnh") is an
+event too, whose dates an admin records, unless the clause gives its time.
+
 What is not clear is not guessed: a clause with an impossible date, month or quarter ("30/2", "tháng
 13", "Quý 5") or a range that runs backwards ("2028-2026") gives no schedule at all, and a cycle that
 follows an event ("Sau khi … ban hành Đề án, thực hiện hằng năm") waits for the event, so only the
@@ -26,7 +31,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TypeAlias
 
-from locales.text import CITATION, WORD_END, WORD_START, YEAR, fold
+from locales.text import CITATION, NEXT_YEAR, WORD_END, WORD_START, YEAR, fold
 from scheduler.periods import Period, PeriodKind
 from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, ParsedTime, Quarterly, Schedule, Yearly
 
@@ -53,16 +58,21 @@ _NOT_QUARTER = r"(?!\s+(?:dinh|che|hoach|trinh|chuan|mo|pham|tac|luat|uoc|doi|ca
 _NO_NUMBER_AFTER = r"(?!\s*[0-9])"
 # "2 đợt trong quý III/2026" counts within one quarter; it is not a quarterly cycle.
 _NOT_A_PERIOD_AFTER = r"(?!\s*(?:[0-9]|(?:iv|i{1,3})" + _STOP + "))"
-# "hằng quý, 6 tháng, năm": a list of report cycles is read as its finest cycle.
+# "hằng tháng, hằng quý", "hằng quý, 6 tháng, năm": a list of report cycles, each a schedule of its own
+# (the list's tail is read item by item in `_listed_cycles`).
 _CYCLES_AFTER_QUARTER = (
-    r"(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:(?:6|sau)\s+thang|ca\s+nam|nam)" + _STOP + _NO_NUMBER_AFTER + ")*"
-)
-_CYCLES_AFTER_MONTH = (
-    r"(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:qu[iy]|(?:6|sau)\s+thang|ca\s+nam|nam)"
+    r"(?P<tail>(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:(?:6|sau)\s+thang|ca\s+nam|nam)"
     + _STOP
     + _NO_NUMBER_AFTER
-    + ")*"
+    + ")*)"
 )
+_CYCLES_AFTER_MONTH = (
+    r"(?P<tail>(?:\s*(?:,|va|hoac)\s*(?:(?:hang|moi)\s+)?(?:qu[iy]|(?:6|sau)\s+thang|ca\s+nam|nam)"
+    + _STOP
+    + _NO_NUMBER_AFTER
+    + ")*)"
+)
+_LISTED_CYCLE = re.compile(_START + r"(?P<c>(?:6|sau)\s+thang|(?:ca\s+)?nam|qu[iy])" + _STOP)
 _COUNTED = r"(?:lan|dot|lop|khoa|cuoc|buoi|hoi\s+nghi|hoi\s+thao|chuyen\s+de|dien\s+dan|bao\s+cao)"
 
 # The start of a period with its number ("năm 2026", "quý III/2026", "tháng 9", "giai đoạn 2026-2028").
@@ -165,11 +175,16 @@ _ALTERNATIVES: tuple[tuple[str, str], ...] = (
         _START + r"(?:thuong\s+xuyen|lien\s+tuc|hang\s+ngay|moi\s+ngay|hang\s+tuan|moi\s+tuan|trong\s+suot"
         r"|suot\s+(?:giai\s+doan|qua\s+trinh|thoi\s+gian|nam)|ca\s+giai\s+doan)" + _STOP,
     ),
-    # Work "as planned" goes on, unless the same clause gives its time ("Hàng năm (theo kế hoạch)").
+    # Timing left to another document ("theo kế hoạch", "theo chương trình riêng của UBND tỉnh") waits
+    # for that document's dates, unless the same clause gives its time ("Hàng năm (theo kế hoạch)").
     (
-        "as_planned",
-        _START + r"(?:theo\s+(?:ke\s+hoach|tien\s+do|quy\s+dinh|lo\s+trinh)|tiep\s+tuc\s+thuc\s+hien)" + _STOP,
+        "deferred",
+        _START + r"theo\s+(?:ke\s+hoach|chuong\s+trinh|lo\s+trinh|tien\s+do|de\s+an)" + _STOP,
     ),
+    # Work that follows standing rules, or simply goes on, is ongoing under the same condition.
+    ("as_planned", _START + r"(?:theo\s+quy\s+dinh|tiep\s+tuc\s+thuc\s+hien)" + _STOP),
+    # "trước ngày 20 tháng 01 năm sau": the day falls in the year after the one it reports on.
+    ("next_year", _START + NEXT_YEAR),
     ("periodic", _START + r"dinh\s+ky" + _STOP),
     # "Quý I - Quý III/2026", "Quý III-IV/2026"
     (
@@ -286,6 +301,7 @@ class _Point:
     prefix: str = ""  # "from", "to", "before" or ""
     range_start_year: int | None = None  # set when the point ends a range ("2026 - 2028")
     from_on: bool = False  # followed by "trở đi" or "và các năm tiếp theo"
+    following: bool = False  # followed by "năm sau": due in the year after the one it reports on
 
 
 @dataclass(slots=True)
@@ -293,8 +309,8 @@ class _Marker:
     start: int
     end: int
     clause: int
-    # yearly, semi, quarterly, monthly, ongoing, adhoc, as_planned, periodic, next_years, from_on, ignored,
-    # or invalid: an impossible date, month or quarter ("30/2", "tháng 13", "Quý 5") or a reversed range,
+    # yearly, semi, quarterly, monthly, ongoing, adhoc, as_planned, deferred, periodic, next_years, from_on,
+    # next_year, ignored, or invalid: an impossible date, month or quarter ("30/2", "tháng 13", "Quý 5") or a reversed range,
     # which makes its whole clause unreadable rather than being dropped from it
     kind: str
     count: int | None = None
@@ -361,6 +377,19 @@ def _counted_marker(per: str, number: int, start: int, end: int, clause: int) ->
     return _Marker(start, end, clause, "monthly" if per == "thang" else "quarterly")
 
 
+_LISTED_KIND = {"nam": "yearly", "ca nam": "yearly", "quy": "quarterly", "qui": "quarterly"}
+
+
+def _listed_cycles(match: re.Match[str], name: str, clause: int) -> list[_Token]:
+    """The cycles listed after "hằng quý" or "hằng tháng" ("…, 6 tháng và năm"), a marker each."""
+    start = match.start(f"{name}_tail")
+    markers: list[_Token] = []
+    for item in _LISTED_CYCLE.finditer(match.string, start, match.end(f"{name}_tail")):
+        word = " ".join(item.group("c").split())
+        markers.append(_Marker(item.start(), item.end(), clause, _LISTED_KIND.get(word, "semi")))
+    return markers
+
+
 def _valid_day(month: int, day: int, year: int | None) -> bool:
     # A day without a year may be 29/02: it is read against a leap year.
     return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000 if year is None else year, month)[1]
@@ -395,16 +424,9 @@ def _token(match: re.Match[str], clause: int, original: str) -> _Token | list[_T
         return _cycle_marker(group("unit"), number, start, end, clause)
     if name in ("semi", "semi_list"):
         return _Marker(start, end, clause, "semi")
-    if name in (
-        "quarterly",
-        "monthly",
-        "yearly",
-        "next_years",
-        "from_on",
-        "ongoing",
-        "as_planned",
-        "periodic",
-    ):
+    if name in ("quarterly", "monthly"):
+        return [_Marker(start, match.start(f"{name}_tail"), clause, name), *_listed_cycles(match, name, clause)]
+    if name in ("yearly", "next_years", "from_on", "ongoing", "as_planned", "deferred", "periodic", "next_year"):
         return _Marker(start, end, clause, name)
     year = _year(match, f"{name}_y")
     if name == "quarter":
@@ -500,6 +522,7 @@ class _YearlyAt:
     from_bound: int | None
     until_bound: int | None
     count: int | None
+    for_previous_year: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,6 +561,14 @@ def _link(tokens: list[_Token], folded: str, clause_starts: list[int]) -> list[_
         if isinstance(last, _Point) and isinstance(token, _Point) and _RANGE_GAP.fullmatch(gap):
             linked[-1] = _join_range(last, token)
             continue
+        if (
+            isinstance(last, _Point)
+            and isinstance(token, _Marker)
+            and token.kind == "next_year"
+            and last.year is None
+            and _ATTACHED_GAP.fullmatch(gap)
+        ):
+            last.following = True  # "trước 15/01 của năm kế tiếp"
         if (
             isinstance(last, _Point)
             and isinstance(token, _Marker)
@@ -588,20 +619,44 @@ def _join_range(first: _Point, last: _Point) -> _Point | _Marker:
     return last
 
 
+_ON_REQUEST = re.compile(_START + r"yeu\s+cau" + _STOP)
+# "Tổ chức kiểm tra theo kế hoạch và [đột xuất]": a conjunction at either end is not the event's.
+_OUTER_AND = re.compile(r"^(?:và|hoặc|va|hoac)\s+|\s+(?:và|hoặc|va|hoac)$", re.IGNORECASE)
+
+
 def _trim_event(text: str) -> str:
-    text = text.rstrip(" .,;:!?-(")
+    text = _OUTER_AND.sub("", text.strip(" .,;:!?-(")).strip(" .,;:!?-(")
     while text.endswith(")") and text.count(")") > text.count("("):
         text = text[:-1].rstrip(" .,;:!?-(")
     return text
 
 
+def _event_end(tokens: list[_Token], after: int, folded: str, clause_end: int) -> int:
+    """Where the words of an event starting before `tokens[after]` end: at the end of the clause, or
+    before the next cycle marker in it (and the comma that leads to it)."""
+    for later in tokens[after:]:
+        if later.start >= clause_end:
+            break
+        if isinstance(later, _Marker) and later.kind in _EVENT_STOPS:
+            comma = folded.rfind(",", tokens[after - 1].end if after else 0, later.start)
+            return comma if comma != -1 else later.start
+    return clause_end
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    start: int
+    event: OnEvent
+    gates: bool  # whether the cycles after it wait for it ("Sau khi …, thực hiện hằng năm")
+
+
 def _resolve_events(
     tokens: list[_Token], folded: str, original: str, clause_ends: list[int]
-) -> tuple[list[_Token], list[tuple[int, OnEvent]]]:
+) -> tuple[list[_Token], list[_Event]]:
     """Turns each event trigger into the event's words, which run to the end of the clause or to the
     next cycle marker; dates and references inside them belong to the event, not to the schedule."""
     kept: list[_Token] = []
-    events: list[tuple[int, OnEvent]] = []
+    events: list[_Event] = []
     skip_until = -1
     for index, token in enumerate(tokens):
         if token.start < skip_until:
@@ -612,23 +667,36 @@ def _resolve_events(
         before = kept[-1] if kept else None
         if folded.endswith("trong ", 0, token.start):
             continue  # "trong khi" is "while"
-        if isinstance(before, _Marker) and before.kind == "adhoc" and before.clause == token.clause:
-            continue  # "đột xuất khi có yêu cầu" is ad hoc inspection, already read as ongoing
-        end = clause_ends[token.clause] if token.clause < len(clause_ends) else len(folded)
-        for later in tokens[index + 1 :]:
-            if later.start >= end:
-                break
-            if isinstance(later, _Marker) and later.kind in _EVENT_STOPS:
-                comma = folded.rfind(",", token.end, later.start)
-                end = comma if comma != -1 else later.start
-                break
-        text = _trim_event(original[token.start : end])
-        events.append((token.start, OnEvent(text)))
+        start = token.start
+        if (
+            isinstance(before, _Marker)
+            and before.kind == "adhoc"
+            and before.clause == token.clause
+            and folded.endswith("dot xuat", 0, before.end)
+            and not folded[before.end : token.start].strip()
+        ):
+            # "đột xuất khi có yêu cầu": on request, an event beside any cycle, not ad hoc work.
+            start = kept.pop().start
+        clause_end = clause_ends[token.clause] if token.clause < len(clause_ends) else len(folded)
+        end = _event_end(tokens, index + 1, folded, clause_end)
+        text = _trim_event(original[start:end])
+        # A request ("khi cấp có thẩm quyền yêu cầu") can come at any time; cycles beside it do not wait.
+        events.append(_Event(start, OnEvent(text), _ON_REQUEST.search(folded, start, end) is None))
         skip_until = end
     return kept, events
 
 
-def _clause_schedules(tokens: list[_Token], unreadable: set[int]) -> list[tuple[int, _Proto]]:
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """Where a clause is: its bounds in the text, and the text itself (NFC and folded)."""
+
+    start: int
+    end: int
+    original: str
+    folded: str
+
+
+def _clause_schedules(tokens: list[_Token], unreadable: set[int], clause: _Clause) -> list[tuple[int, _Proto]]:
     """The schedules of one clause, each with its position in the text (to keep the text's order); none
     when the clause is in `unreadable`."""
     if tokens[0].clause in unreadable:
@@ -637,17 +705,23 @@ def _clause_schedules(tokens: list[_Token], unreadable: set[int]) -> list[tuple[
     markers = [token for token in tokens if isinstance(token, _Marker)]
     kinds = {marker.kind for marker in markers}
     other_cycles = bool(kinds & _OTHER_CYCLES)
-    as_planned = "as_planned" in kinds
+    as_planned = bool(kinds & {"as_planned", "deferred"})
     has_yearless = any(point.year is None for point in points)
     # "Định kỳ" alone says only that the work recurs; with a day and no year it is a yearly day.
     yearly = bool(kinds & _YEARLY_KINDS) or ("periodic" in kinds and has_yearless and not other_cycles)
     found: list[tuple[int, _Proto]] = []
     anchors: dict[tuple[int, int], int] = {}
+    # Days of the year after the one reported on ("trước 20/01 năm sau"): a yearly duty with or without
+    # "hằng năm", for each year of the plan.
+    following: dict[tuple[int, int], int] = {}
     from_bound: int | None = None
     until_bound: int | None = None
     for point in points:
         if point.year is None:
-            if yearly:
+            if point.following:
+                anchor = _due(point, 2000)
+                following.setdefault((anchor.month, anchor.day), point.start)
+            elif yearly:
                 anchor = _due(point, 2000)  # a leap year, so 29/02 survives
                 anchors.setdefault((anchor.month, anchor.day), point.start)
             elif not other_cycles:
@@ -677,18 +751,22 @@ def _clause_schedules(tokens: list[_Token], unreadable: set[int]) -> list[tuple[
             continue
         found.append((point.start, Once(due, point.kind)))
 
-    if yearly:
+    if yearly or following:
         yearly_markers = [marker for marker in markers if marker.kind in _YEARLY_KINDS]
-        position = min([marker.start for marker in yearly_markers] + list(anchors.values()))
+        position = min([marker.start for marker in yearly_markers] + list(anchors.values()), default=0)
         if anchors:
             month_days = list(anchors.items())
+        elif following:
+            month_days = []  # "hằng năm … trước 20/01 năm sau" is that day only
         elif "semi" in kinds:
             month_days = [((6, 30), position), ((12, 31), position)]
         else:
             month_days = [((12, 31), position)]
-        count = _count_per_day(yearly_markers, len(month_days))
+        count = _count_per_day(yearly_markers, len(month_days) + len(following))
         for (month, day), at in month_days:
             found.append((at, _YearlyAt(month, day, from_bound, until_bound, count)))
+        for (month, day), at in following.items():
+            found.append((at, _YearlyAt(month, day, from_bound, until_bound, count, for_previous_year=True)))
 
     for token in tokens:
         if isinstance(token, _AfterIssue):
@@ -705,9 +783,43 @@ def _clause_schedules(tokens: list[_Token], unreadable: set[int]) -> list[tuple[
             found.append((marker.start, Ongoing()))
         elif marker.kind == "periodic" and not points and len(markers) == 1:
             found.append((marker.start, Ongoing()))  # "Báo cáo định kỳ": recurring, cycle unstated
-    if as_planned and not found:
-        found.append((min(marker.start for marker in markers if marker.kind == "as_planned"), Ongoing()))
+    if as_planned:
+        deferred = next(
+            (
+                index
+                for index, token in enumerate(tokens)
+                if isinstance(token, _Marker) and token.kind == "deferred" and not _issued_here(token, clause.folded)
+            ),
+            None,
+        )
+        gives_time = "ongoing" in kinds or any(not isinstance(proto, Ongoing) for _, proto in found)
+        if deferred is not None and not gives_time:
+            # "Thực hiện … theo Kế hoạch": the dates are another document's; an admin records them.
+            found.append((clause.start, _deferred_event(tokens, deferred, clause)))
+        elif not found:
+            found.append((min(m.start for m in markers if m.kind in ("as_planned", "deferred")), Ongoing()))
     return found
+
+
+_ISSUING = r"(?:ban\s+hanh|xay\s+dung|lap|soan\s+thao|trinh)\s+"
+
+
+def _issued_here(marker: _Marker, folded: str) -> bool:
+    """Whether the document that "theo kế hoạch" defers to is one the text itself has issued ("Quý IV/2025
+    ban hành kế hoạch. Thực hiện … theo Kế hoạch"): the work then goes on under it, as ongoing work."""
+    noun = folded[marker.start : marker.end].split(maxsplit=1)[1]
+    return re.search(_START + _ISSUING + noun.replace(" ", r"\s+") + _STOP, folded[: marker.start]) is not None
+
+
+def _deferred_event(tokens: list[_Token], index: int, clause: _Clause) -> OnEvent:
+    """The words of work whose timing another document sets: from the start of its clause (or the end of
+    the cycle before it, "đột xuất hoặc theo kế hoạch") to the next cycle marker or the clause's end."""
+    start = clause.start
+    for token in tokens[:index]:
+        if isinstance(token, _Marker) and token.kind in _EVENT_STOPS:
+            start = token.end
+    end = _event_end(tokens, index + 1, clause.folded, clause.end)
+    return OnEvent(_trim_event(clause.original[start:end]))
 
 
 def _count_per_day(markers: list[_Marker], days: int) -> int | None:
@@ -747,21 +859,27 @@ def _analyse(text: str) -> tuple[_Proto, ...]:
     # An impossible date, month or quarter, or a reversed range, leaves its whole clause unread (an event
     # in it too): reading the rest of it would give a schedule the text does not state.
     unreadable = {token.clause for token in tokens if isinstance(token, _Marker) and token.kind == "invalid"}
-    found: list[tuple[int, _Proto]] = [
-        (at, event) for at, event in events if bisect_right(clause_ends, at) not in unreadable
-    ]
+    events = [event for event in events if bisect_right(clause_ends, event.start) not in unreadable]
+    found: list[tuple[int, _Proto]] = [(event.start, event.event) for event in events]
+
+    def clause_of(tokens: list[_Token]) -> list[tuple[int, _Proto]]:
+        index = tokens[0].clause
+        end = clause_ends[index] if index < len(clause_ends) else len(folded)
+        return _clause_schedules(tokens, unreadable, _Clause(clause_starts[index], end, original, folded))
+
     clause_tokens: list[_Token] = []
     for token in tokens:
         if clause_tokens and clause_tokens[0].clause != token.clause:
-            found.extend(_clause_schedules(clause_tokens, unreadable))
+            found.extend(clause_of(clause_tokens))
             clause_tokens = []
         clause_tokens.append(token)
     if clause_tokens:
-        found.extend(_clause_schedules(clause_tokens, unreadable))
+        found.extend(clause_of(clause_tokens))
     found.sort(key=lambda item: item[0])
     # "Sau khi Trung ương ban hành Đề án, thực hiện hằng năm": a cycle after an event starts once the event
-    # has happened, so its dates are not known yet; the event's deadline is set when it is recorded.
-    first_event = next((at for at, proto in found if isinstance(proto, OnEvent)), len(folded))
+    # has happened, so its dates are not known yet; the event's deadline is set when it is recorded. A
+    # request, or timing left to another document, holds nothing back.
+    first_event = min((event.start for event in events if event.gates), default=len(folded))
     return tuple(proto for at, proto in found if at < first_event or not isinstance(proto, _CYCLES))
 
 
@@ -801,8 +919,13 @@ def _finish(protos: tuple[_Proto, ...], issued: date, horizon_year: int | None) 
             until = proto.until_bound if horizon_year is None else horizon_year
             if proto.until_bound is not None and horizon_year is not None:
                 until = min(proto.until_bound, horizon_year)
-            first = _first_year(proto.month, proto.day, issued, proto.from_bound)
-            schedule = Yearly(proto.month, proto.day, first, until, proto.count)
+            if proto.for_previous_year:
+                # Due the year after each year of the plan, from the issue year's (or the stated first).
+                first = max(issued.year, proto.from_bound or issued.year) + 1
+                until = None if until is None else until + 1
+            else:
+                first = _first_year(proto.month, proto.day, issued, proto.from_bound)
+            schedule = Yearly(proto.month, proto.day, first, until, proto.count, proto.for_previous_year)
             key = (proto.month, proto.day, first, until)
             if key in yearly_at:
                 # The same day said twice ("Hàng năm … 1 lần/năm"): one schedule, keeping the count.

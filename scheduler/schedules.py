@@ -36,13 +36,19 @@ class Once:
 
 @dataclass(frozen=True, slots=True)
 class Yearly:
-    """The same month-day every year from `from_year` to `until_year` (None: to the plan's horizon)."""
+    """The same month-day every year from `from_year` to `until_year` (None: to the plan's horizon).
+
+    `for_previous_year` marks a duty due early in the year after the one it reports on ("trước ngày
+    20/01 năm sau"): its occurrences are labelled with that earlier year, and the horizon's own year is
+    still reported on, in the year after it. Like `Once.period_kind` it is a hint, not part of the JSON.
+    """
 
     month: int
     day: int
     from_year: int
     until_year: int | None
     count: int | None  # a target such as "2 đợt/năm"; None when the text states none
+    for_previous_year: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         # 29/02 is a valid yearly date (it falls on 28/02 in common years), so check against a leap year.

@@ -27,11 +27,13 @@ from bot.conversation import Conversation
 from bot.invites import create_invite
 from bot.messages import Button, ChatKind, Incoming, Outgoing, Platform
 from bot.people import load_person
+from bot.replies import create_prompt
 from importer.read import read_plan
 from importer.store import PlanOverrides, import_plan
-from models import AuditLog, Occurrence, ProgressReport, Role, Task
+from models import AuditLog, Occurrence, OutboxMessage, ProgressReport, Role, Task
 from models.db import session_scope
 from nhacviec.bundled import bundled_plan_path
+from scheduler.outbox import enqueue, mark_sent
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Monday 01/12/2025, nine in the morning: a month before the Quý IV/2025 deadlines.
@@ -194,6 +196,42 @@ class Chat:
             chat_id=to.chat_id,
         )
         return self._deliver(out)[0]
+
+    def remind_together(self, to: User, *codes: str) -> Sent:
+        """One reminder about several tasks, as the reminder planner sends a morning's digest: a prompt for
+        each task, one outbox message listing them, sent and acknowledged by the platform."""
+        member_id = self.member_id(to)
+        with session_scope(self.engine) as session:
+            prompt_ids = [
+                create_prompt(
+                    session,
+                    occurrence_id=self.occurrence(code),
+                    member_id=member_id,
+                    platform=to.platform.value,
+                    chat_id=to.chat_id,
+                    now=self.now,
+                ).id
+                for code in codes
+            ]
+            text = "🔔 " + ", ".join(codes)
+            key = f"digest:{to.chat_id}:{'+'.join(codes)}:{self.now.isoformat()}"
+            enqueue(
+                session,
+                key=key,
+                platform=to.platform.value,
+                chat_id=to.chat_id,
+                text=text,
+                due_at=self.now,
+                now=self.now,
+                member_id=member_id,
+                reason={"prompt_ids": prompt_ids},
+            )
+        with session_scope(self.engine) as session:
+            message = session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+        sent = Sent(str(next(self._ids)), to.chat_id, text)
+        mark_sent(self.engine, message, platform_message_id=sent.message_id, now=self.now)
+        self.history.setdefault(to.chat_id, []).append(sent)
+        return sent
 
     def say(
         self, user: User, text: str, *, reply_to: Sent | None = None, group: Group | None = None, addressed: bool = True

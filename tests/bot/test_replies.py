@@ -218,3 +218,83 @@ def test_a_stale_or_forged_button_is_refused(chat: Chat) -> None:
     assert chat.press_payload(nam, "st:1:done") == ["Câu hỏi này dành cho người khác, hoặc báo cáo đã được rút lại."]
     assert chat.press_payload(nam, "nonsense") == ["Nút này không còn hiệu lực. Gửi /tasks để bắt đầu lại."]
     assert [r.withdrawn for r in chat.reports()] == [False]
+
+
+# -- small talk, long replies, reminders of several tasks, requests to move a deadline
+
+
+def test_thanks_get_a_short_acknowledgement_not_the_task_picker(chat: Chat) -> None:
+    lan = lan_of(chat)
+    chat.remind(lan, "II.3")
+    chat.remind(lan, "II.4")
+    assert chat.say(lan, "cảm ơn") == ["👍 Đã nhận. Khi có tiến độ mới, bạn chỉ cần trả lời tin nhắc bằng vài chữ."]
+    assert chat.last(lan).labels == []
+    assert chat.reports() == []
+
+
+def test_a_thumbs_up_to_a_reminder_is_acknowledged_and_records_nothing(chat: Chat) -> None:
+    lan = lan_of(chat)
+    reminder = chat.remind(lan, "II.3")
+    assert chat.say(lan, "👍", reply_to=reminder) == [
+        "👍 Đã nhận. Khi có tiến độ mới, bạn chỉ cần trả lời tin nhắc bằng vài chữ."
+    ]
+    assert chat.reports() == []
+
+
+def test_a_greeting_with_nothing_open_is_acknowledged(chat: Chat) -> None:
+    lan = lan_of(chat)
+    assert chat.say(lan, "chào anh") == ["👍 Đã nhận. Khi có tiến độ mới, bạn chỉ cần trả lời tin nhắc bằng vài chữ."]
+
+
+def test_a_100_kb_reply_gets_one_answer_and_is_kept_whole(chat: Chat) -> None:
+    lan = lan_of(chat)
+    reminder = chat.remind(lan, "II.3")
+    text = "vướng kinh phí và nhân lực " * 4000
+    assert len(text.encode("utf-8")) > 100_000
+
+    answers = chat.say(lan, text, reply_to=reminder)
+
+    assert len(answers) == 1
+    assert answers[0].startswith("Đã ghi nhận: II.3 — có vướng mắc: kinh phí và nhân lực vướng kinh phí")
+    [report] = chat.reports()
+    assert (report.status, report.note) == ("blocked", text.strip())
+    assert report.reason is not None and len(report.reason) < 500
+
+
+def test_a_second_reply_to_a_reminder_of_several_tasks_is_asked_about_those_tasks(chat: Chat) -> None:
+    lan = lan_of(chat)
+    morning = chat.remind_together(lan, "II.3", "II.4")
+    assert chat.say(lan, "đã ban hành kế hoạch số 12/KH-SKHCN", reply_to=morning) == [
+        "Báo cáo này về nhiệm vụ nào? Vui lòng chọn:\n"
+        "1. II.3 — hạn Thứ Tư, 31/12/2025, còn 30 ngày\n"
+        "2. II.4 — hạn Thứ Tư, 31/12/2025, còn 30 ngày"
+    ]
+    chat.press(lan, "1. II.3")
+    chat.remind(lan, "II.5")  # a newer reminder, about another task
+
+    assert chat.say(lan, "đang làm 50%", reply_to=morning) == [
+        "Báo cáo này về nhiệm vụ nào? Vui lòng chọn:\n"
+        "1. II.4 — hạn Thứ Tư, 31/12/2025, còn 30 ngày\n"
+        "2. II.3 — hạn Thứ Tư, 31/12/2025, còn 30 ngày"
+    ]
+
+
+def test_a_request_to_move_the_deadline_is_blocked_with_the_date_asked_for(chat: Chat) -> None:
+    lan = lan_of(chat)
+    reminder = chat.remind(lan, "II.3")
+    assert chat.say(lan, "đề nghị lùi hạn sang tháng 3 vì thiếu dữ liệu", reply_to=reminder) == [
+        "Đã ghi nhận: II.3 — có vướng mắc: đề nghị lùi hạn sang tháng 3; thiếu dữ liệu."
+    ]
+    assert [(r.status, r.reason) for r in chat.reports()] == [
+        ("blocked", "đề nghị lùi hạn sang tháng 3; thiếu dữ liệu")
+    ]
+
+
+def test_the_monitor_sees_the_date_asked_for_on_the_summarys_blocked_line(chat: Chat) -> None:
+    lan = lan_of(chat)
+    tuan = chat.member("Phạm Minh Tuấn", Role.MONITOR)
+    chat.say(lan, "đề nghị lùi hạn sang tháng 3 vì thiếu dữ liệu", reply_to=chat.remind(lan, "II.3"))
+
+    summary = chat.say(tuan, "/summary quý 4/2025")[0].split("\n")
+
+    assert f"• <b>II.3</b> ({QLTDC}): đề nghị lùi hạn sang tháng 3; thiếu dữ liệu" in summary

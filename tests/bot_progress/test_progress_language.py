@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from bot.progress_language import ProgressReading, ProgressStatus, parse_progress, reading_to_json
+from bot.progress_language import READ_LIMIT, ProgressReading, ProgressStatus, parse_progress, reading_to_json
+from locales.text import fold
 
 DONE = ProgressStatus.DONE
 IN_PROGRESS = ProgressStatus.IN_PROGRESS
@@ -47,6 +48,9 @@ CASES: list[tuple[str, ProgressStatus, int | None, str | None]] = [
     ("10/10 lớp", DONE, 100, None),
     ("đã tổ chức 10/10 lớp", DONE, 100, None),
     ("chấm điểm xong", DONE, None, None),
+    # "dựng", "dùng" fold like "dừng" (stop), and are not it
+    ("đã xây dựng xong", DONE, None, None),
+    ("dùng lại mẫu cũ, đã xong", DONE, None, None),
     # -- in progress, with a percentage in every form
     ("đã trình lãnh đạo Sở, đạt 80%", IN_PROGRESS, 80, None),
     ("dang lam 50%", IN_PROGRESS, 50, None),
@@ -89,6 +93,14 @@ CASES: list[tuple[str, ProgressStatus, int | None, str | None]] = [
     ("Chưa hoàn thành", IN_PROGRESS, None, None),
     ("chưa ban hành", IN_PROGRESS, None, None),
     ("chưa được phê duyệt", IN_PROGRESS, None, None),
+    # Half the work, in words, is 50 % and not done.
+    ("xong một nửa", IN_PROGRESS, 50, None),
+    ("được nửa chặng", IN_PROGRESS, 50, None),
+    ("đã làm được một nửa", IN_PROGRESS, 50, None),
+    ("mới được phân nửa", IN_PROGRESS, 50, None),
+    ("nửa chặng đường rồi", IN_PROGRESS, 50, None),
+    ("half done", IN_PROGRESS, 50, None),
+    ("được một nửa, đạt 55%", IN_PROGRESS, 55, None),
     ("đang làm 150%", IN_PROGRESS, None, None),
     # -- blocked, with the reason in the writer's words
     ("vướng kinh phí", BLOCKED, None, "kinh phí"),
@@ -118,6 +130,30 @@ CASES: list[tuple[str, ProgressStatus, int | None, str | None]] = [
     ("đạt 60% nhưng vướng kinh phí", BLOCKED, 60, "kinh phí"),
     ("có vướng mắc", BLOCKED, None, None),
     ("chậm tiến độ", BLOCKED, None, None),
+    # In English
+    ("blocked by budget", BLOCKED, None, "budget"),
+    ("stuck waiting for funds", BLOCKED, None, "waiting for funds"),
+    ("blocked due to missing data", BLOCKED, None, "missing data"),
+    ("on hold", BLOCKED, None, None),
+    # Work stopped while waiting for something
+    ("đang đợi vốn nên ngừng lại", BLOCKED, None, "đợi vốn"),
+    ("chờ vốn nên tạm dừng", BLOCKED, None, "chờ vốn"),
+    ("ngừng lại vì chờ vốn", BLOCKED, None, "chờ vốn"),
+    ("dừng lại", BLOCKED, None, None),
+    # A request to move the deadline: the request with the date asked for, then its cause
+    ("đề nghị lùi hạn sang tháng 3 vì thiếu dữ liệu", BLOCKED, None, "đề nghị lùi hạn sang tháng 3; thiếu dữ liệu"),
+    ("xin gia hạn đến 15/3", BLOCKED, None, "xin gia hạn đến 15/3"),
+    (
+        "Kính đề nghị cho lùi thời hạn đến hết quý I/2026 do chờ ý kiến Bộ.",
+        BLOCKED,
+        None,
+        "Kính đề nghị cho lùi thời hạn đến hết quý I/2026; chờ ý kiến Bộ",
+    ),
+    ("vướng kinh phí, đề nghị gia hạn sang tháng 6", BLOCKED, None, "kinh phí; đề nghị gia hạn sang tháng 6"),
+    ("xin điều chỉnh thời hạn đến 30/6/2026", BLOCKED, None, "xin điều chỉnh thời hạn đến 30/6/2026"),
+    # ... but work that runs until a date, or is adjusted, asks for nothing
+    ("đang tập huấn, kéo dài đến hết tháng 3", IN_PROGRESS, None, None),
+    ("đã điều chỉnh sang mẫu mới, đang làm", IN_PROGRESS, None, None),
     # -- not started
     ("chưa bắt đầu", NOT_STARTED, None, None),
     ("chưa làm", NOT_STARTED, None, None),
@@ -226,3 +262,47 @@ def test_a_reading_refuses_a_percentage_over_100() -> None:
 def test_a_reading_refuses_a_count_over_its_target() -> None:
     with pytest.raises(ValueError):
         ProgressReading(ProgressStatus.IN_PROGRESS, done_count=11, target_count=10)
+
+
+@pytest.mark.parametrize(
+    "text", ["cảm ơn", "Cảm ơn chị nhé!", "ok", "Ok ạ", "👍", "hello", "chào anh", "vâng ạ", "đã nhận"]
+)
+def test_small_talk_is_chatter(text: str) -> None:
+    reading = parse_progress(text)
+
+    assert (reading.status, reading.chatter) == (UNCLEAR, True)
+
+
+@pytest.mark.parametrize("text", ["ok xong", "để em hỏi lại chị Mai", "70", "cảm ơn, đang làm 50%", "chưa rõ"])
+def test_a_reply_with_more_than_small_talk_is_not_chatter(text: str) -> None:
+    assert parse_progress(text).chatter is False
+
+
+# -- a very long reply: only its beginning is read, the whole of it is kept
+
+LONG_REPORT = "đang soạn dự thảo, " + "nội dung chi tiết của báo cáo " * 3500 + "xong rồi"
+
+
+def test_a_status_past_the_read_limit_is_not_read() -> None:
+    reading = parse_progress(LONG_REPORT)
+
+    assert (reading.status, reading.percent) == (IN_PROGRESS, None)
+
+
+def test_a_long_reply_is_kept_whole_as_the_note() -> None:
+    assert parse_progress(LONG_REPORT).note == LONG_REPORT
+
+
+def test_a_reason_ends_within_the_read_limit() -> None:
+    reading = parse_progress("vướng " + "kinh phí và nhân lực " * 5000)
+
+    assert reading.status == BLOCKED
+    assert reading.reason is not None and len(reading.reason) < READ_LIMIT
+
+
+def test_a_word_cut_at_the_read_limit_is_not_read() -> None:
+    # "xong" ends exactly at the limit, "xuôi" goes on past it: the cut word is dropped, not read as done.
+    text = "b" * (READ_LIMIT - 6) + " xongxuôi hết cả"
+    assert fold(" " + text)[READ_LIMIT - 4 : READ_LIMIT + 1] == "xongx"
+
+    assert parse_progress(text).status == UNCLEAR

@@ -124,3 +124,15 @@ def test_correcting_one_event_keeps_another_events_deadline_on_the_same_day(db_u
         "VI.1 Thứ Tư, 01/04/2026 hạn Ngày 01/04/2026",
         "VI.1 Chủ Nhật, 31/05/2026 hạn Ngày 31/05/2026",
     ]
+
+
+def test_import_lists_the_tasks_waiting_for_an_event_until_it_is_recorded(db_url: str) -> None:
+    waiting = "Nhiệm vụ chờ sự kiện bên ngoài (ghi nhận bằng lệnh nhacviec event record): "
+    first = cli(db_url, "plan", "import", "--bundled")
+    # V.2's inspections follow a plan another authority approves: its dates are an event too.
+    assert waiting + "II.2, III.3, IV.2, V.2, VI.1" in lines(first.stdout)
+
+    cli(db_url, "event", "record", "Trung ương ban hành Đề án", "--tasks", "III.3,VI.1", "--date", "2026-03-02")
+    again = cli(db_url, "plan", "import", "--bundled")
+
+    assert waiting + "II.2, IV.2, V.2" in lines(again.stdout)

@@ -46,6 +46,29 @@ def test_once_plus_ongoing_lists_only_the_deadline() -> None:
     assert payload["occurrences"] == ["2025-12-31"]
 
 
+def test_a_yearly_report_due_next_year_keeps_the_yearly_shape_and_reports_on_the_last_year() -> None:
+    text = "Báo cáo hằng năm gửi Bộ trước ngày 20 tháng 01 năm sau"
+    code, out, _ = parse(text, "--issued", "2025-09-01", "--horizon", "2030", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "text": text,
+        "needs_date": False,
+        "schedules": [{"kind": "yearly", "month_day": "01-20", "from_year": 2026, "until_year": 2031, "count": None}],
+        "occurrences": [f"{year}-01-20" for year in range(2026, 2032)],
+    }
+
+
+def test_a_list_of_cycles_and_a_request_are_a_schedule_each() -> None:
+    text = "Báo cáo hằng tháng, hằng quý hoặc đột xuất khi có yêu cầu"
+    code, out, _ = parse(text, "--issued", "2025-09-01", "--horizon", "2030", "--json")
+    assert code == 0
+    assert json.loads(out)["schedules"] == [
+        {"kind": "monthly"},
+        {"kind": "quarterly"},
+        {"kind": "event", "event": "đột xuất khi có yêu cầu"},
+    ]
+
+
 def test_event_contract() -> None:
     code, out, _ = parse("Sau khi Trung ương ban hành Đề án", "--issued", "2025-09-01", "--json")
     assert code == 0

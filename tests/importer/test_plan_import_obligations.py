@@ -189,6 +189,20 @@ PROPOSED = [
         "Văn phòng Sở",
         id="subject-after-a-colon",
     ),
+    pytest.param(
+        "Sở Khoa học và Công nghệ tổng hợp, báo cáo Bộ Khoa học và Công nghệ trước ngày 20 tháng 01 năm sau.",
+        "trước ngày 20 tháng 01 năm sau",
+        SKHCN,
+        "Bộ Khoa học và Công nghệ",
+        id="yearly-report-due-the-next-january",
+    ),
+    pytest.param(
+        "Các phòng, đơn vị báo cáo kết quả thực hiện hằng năm gửi Văn phòng Sở trước 15/01 của năm kế tiếp.",
+        "hằng năm, trước 15/01 của năm kế tiếp",
+        "Các phòng, đơn vị",
+        "Văn phòng Sở",
+        id="yearly-report-due-in-the-following-year",
+    ),
 ]
 
 
@@ -369,3 +383,13 @@ def test_ten_thousand_lines_find_every_duty() -> None:
     prose = _long_prose(10_000, 0)
     found = find_obligations(prose)
     assert len(found) == sum(1 for line in prose if "trước ngày 15/11 hàng năm báo cáo" in line)
+
+
+def test_a_report_due_the_next_january_is_a_yearly_duty_for_each_year_of_the_plan() -> None:
+    line = "Sở Khoa học và Công nghệ tổng hợp, báo cáo Bộ Khoa học và Công nghệ trước 15/01 của năm kế tiếp."
+
+    time_text = _one(line).time_text
+
+    assert parse_time_text(time_text, date(2025, 9, 15), 2030).schedules == (
+        Yearly(1, 15, 2026, 2031, None, for_previous_year=True),
+    )

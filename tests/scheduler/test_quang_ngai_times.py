@@ -58,11 +58,12 @@ APPENDIX: list[tuple[str, str, tuple[Schedule, ...]]] = [
         "Ban hành kế hoạch trong quý I hàng năm; Tổ chức kiểm tra theo kế hoạch và đột xuất.",
         (Yearly(3, 31, 2026, 2030, None), Ongoing()),
     ),
-    # Ad hoc inspection "khi có dấu hiệu vi phạm" is not an outside event.
+    # Ad hoc inspection "khi có dấu hiệu vi phạm" is not an outside event; the dates of a plan that another
+    # authority approves are (an admin records them), beside the ongoing ad hoc work.
     (
         "V.2",
         "Theo kế hoạch được cấp có thẩm quyền phê duyệt hoặc đột xuất khi có dấu hiệu vi phạm",
-        (Ongoing(),),
+        (OnEvent("Theo kế hoạch được cấp có thẩm quyền phê duyệt"), Ongoing()),
     ),
     ("V.3", "Ít nhất 1 lần/năm", ONE_A_YEAR),
     ("VI.1", "Sau khi Trung ương ban hành Đề án", (OnEvent("Sau khi Trung ương ban hành Đề án"),)),

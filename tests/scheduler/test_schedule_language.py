@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from scheduler.periods import Period, expand
 from scheduler.schedule_language import parse_time_text
 from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, Quarterly, Schedule, Yearly
 
@@ -21,6 +22,12 @@ def once(iso: str) -> Once:
 def yearly(month_day: str, from_year: int, count: int | None = None, until: int | None = HORIZON) -> Yearly:
     month, day = (int(part) for part in month_day.split("-"))
     return Yearly(month, day, from_year, until, count)
+
+
+# A yearly report due early in the following year: one for each year of the plan, 2025's to 2030's.
+def next_year(month_day: str) -> Yearly:
+    month, day = (int(part) for part in month_day.split("-"))
+    return Yearly(month, day, ISSUED.year + 1, HORIZON + 1, None, for_previous_year=True)
 
 
 EVERY_YEAR_END = (yearly("12-31", 2025),)
@@ -150,8 +157,13 @@ CASES: list[tuple[str, tuple[Schedule, ...]]] = [
     ("báo cáo hằng quý", (Quarterly(),)),
     ("Định kỳ hàng quý", (Quarterly(),)),
     ("1 lần/quý", (Quarterly(),)),
-    ("Hằng quý, 6 tháng, năm", (Quarterly(),)),
-    ("Báo cáo định kỳ hàng quý, 6 tháng và cả năm", (Quarterly(),)),
+    # -- a list of report cycles: each one its own schedule
+    ("Hằng quý, 6 tháng, năm", (Quarterly(), *HALF_YEARS)),
+    ("Báo cáo định kỳ hàng quý, 6 tháng và cả năm", (Quarterly(), *HALF_YEARS)),
+    ("hằng tháng, hằng quý", (Monthly(), Quarterly())),
+    ("Báo cáo hằng tháng, hằng quý và hằng năm", (Monthly(), Quarterly(), yearly("12-31", 2025))),
+    ("hằng quý, năm", (Quarterly(), yearly("12-31", 2025))),
+    ("Định kỳ hằng tháng và 6 tháng", (Monthly(), *HALF_YEARS)),
     ("Hàng quý (trước ngày 15/3, 15/6, 15/9, 15/12)", (Quarterly(),)),
     ("hàng tháng", (Monthly(),)),
     ("Mỗi tháng", (Monthly(),)),
@@ -164,14 +176,12 @@ CASES: list[tuple[str, tuple[Schedule, ...]]] = [
     ("Hàng tuần", (Ongoing(),)),
     ("Đột xuất", (Ongoing(),)),
     ("Theo quy định", (Ongoing(),)),
-    ("Theo tiến độ dự án", (Ongoing(),)),
     ("Báo cáo định kỳ", (Ongoing(),)),
     ("Cả giai đoạn", (Ongoing(),)),
     ("Suốt giai đoạn 2026-2030", (Ongoing(),)),
     ("Từ năm 2026", (Ongoing(),)),
     ("Từ năm 2026 trở đi", (Ongoing(),)),
-    ("Tổ chức kiểm tra theo kế hoạch và đột xuất", (Ongoing(),)),
-    ("Thực hiện theo Kế hoạch số 12/KH-UBND ngày 01/02/2026", (Ongoing(),)),
+    ("Tổ chức kiểm tra đột xuất", (Ongoing(),)),
     # -- events
     ("Khi có yêu cầu", (OnEvent("Khi có yêu cầu"),)),
     ("khi có văn bản hướng dẫn", (OnEvent("khi có văn bản hướng dẫn"),)),
@@ -203,14 +213,59 @@ CASES: list[tuple[str, tuple[Schedule, ...]]] = [
     ("Thường xuyên, hàng năm", (Ongoing(), yearly("12-31", 2025))),
     ("Thường xuyên; khi có yêu cầu", (Ongoing(), OnEvent("khi có yêu cầu"))),
     ("Quý II/2026 và các năm tiếp theo", (yearly("06-30", 2026),)),
-    # "theo kế hoạch" is ongoing only when nothing else in its clause gives the time
-    ("Theo lộ trình", (Ongoing(),)),
+    # -- timing left to another document waits for its dates, unless the clause gives the time
+    ("Theo chương trình riêng của UBND tỉnh", (OnEvent("Theo chương trình riêng của UBND tỉnh"),)),
+    ("theo lộ trình được duyệt", (OnEvent("theo lộ trình được duyệt"),)),
+    ("Theo lộ trình", (OnEvent("Theo lộ trình"),)),
+    ("theo kế hoạch", (OnEvent("theo kế hoạch"),)),
+    ("Theo tiến độ dự án", (OnEvent("Theo tiến độ dự án"),)),
+    ("Theo Đề án được phê duyệt", (OnEvent("Theo Đề án được phê duyệt"),)),
+    (
+        "Thực hiện theo Kế hoạch số 12/KH-UBND ngày 01/02/2026",
+        (OnEvent("Thực hiện theo Kế hoạch số 12/KH-UBND ngày 01/02/2026"),),
+    ),
+    ("Theo kế hoạch, đến năm 2030", (OnEvent("Theo kế hoạch, đến năm 2030"),)),
+    (
+        "Tổ chức kiểm tra theo kế hoạch và đột xuất",
+        (OnEvent("Tổ chức kiểm tra theo kế hoạch"), Ongoing()),
+    ),
+    ("Theo kế hoạch; báo cáo hằng quý", (OnEvent("Theo kế hoạch"), Quarterly())),
+    (
+        "Xây dựng chương trình trong năm 2026; thực hiện theo kế hoạch",
+        (once("2026-12-31"), OnEvent("thực hiện theo kế hoạch")),
+    ),
+    # ... but work "theo Kế hoạch" that the text itself issues goes on under it
+    ("Quý IV/2025 ban hành kế hoạch. Thực hiện theo Kế hoạch", (once("2025-12-31"), Ongoing())),
+    ("Ban hành kế hoạch trong quý I hằng năm; kiểm tra theo kế hoạch", (yearly("03-31", 2026), Ongoing())),
+    ("Xây dựng lộ trình năm 2026, thực hiện theo lộ trình", (once("2026-12-31"),)),
     ("Tiếp tục thực hiện", (Ongoing(),)),
-    ("Theo kế hoạch, đến năm 2030", (Ongoing(),)),
+    ("Thực hiện thường xuyên theo kế hoạch", (Ongoing(),)),
     ("Hàng năm (theo kế hoạch được phê duyệt)", EVERY_YEAR_END),
     ("Quý IV/2025, theo kế hoạch", (once("2025-12-31"),)),
     ("Tiếp tục thực hiện trong năm 2026", (once("2026-12-31"),)),
     ("Trước ngày 15/11 theo kế hoạch", (once("2025-11-15"),)),
+    # -- a request beside a cycle is an event of its own, and the cycle does not wait for it
+    (
+        "Hằng năm hoặc đột xuất khi có yêu cầu",
+        (yearly("12-31", 2025), OnEvent("đột xuất khi có yêu cầu")),
+    ),
+    ("Hằng quý hoặc khi cấp có thẩm quyền yêu cầu", (Quarterly(), OnEvent("khi cấp có thẩm quyền yêu cầu"))),
+    (
+        "Báo cáo 6 tháng và hằng năm; đột xuất theo yêu cầu",
+        (*HALF_YEARS, OnEvent("đột xuất theo yêu cầu")),
+    ),
+    ("Đột xuất khi có yêu cầu; báo cáo hằng quý", (OnEvent("Đột xuất khi có yêu cầu"), Quarterly())),
+    (
+        "Trước ngày 15/12 hằng năm và đột xuất khi có yêu cầu",
+        (yearly("12-15", 2025), OnEvent("đột xuất khi có yêu cầu")),
+    ),
+    # -- a yearly report due in the following year, with or without "hằng năm"
+    ("gửi Bộ trước ngày 20 tháng 01 năm sau", (next_year("01-20"),)),
+    ("trước 15/01 của năm kế tiếp", (next_year("01-15"),)),
+    ("Báo cáo hằng năm gửi Bộ KH&CN trước ngày 20/01 năm sau", (next_year("01-20"),)),
+    ("Hằng năm, trước ngày 31/01 của năm tiếp theo", (next_year("01-31"),)),
+    ("Báo cáo kết quả năm trong tháng 1 năm sau", (next_year("01-31"),)),
+    ("Quý I năm sau", (next_year("03-31"),)),
 ]
 
 
@@ -320,8 +375,16 @@ def test_a_count_within_a_dated_quarter_is_not_a_quarterly_cycle() -> None:
     assert parse_time_text("Tổ chức 2 đợt trong quý III/2026", ISSUED, HORIZON).schedules == (once("2026-09-30"),)
 
 
-def test_ad_hoc_when_is_ongoing_not_an_event() -> None:
-    assert parse_time_text("Kiểm tra đột xuất khi có yêu cầu", ISSUED, HORIZON).schedules == (Ongoing(),)
+def test_ad_hoc_when_a_violation_shows_is_ongoing_not_an_event() -> None:
+    text = "Kiểm tra đột xuất khi có dấu hiệu vi phạm"
+
+    assert parse_time_text(text, ISSUED, HORIZON).schedules == (Ongoing(),)
+
+
+def test_ad_hoc_on_request_is_an_event() -> None:
+    text = "Kiểm tra đột xuất khi có yêu cầu"
+
+    assert parse_time_text(text, ISSUED, HORIZON).schedules == (OnEvent("đột xuất khi có yêu cầu"),)
 
 
 def test_a_reference_date_inside_an_event_is_not_a_deadline() -> None:
@@ -402,3 +465,22 @@ def test_before_a_quarter_and_yearly_starts_in_the_year_it_falls_due() -> None:
 
 def test_the_same_deadline_twice_is_one_schedule() -> None:
     assert parse_time_text("Quý IV/2025; trước 31/12/2025", ISSUED, HORIZON).schedules == (once("2025-12-31"),)
+
+
+def test_a_yearly_report_due_next_year_answers_for_each_year_of_the_plan() -> None:
+    parsed = parse_time_text("Báo cáo hằng năm gửi Bộ trước ngày 20/01 năm sau", ISSUED, HORIZON)
+
+    occurrences = expand(parsed.schedules, ISSUED, HORIZON)
+    assert [(o.due, o.period) for o in occurrences] == [
+        (date(year + 1, 1, 20), Period("year", year)) for year in range(2025, 2031)
+    ]
+
+
+def test_a_yearly_report_due_next_year_starts_with_the_stated_first_year() -> None:
+    parsed = parse_time_text("Hằng năm, từ năm 2027, trước 15/01 năm sau", ISSUED, HORIZON)
+
+    assert parsed.schedules == (Yearly(1, 15, 2028, 2031, None, for_previous_year=True),)
+
+
+def test_a_following_year_without_a_day_is_no_schedule() -> None:
+    assert parse_time_text("Năm sau", ISSUED, HORIZON).needs_date is True
