@@ -13,7 +13,7 @@ STAFF_TDC = 1001
 
 
 async def test_moving_the_clock_to_a_reminder_morning_delivers_it(tmp_path: Path) -> None:
-    settings = Settings(db_url=f"sqlite:///{tmp_path}/reminders.db", sandbox_port=0, telegram_token=None)
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/reminders.db", sandbox_port=0, http_port=0, telegram_token=None)
     # The evening before the first reminder step of the bundled plan's first deadline (I.1, 30/09/2025).
     clock = SandboxClock(datetime(2025, 9, 1, 20, 0, tzinfo=VIETNAM))
     running = await start(settings, sandbox_clock=clock)

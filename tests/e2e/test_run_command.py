@@ -23,7 +23,11 @@ def free_port() -> int:
 def test_run_without_token_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NHACVIEC_")}
-    env |= {"NHACVIEC_DB_URL": f"sqlite:///{tmp_path}/run.db", "NHACVIEC_SANDBOX_PORT": str(port)}
+    env |= {
+        "NHACVIEC_DB_URL": f"sqlite:///{tmp_path}/run.db",
+        "NHACVIEC_SANDBOX_PORT": str(port),
+        "NHACVIEC_HTTP_PORT": "0",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "nhacviec", "run"],
         stdout=subprocess.PIPE,
