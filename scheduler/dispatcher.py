@@ -716,8 +716,11 @@ async def _worker_main(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    logging.basicConfig(level=os.environ.get("NHACVIEC_LOG_LEVEL", "WARNING"))
-    asyncio.run(_worker_main(_parse(argv)))
+    from nhacviec import logs  # the service's handler: the token never reaches the log
+
+    args = _parse(argv)
+    logs.configure(secrets=[args.token], level=os.environ.get("NHACVIEC_LOG_LEVEL", "WARNING").upper())
+    asyncio.run(_worker_main(args))
 
 
 if __name__ == "__main__":
