@@ -3,6 +3,7 @@ service's own HTTP server, /healthz and /readyz, and /metrics scraped after remi
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -12,12 +13,16 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from models import OutboxMessage, ReminderStep
-from nhacviec.service import Running, start
+from nhacviec.service import Running, serve_worker, start
 from nhacviec.settings import Settings
+from sandbox import Limits, Sandbox
 from sandbox.clock import VIETNAM, SandboxClock
+from tests.dispatch.support import NOW as DISPATCH_NOW
+from tests.dispatch.support import OTHER, PEOPLE, STAFF, delivered, queue
 from tests.ops.support import samples
 
 NOW = datetime(2025, 12, 24, 8, 30, tzinfo=VIETNAM)
@@ -168,3 +173,27 @@ async def test_metrics_after_a_sandbox_run_match_the_outbox(db_url: str) -> None
         assert found["nhacviec_reply_handling_seconds_count", ()] == 1
     finally:
         await running.stop()
+
+
+async def test_a_worker_serves_readiness_from_its_dispatcher_and_counts_its_sends(db_url: str, engine: Engine) -> None:
+    """`run --role worker`: no bot, but the same HTTP server, reporting the worker's own dispatcher."""
+    box = Sandbox(PEOPLE, clock=SandboxClock(DISPATCH_NOW), limits=Limits())
+    await box.start("127.0.0.1", 0)
+    keys = queue(engine, [STAFF, OTHER])
+    settings = Settings(db_url=db_url, telegram_token=None, sandbox_port=box.port, http_port=free_port())
+    stop, started = asyncio.Event(), asyncio.Event()
+    worker = asyncio.create_task(serve_worker(settings, stop, started.set))
+    try:
+        await asyncio.wait_for(started.wait(), 10)
+        await box.wait_until(lambda: len(delivered(box)) == 2 or None, timeout=10)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.http_port}") as client:
+            ready = (await client.get("/readyz")).json()
+            found = samples((await client.get("/metrics")).text)
+    finally:
+        stop.set()
+        await asyncio.wait_for(worker, 10)
+        await box.stop()
+    assert delivered(box) == {key: 1 for key in keys}
+    assert (ready["role"], ready["dispatcher"], ready["database"], ready["migrations"]) == ("worker", True, True, True)
+    assert found["nhacviec_outbox_sends_total", (("platform", "telegram"), ("result", "ok"))] == 2
+    assert found["nhacviec_outbox_rows", (("state", "sent"),)] == 2
