@@ -6,10 +6,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -22,7 +18,7 @@ from nhacviec.logs import make_handler
 from nhacviec.service import SANDBOX_TOKEN, log_secrets, start
 from nhacviec.settings import Settings
 from sandbox.clock import VIETNAM, SandboxClock
-from tests.e2e.test_operations import free_port
+from tests.e2e.support import free_port, spawn_run, stop_run
 
 STAFF_TDC = 1001
 REPLY = "Đã trình lãnh đạo Sở dự thảo quy chế, đạt 80%"
@@ -66,22 +62,14 @@ async def test_an_info_log_has_ids_and_lengths_not_the_reply_nor_the_token(
 def test_a_debug_run_in_json_never_shows_the_token(tmp_path: Path) -> None:
     """`nhacviec run` as IT staff would run it for a collector, at DEBUG, with people chatting."""
     sandbox_port, http_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NHACVIEC_")}
-    env |= {
+    env = {
         "NHACVIEC_DB_URL": f"sqlite:///{tmp_path}/run.db",
         "NHACVIEC_SANDBOX_PORT": str(sandbox_port),
         "NHACVIEC_HTTP_PORT": str(http_port),
         "NHACVIEC_LOG_LEVEL": "DEBUG",
         "NHACVIEC_LOG_FORMAT": "json",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nhacviec", "run"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    process = spawn_run(tmp_path, env, merge_stderr=False)
     try:
         base = f"http://127.0.0.1:{sandbox_port}/api/sandbox"
         deadline = time.monotonic() + 60
@@ -101,12 +89,7 @@ def test_a_debug_run_in_json_never_shows_the_token(tmp_path: Path) -> None:
             time.sleep(0.2)
         assert answered, "the bot answered"
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            _, log = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        _, log = stop_run(process, timeout=30)
     assert process.returncode == 0, log[-2000:]
     assert SANDBOX_TOKEN not in log
     assert SANDBOX_TOKEN.replace(":", "%3A") not in log

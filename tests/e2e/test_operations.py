@@ -4,7 +4,6 @@ service's own HTTP server, /healthz and /readyz, and /metrics scraped after remi
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -23,18 +22,13 @@ from sandbox import Limits, Sandbox
 from sandbox.clock import VIETNAM, SandboxClock
 from tests.dispatch.support import NOW as DISPATCH_NOW
 from tests.dispatch.support import OTHER, PEOPLE, STAFF, delivered, queue
+from tests.e2e.support import free_port
 from tests.ops.support import samples
 
 NOW = datetime(2025, 12, 24, 8, 30, tzinfo=VIETNAM)
 STAFF_TDC = 1001
 SECRET = "bi-mat_So-KHCN_2026"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def sandbox(running: Running) -> Any:

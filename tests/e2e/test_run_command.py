@@ -3,39 +3,22 @@ simulated person asks for their tasks through the scripting API, and Ctrl-C stop
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.e2e.support import free_port, spawn_run, stop_run
 
 
 def test_run_without_token_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NHACVIEC_")}
-    env |= {
+    env = {
         "NHACVIEC_DB_URL": f"sqlite:///{tmp_path}/run.db",
         "NHACVIEC_SANDBOX_PORT": str(port),
         "NHACVIEC_HTTP_PORT": "0",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nhacviec", "run"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    process = spawn_run(tmp_path, env, merge_stderr=True)
     try:
         assert process.stdout is not None
         started = time.monotonic()
@@ -69,11 +52,6 @@ def test_run_without_token_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path: Path
         assert page.status_code == 200
         assert "text/html" in page.headers["content-type"]
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        output, _ = stop_run(process, timeout=15)
     assert process.returncode == 0, output
     assert output.rstrip().endswith("Đã dừng.")
