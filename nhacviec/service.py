@@ -78,7 +78,7 @@ class Ticks:
         return self.dispatcher.seconds_since_tick() if self.dispatcher is not None else None
 
 
-def ops_server(
+def make_ops_server(
     engine: Engine, settings: Settings, *, role: str, clock: Clock, tick_age: Callable[[], float | None] | None
 ) -> tuple[OpsServer, Metrics]:
     """The HTTP server with its own metrics registry (the outbox read at scrape time)."""
@@ -178,7 +178,7 @@ async def start(
     )
     dispatching = reminders and dispatch
     ticks = Ticks()
-    ops, metrics = ops_server(
+    ops, metrics = make_ops_server(
         engine, settings, role="all" if dispatching else "bot", clock=clock, tick_age=ticks.age if dispatching else None
     )
     transport = TelegramTransport(
@@ -291,7 +291,7 @@ async def serve_worker(settings: Settings, stop: asyncio.Event, started: Callabl
     """`run --role worker`: a dispatcher, and the HTTP server reporting its ticks and sends."""
     engine = db.make_engine(settings.db_url)
     ticks = Ticks()
-    ops, metrics = ops_server(engine, settings, role="worker", clock=lambda: datetime.now(UTC), tick_age=ticks.age)
+    ops, metrics = make_ops_server(engine, settings, role="worker", clock=lambda: datetime.now(UTC), tick_age=ticks.age)
     await ops.start(settings.http_host, settings.http_port)
     try:
 
