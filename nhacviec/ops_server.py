@@ -16,6 +16,7 @@ import asyncio
 import hmac
 import json
 import logging
+import os
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,15 @@ log = logging.getLogger(__name__)
 
 # Telegram posts an update at most this large; anything bigger is not an update.
 MAX_BODY = 1024 * 1024
+
+
+class ListenError(Exception):
+    """The address is taken or not this machine's: a setting to fix, not a crash."""
+
+    def __init__(self, address: str, reason: str) -> None:
+        super().__init__(f"cannot listen on {address}: {reason}")
+        self.address = address
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -128,9 +138,14 @@ class OpsServer:
 
     async def start(self, host: str, port: int) -> None:
         """Listen on host:port (0: a free port, read back from `port`)."""
+        try:
+            sock = socket.create_server((host, port))
+        except OSError as error:
+            # socket.create_server appends the address to strerror: the plain reason comes from errno.
+            reason = os.strerror(error.errno) if error.errno else type(error).__name__
+            raise ListenError(f"{host}:{port}", reason) from error
         runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=2.0)
         await runner.setup()
-        sock = socket.create_server((host, port))
         try:
             await web.SockSite(runner, sock).start()
         except BaseException:
@@ -193,4 +208,4 @@ class OpsServer:
         return web.json_response({"ok": True})
 
 
-__all__ = ["OpsServer", "Readiness", "WebhookRoute", "check_readiness", "dispatcher_ready"]
+__all__ = ["ListenError", "OpsServer", "Readiness", "WebhookRoute", "check_readiness", "dispatcher_ready"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ from nhacviec import logs
 from nhacviec.bundled import bundled_plan_path
 from nhacviec.demo import SimulatedPerson, seed_people
 from nhacviec.metrics import Metrics, OutboxCollector
-from nhacviec.ops_server import OpsServer, Readiness, WebhookRoute, check_readiness
+from nhacviec.ops_server import ListenError, OpsServer, Readiness, WebhookRoute, check_readiness
 from nhacviec.settings import Settings
 from reports.summary_facts import RegistryCache
 from sandbox.clock import VIETNAM, SandboxClock
@@ -266,11 +267,19 @@ async def serve(settings: Settings, _: Translate, echo: Callable[[str], None], r
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    if role == "worker":
-        await serve_worker(settings, stop, lambda: echo(_("Dispatcher started. Stop with Ctrl-C.")))
-        echo(_("Stopped."))
-        return
-    running = await start(settings, dispatch=role == "all")
+    try:
+        if role == "worker":
+            await serve_worker(settings, stop, lambda: echo(_("Dispatcher started. Stop with Ctrl-C.")))
+            echo(_("Stopped."))
+            return
+        running = await start(settings, dispatch=role == "all")
+    except ListenError as error:
+        message = _("Cannot listen on {address} ({reason}): check NHACVIEC_HTTP_HOST and NHACVIEC_HTTP_PORT.")
+        print(
+            _("Error: {message}").format(message=message.format(address=error.address, reason=error.reason)),
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
     try:
         if running.sandbox is not None:
             echo(

@@ -3,6 +3,7 @@ simulated person asks for their tasks through the scripting API, and Ctrl-C stop
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
@@ -55,3 +56,22 @@ def test_run_without_token_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path: Path
         output, _ = stop_run(process, timeout=15)
     assert process.returncode == 0, output
     assert output.rstrip().endswith("Đã dừng.")
+
+
+def test_run_with_its_http_port_taken_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        env = {
+            "NHACVIEC_DB_URL": f"sqlite:///{tmp_path}/run.db",
+            "NHACVIEC_SANDBOX_PORT": str(free_port()),
+            "NHACVIEC_HTTP_PORT": str(port),
+        }
+        process = spawn_run(tmp_path, env, merge_stderr=False)
+        _, errors = process.communicate(timeout=60)
+    assert process.returncode == 2
+    last = errors.strip().splitlines()[-1]
+    assert last == (
+        f"Lỗi: Không mở được cổng 127.0.0.1:{port} (Address already in use): "
+        "hãy kiểm tra NHACVIEC_HTTP_HOST và NHACVIEC_HTTP_PORT."
+    )
+    assert "Traceback" not in errors
