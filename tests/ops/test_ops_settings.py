@@ -84,3 +84,14 @@ def test_run_with_a_webhook_and_no_secret_says_so_in_one_line(tmp_path: Path) ->
         result.stderr.strip()
         == "Lỗi: Cấu hình không hợp lệ: NHACVIEC_WEBHOOK_SECRET; hãy kiểm tra biến môi trường hoặc tệp .env."
     )
+
+
+def test_a_webhook_url_is_https_or_this_machine(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("NHACVIEC_WEBHOOK_SECRET", "Bi-mat_2026")
+    for accepted in ("https://nhacviec.skhcn.quangngai.gov.vn", "http://127.0.0.1:8081", "http://localhost:9000/"):
+        clean_env.setenv("NHACVIEC_WEBHOOK_URL", accepted)
+        assert Settings().webhook_url == accepted.rstrip("/")
+    for refused in ("http://nhacviec.skhcn.quangngai.gov.vn", "nhacviec.skhcn.quangngai.gov.vn", "ftp://127.0.0.1"):
+        clean_env.setenv("NHACVIEC_WEBHOOK_URL", refused)
+        with pytest.raises(ValidationError, match="webhook_url must be an https:// URL"):
+            Settings()
