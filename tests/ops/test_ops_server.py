@@ -36,9 +36,15 @@ def test_a_migrated_database_is_ready(engine: Engine) -> None:
 
 
 def test_a_database_behind_the_migrations_is_not_ready(engine: Engine) -> None:
+    head = db.current_revision(engine)
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0006'"))
-    report = check_readiness(engine, role="worker", tick_age=lambda: 2.0, max_tick_age=60)
+    try:
+        report = check_readiness(engine, role="worker", tick_age=lambda: 2.0, max_tick_age=60)
+    finally:
+        # PostgreSQL's test schema is shared by the whole run: later tests need it at head again.
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
     assert (report.database, report.migrations, report.ready) == (True, False, False)
 
 
