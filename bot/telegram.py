@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from telegram import (
@@ -33,6 +34,9 @@ from locales.catalogs import translator
 
 log = logging.getLogger(__name__)
 
+# The header in which Telegram repeats setWebhook's secret_token on every update it posts.
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
 # (command, msgid of its description); descriptions are registered in Vietnamese and English.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("tasks", N_("your units' open tasks")),
@@ -48,9 +52,19 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 
 class TelegramTransport:
-    def __init__(self, conversation: Conversation, *, bot_username: str) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        *,
+        bot_username: str,
+        on_reply: Callable[[float], None] | None = None,
+        ticker: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        """`on_reply(seconds)` hears how long each message or button took, answers sent (metrics)."""
         self.conversation = conversation
         self.bot_username = bot_username.lstrip("@").lower()
+        self.on_reply = on_reply
+        self.ticker = ticker
 
     # ---- Update → Incoming --------------------------------------------------------------------------
 
@@ -92,8 +106,7 @@ class TelegramTransport:
         incoming = self.incoming_from_message(update, message)
         if incoming is None:
             return
-        answers = await asyncio.to_thread(self.conversation.handle, incoming)
-        await self.send(context, answers)
+        await self.answer(context, incoming)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -116,8 +129,26 @@ class TelegramTransport:
             payload=query.data,
             keyboard=_keyboard(message),
         )
+        await self.answer(context, incoming)
+
+    async def answer(self, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
+        """The core's answers to one message or button, sent; one log line with ids and sizes only
+        (what people write stays out of the log)."""
+        started = self.ticker()
         answers = await asyncio.to_thread(self.conversation.handle, incoming)
         await self.send(context, answers)
+        seconds = self.ticker() - started
+        if self.on_reply is not None:
+            self.on_reply(seconds)
+        log.info(
+            "handled %s: chat=%s message=%s length=%d answers=%d ms=%.0f",
+            "button" if incoming.payload is not None else "message",
+            incoming.chat_id,
+            incoming.message_id,
+            len(incoming.text),
+            len(answers),
+            seconds * 1000,
+        )
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # PTB's exceptions can carry the request URL, which holds the token: log the type and message only.
@@ -209,6 +240,14 @@ class TelegramTransport:
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_error_handler(self.on_error)
         return application
+
+
+async def queue_update(application: Application, data: object) -> None:  # type: ignore[type-arg]
+    """Webhook mode: an update Telegram posted goes the same way as a polled one (the Application's queue)."""
+    if not isinstance(data, dict):
+        raise ValueError("an update is a JSON object")
+    update = Update.de_json(data, application.bot)
+    await application.update_queue.put(update)
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]

@@ -10,21 +10,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
-from sqlalchemy.engine import Engine
+from prometheus_client import CollectorRegistry
+from sqlalchemy.engine import Engine, make_url
 from telegram import Bot
 from telegram.ext import Application
 
 from bot.conversation import Clock, Conversation
-from bot.telegram import TelegramTransport, register_commands
+from bot.telegram import SECRET_HEADER, TelegramTransport, queue_update, register_commands
 from importer.read import read_plan
 from importer.store import ImportResult, PlanOverrides, import_plan
 from locales.catalogs import Translate, translator
 from models import db
 from models.queries import list_plans
+from nhacviec import logs
 from nhacviec.bundled import bundled_plan_path
 from nhacviec.demo import (
     SimulatedGroup,
@@ -34,11 +38,14 @@ from nhacviec.demo import (
     seed_groups,
     seed_people,
 )
+from nhacviec.metrics import Metrics, OutboxCollector
+from nhacviec.ops_server import ListenError, OpsServer, Readiness, WebhookRoute, check_readiness
 from nhacviec.settings import Settings
 from reports.summary_facts import RegistryCache
 from sandbox.clock import VIETNAM, SandboxClock
 from sandbox.server import Sandbox
 from sandbox.state import SimGroup, SimPerson
+from scheduler.dispatch_settings import DispatchSettings
 from scheduler.dispatcher import Dispatcher, run_worker, telegram_sender
 from scheduler.reminder_loop import ReminderLoop
 
@@ -46,6 +53,49 @@ log = logging.getLogger(__name__)
 
 # Any well-formed token works against the sandbox; this one is never valid on Telegram.
 SANDBOX_TOKEN = "7000000001:SANDBOX-local-only"
+TELEGRAM_WEBHOOK_PATH = "/webhook/telegram"
+
+
+def log_secrets(settings: Settings) -> list[str]:
+    """Everything the log must never show: the tokens, the webhook secret, the database password."""
+    secrets = [SANDBOX_TOKEN]
+    for secret in (settings.telegram_token, settings.zalo_token, settings.webhook_secret):
+        if secret is not None:
+            secrets.append(secret.get_secret_value())
+    try:
+        password = make_url(db.normalise_url(settings.db_url)).password
+    except Exception:  # an unreadable URL fails later with its own message
+        password = None
+    if password:
+        secrets.append(str(password))
+    return secrets
+
+
+def max_tick_age(dispatch: DispatchSettings) -> float:
+    """A healthy dispatcher ticks at least every `poll_seconds`; a long 429 may hold it a while more."""
+    return 3 * dispatch.poll_seconds + dispatch.hold_retry_after_seconds
+
+
+@dataclass
+class Ticks:
+    """The dispatcher this process runs, once it runs: readiness asks it how long ago it ticked."""
+
+    dispatcher: Dispatcher | None = None
+
+    def age(self) -> float | None:
+        return self.dispatcher.seconds_since_tick() if self.dispatcher is not None else None
+
+
+def make_ops_server(
+    engine: Engine, settings: Settings, *, role: str, clock: Clock, tick_age: Callable[[], float | None] | None
+) -> tuple[OpsServer, Metrics]:
+    """The HTTP server with its own metrics registry (the outbox read at scrape time)."""
+    registry = CollectorRegistry()
+    registry.register(OutboxCollector(engine, clock=clock, tz=settings.tz))
+    readiness: Callable[[], Readiness] = partial(
+        check_readiness, engine, role=role, tick_age=tick_age, max_tick_age=max_tick_age(settings.dispatch)
+    )
+    return OpsServer(registry=registry, readiness=readiness), Metrics(registry)
 
 
 @dataclass
@@ -58,12 +108,16 @@ class Running:
     people: list[SimulatedPerson]
     conversation: Conversation
     transport: TelegramTransport
+    ops: OpsServer
+    metrics: Metrics
     dispatcher: Dispatcher | None = None
     sender_bot: Bot | None = None
     reminders: ReminderLoop | None = None
     unsubscribes: list[Callable[[], None]] = field(default_factory=list)
 
     async def stop(self) -> None:
+        # No new webhook updates first (the platform keeps them and posts them again later).
+        await self.ops.stop()
         for unsubscribe in self.unsubscribes:
             unsubscribe()
         if self.reminders is not None:
@@ -150,6 +204,11 @@ async def start(
     else:
         clock = lambda: datetime.now(UTC)  # noqa: E731
         token = settings.telegram_token.get_secret_value()
+    dispatching = reminders and dispatch
+    ticks = Ticks()
+    ops, metrics = make_ops_server(
+        engine, settings, role="all" if dispatching else "bot", clock=clock, tick_age=ticks.age if dispatching else None
+    )
     # Reminders go out through the outbox: the loop queues due steps, a dispatcher sends them — this
     # process's (role "all"), or separate workers sharing the database (role "bot"). Built before the
     # conversation, whose new reports wake the loop (a blocker reaches the monitor at once); started below.
@@ -162,8 +221,14 @@ async def start(
             sender = telegram_sender(token, base_url=sandbox.base_url if sandbox else None, settings=settings.dispatch)
             sender_bot = sender.bot
             dispatcher = Dispatcher(
-                engine, {"telegram": sender}, settings=settings.dispatch, clock=clock, tz=settings.tz
+                engine,
+                {"telegram": sender},
+                settings=settings.dispatch,
+                clock=clock,
+                tz=settings.tz,
+                on_result=metrics.record_send,
             )
+            ticks.dispatcher = dispatcher
             poke = dispatcher.poke
         planner = ReminderLoop(
             engine,
@@ -181,7 +246,9 @@ async def start(
         registry=RegistryCache(),
         on_report=planner.wake if planner is not None else None,
     )
-    transport = TelegramTransport(conversation, bot_username=settings.telegram_bot_username)
+    transport = TelegramTransport(
+        conversation, bot_username=settings.telegram_bot_username, on_reply=metrics.observe_reply
+    )
     application = transport.build(
         token,
         base_url=sandbox.base_url if sandbox else None,
@@ -194,6 +261,8 @@ async def start(
         people=people,
         conversation=conversation,
         transport=transport,
+        ops=ops,
+        metrics=metrics,
         dispatcher=dispatcher,
         sender_bot=sender_bot,
         reminders=planner,
@@ -206,8 +275,19 @@ async def start(
         # Registered here, not in post_init: post_init runs only under run_polling/run_webhook.
         await register_commands(application)
         await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=10)
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        if settings.webhook_url is not None and secret is not None:
+            ops.add_webhook(WebhookRoute("telegram", SECRET_HEADER, secret, partial(queue_update, application)))
+        await ops.start(settings.http_host, settings.http_port)
+        if settings.webhook_url is not None and secret is not None:
+            # Telegram posts every update to us from now on, each with the secret in its header.
+            await application.bot.set_webhook(settings.webhook_url + TELEGRAM_WEBHOOK_PATH, secret_token=secret)
+            log.info("telegram: webhook mode")
+        else:
+            assert application.updater is not None
+            # start_polling deletes any webhook first: switching back from webhook mode needs nothing else.
+            await application.updater.start_polling(poll_interval=0.0, timeout=10)
+            log.info("telegram: polling mode")
         if dispatcher is not None and sender_bot is not None:
             await sender_bot.initialize()
             await dispatcher.start()
@@ -227,16 +307,24 @@ async def serve(settings: Settings, _: Translate, echo: Callable[[str], None], r
 
     Roles: "all" (bot, reminders and a dispatcher), "bot" (bot and reminders; dispatchers run apart),
     "worker" (a dispatcher only; several may share one PostgreSQL database)."""
+    logs.configure(secrets=log_secrets(settings), log_format=settings.log_format, level=settings.log_level)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    if role == "worker":
-        echo(_("Dispatcher started. Stop with Ctrl-C."))
-        await run_worker(settings, stop)
-        echo(_("Stopped."))
-        return
-    running = await start(settings, dispatch=role == "all")
+    try:
+        if role == "worker":
+            await serve_worker(settings, stop, lambda: echo(_("Dispatcher started. Stop with Ctrl-C.")))
+            echo(_("Stopped."))
+            return
+        running = await start(settings, dispatch=role == "all")
+    except ListenError as error:
+        message = _("Cannot listen on {address} ({reason}): check NHACVIEC_HTTP_HOST and NHACVIEC_HTTP_PORT.")
+        print(
+            _("Error: {message}").format(message=message.format(address=error.address, reason=error.reason)),
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
     try:
         if running.sandbox is not None:
             echo(
@@ -251,3 +339,21 @@ async def serve(settings: Settings, _: Translate, echo: Callable[[str], None], r
     finally:
         await running.stop()
         echo(_("Stopped."))
+
+
+async def serve_worker(settings: Settings, stop: asyncio.Event, started: Callable[[], None] = lambda: None) -> None:
+    """`run --role worker`: a dispatcher, and the HTTP server reporting its ticks and sends."""
+    engine = db.make_engine(settings.db_url)
+    ticks = Ticks()
+    ops, metrics = make_ops_server(engine, settings, role="worker", clock=lambda: datetime.now(UTC), tick_age=ticks.age)
+    await ops.start(settings.http_host, settings.http_port)
+    try:
+
+        def on_started(dispatcher: Dispatcher) -> None:
+            ticks.dispatcher = dispatcher
+            started()
+
+        await run_worker(settings, stop, on_result=metrics.record_send, on_started=on_started)
+    finally:
+        await ops.stop()
+        engine.dispose()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from locales.catalogs import SUPPORTED
@@ -12,11 +14,19 @@ from scheduler.dispatch_settings import DispatchSettings
 from scheduler.report_drafts import MAX_WORKING_DAYS
 
 DEFAULT_DB_URL = "sqlite:///./data/nhacviec.db"
+# Telegram's rule for setWebhook's secret_token; the same secret guards every platform's webhook.
+WEBHOOK_SECRET_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"
+LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="NHACVIEC_", env_file=".env", env_file_encoding="utf-8", extra="ignore", env_nested_delimiter="__"
+        env_prefix="NHACVIEC_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_nested_delimiter="__",
+        hide_input_in_errors=True,  # a rejected value may be a secret
     )
 
     db_url: str = DEFAULT_DB_URL
@@ -34,6 +44,15 @@ class Settings(BaseSettings):
     # The monitor gets the summary and the .docx draft this many working days before each plan-wide
     # report deadline (0: on the deadline's day).
     report_draft_working_days: int = Field(default=5, ge=0, le=MAX_WORKING_DAYS)
+    # The service's own HTTP server (health, readiness, metrics, webhooks), behind a reverse proxy.
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8081, ge=0, le=65535)  # 0: any free port (tests)
+    # The public base URL (https://bot.example.gov.vn): Telegram then posts updates to
+    # <webhook_url>/webhook/telegram instead of being polled.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("timezone")
     @classmethod
@@ -50,6 +69,35 @@ class Settings(BaseSettings):
     def _supported_locale(cls, value: str) -> str:
         if value not in SUPPORTED:
             raise ValueError("locale must be 'vi' or 'en'")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        # Telegram posts to https only; plain http is for tests against this machine's own server.
+        if not value.startswith("https://") and not LOOPBACK_HTTP.match(value):
+            raise ValueError("webhook_url must be an https:// URL (http:// only for tests on this machine)")
+        return value.rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # Without a secret anyone who finds the URL could post updates as any user. A field error
+        # (not a model one) so the CLI's one-line message names NHACVIEC_WEBHOOK_SECRET.
+        if value is None:
+            if info.data.get("webhook_url") is not None:
+                raise ValueError("webhook_secret is required when webhook_url is set")
+            return None
+        # Never echo the value: only its shape is wrong.
+        if not re.match(WEBHOOK_SECRET_PATTERN, value.get_secret_value()):
+            raise ValueError("webhook_secret: 1-256 characters A-Z, a-z, 0-9, _ and - only")
         return value
 
     @property

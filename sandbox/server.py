@@ -103,6 +103,7 @@ class Sandbox:
             return
         self.api.closing.set()
         self.state.notify()
+        await self.api.stop_delivery()
         await runner.cleanup()
         self._port = None
 

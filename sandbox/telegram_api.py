@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from sandbox.formatting import (
@@ -76,6 +77,12 @@ SCOPES_WITH_CHAT = frozenset({"chat", "chat_administrators", "chat_member"})
 SCOPES = frozenset({"default", "all_private_chats", "all_group_chats", "all_chat_administrators"}) | SCOPES_WITH_CHAT
 # nginx answers Telegram's 502/503/504, with a page rather than the JSON envelope.
 PROXY_PAGE = "<html>\r\n<head><title>{status} {phrase}</title></head>\r\n<body>\r\n<center><h1>{status} {phrase}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+# Telegram's header carrying setWebhook's secret_token on every delivery.
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# The sandbox posts updates only to this machine (tests never reach the internet); there plain http
+# on any port is allowed, as a reverse proxy in front of the service would terminate TLS.
+LOOPBACK_WEBHOOK = re.compile(r"^https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)", re.IGNORECASE)
+WEBHOOK_RETRY_SECONDS = 1.0
 PHRASES = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Time-out"}
 
 
@@ -234,6 +241,9 @@ class BotApi:
         self.exchanges: deque[Exchange] = deque(maxlen=max_exchanges)
         self.closing = asyncio.Event()
         self._poll_generation = 0
+        self._delivery: asyncio.Task[None] | None = None
+        self.webhook_error: tuple[int, str] | None = None  # (unix time, message) of the last failed delivery
+        self.webhook_retry_seconds = WEBHOOK_RETRY_SECONDS
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "logOut": self._true,
@@ -508,11 +518,12 @@ class BotApi:
         if not url:
             self.state.webhook = None
             return True
-        if not url.lower().startswith("https://"):
+        loopback = LOOPBACK_WEBHOOK.match(url) is not None
+        if not loopback and not url.lower().startswith("https://"):
             raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
         match = re.match(r"^https://[^/:]+(?::(\d+))?", url, re.IGNORECASE)
         port = int(match.group(1)) if match and match.group(1) else 443
-        if port not in (80, 88, 443, 8443):
+        if not loopback and port not in (80, 88, 443, 8443):
             raise ApiError(400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
         secret = params.get("secret_token")
         if secret is not None and not SECRET_TOKEN.match(str(secret)):
@@ -524,14 +535,65 @@ class BotApi:
         self.state.webhook = {
             key: params[key] for key in ("url", "ip_address", "max_connections", "secret_token") if key in params
         }
+        self.webhook_error = None
+        if loopback and (self._delivery is None or self._delivery.done()):
+            self._delivery = asyncio.create_task(self._deliver_updates(), name="sandbox webhook delivery")
         self.state.notify()
         return True
 
     async def _delete_webhook(self, params: JSON) -> bool:
         self.state.webhook = None
+        self.webhook_error = None
         if params.get("drop_pending_updates"):
             self.state.updates.clear()
+        self.state.notify()  # the delivery task sees the webhook gone and ends
         return True
+
+    async def _deliver_updates(self) -> None:
+        """While a loopback webhook is set: POST the pending updates there one at a time, in order, with
+        the secret header; an update leaves the queue only on a 2xx answer, as with Telegram."""
+        state = self.state
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            while state.webhook is not None and not self.closing.is_set():
+                hook = state.webhook
+                if not state.updates or LOOPBACK_WEBHOOK.match(str(hook["url"])) is None:
+                    await self._next_change()
+                    continue
+                update = state.updates[0]
+                headers = {SECRET_HEADER: str(hook["secret_token"])} if hook.get("secret_token") else {}
+                try:
+                    async with session.post(str(hook["url"]), json=update, headers=headers) as answer:
+                        failure = (
+                            None
+                            if 200 <= answer.status < 300
+                            else f"Wrong response from the webhook: {answer.status} {answer.reason}"
+                        )
+                except (aiohttp.ClientError, TimeoutError) as error:
+                    failure = f"Connection failed: {type(error).__name__}"
+                if failure is None:
+                    if state.updates and state.updates[0] is update:
+                        state.updates.pop(0)
+                    self.webhook_error = None
+                    state.notify()
+                else:
+                    self.webhook_error = (int(state.clock.now().timestamp()), failure)
+                    await self._sleep(self.webhook_retry_seconds)
+
+    async def _next_change(self) -> None:
+        changed = asyncio.ensure_future(self.state.changed().wait())
+        closing = asyncio.ensure_future(self.closing.wait())
+        try:
+            await asyncio.wait({changed, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            changed.cancel()
+            closing.cancel()
+
+    async def stop_delivery(self) -> None:
+        task, self._delivery = self._delivery, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _get_webhook_info(self, params: JSON) -> JSON:
         hook = self.state.webhook or {}
@@ -543,6 +605,8 @@ class BotApi:
         for key in ("ip_address", "max_connections"):
             if key in hook:
                 info[key] = hook[key]
+        if hook and self.webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self.webhook_error
         if hook and self.state.allowed_updates:
             info["allowed_updates"] = sorted(self.state.allowed_updates)
         return info

@@ -115,8 +115,11 @@ class Dispatcher:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         name: str | None = None,
+        on_result: Callable[[str, SendResult], None] | None = None,
     ) -> None:
-        """`name` identifies this dispatcher in leases. Give a stable one only if no two running
+        """`on_result(platform, result)` hears every send's result (the service's metrics count them).
+
+        `name` identifies this dispatcher in leases. Give a stable one only if no two running
         dispatchers share it: a dispatcher restarted under its old name takes its rows back at once
         instead of waiting for their leases to run out."""
         if not senders:
@@ -137,6 +140,10 @@ class Dispatcher:
             for platform in self.platforms
         }
         self.counters = Counters()
+        self.on_result = on_result
+        # On `ticker`: when this dispatcher last showed it is alive (a pass began or ended, a send came
+        # back); /readyz reads it.
+        self.last_tick: float | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._scheduler: AsyncIOScheduler | None = None
@@ -236,12 +243,17 @@ class Dispatcher:
 
     # ---- the loop -------------------------------------------------------------------------------
 
+    def seconds_since_tick(self) -> float | None:
+        """How long ago (on `ticker`) this dispatcher last ticked; None before its first pass."""
+        return None if self.last_tick is None else self.ticker() - self.last_tick
+
     async def _run(self) -> None:
         while not self._stopping:
             await self._wake.wait()
             self._wake.clear()
             if self._stopping:
                 break
+            self.last_tick = self.ticker()
             delay: float | None = None
             try:
                 await self.drain()
@@ -255,6 +267,7 @@ class Dispatcher:
             except Exception:
                 log.exception("could not arm the outbox wake-up")
                 self._arm_in(min(5.0, self.settings.poll_seconds))
+            self.last_tick = self.ticker()
             async with self._passes:
                 self._pass_count += 1
                 self._passes.notify_all()
@@ -454,7 +467,13 @@ class Dispatcher:
         except Exception as error:  # a sender's bug must not take the dispatcher down
             log.exception("sender failed on outbox row %s", message.id)
             result = Transient(f"{type(error).__name__}: {error}")
-        limiter.done(slot, self.ticker())
+        self.last_tick = self.ticker()
+        limiter.done(slot, self.last_tick)
+        if self.on_result is not None:
+            try:
+                self.on_result(message.platform, result)
+            except Exception:  # an observer's bug must not lose the result
+                log.exception("send observer failed")
         keep = False
         try:
             keep = await self._record(message, result)
@@ -596,8 +615,13 @@ async def run_worker(
     dispatch: DispatchSettings | None = None,
     clock: Clock = utc_now,
     name: str | None = None,
+    on_result: Callable[[str, SendResult], None] | None = None,
+    on_started: Callable[[Dispatcher], None] | None = None,
 ) -> None:
     """`nhacviec run --role worker`: a dispatcher only, until `stop` is set.
+
+    `on_result` hears each send's result; `on_started` gets the running dispatcher (the service's
+    readiness check watches its ticks).
 
     `settings` is nhacviec.settings.Settings (db_url, timezone, telegram_token; without a token the
     worker sends to the sandbox that `--role bot` serves at sandbox_host:sandbox_port). Several workers
@@ -619,9 +643,17 @@ async def run_worker(
             bots.append(sender.bot)
             senders = {"telegram": sender}
         dispatcher = Dispatcher(
-            engine, senders, settings=dispatch, clock=clock, tz=ZoneInfo(settings.timezone), name=name
+            engine,
+            senders,
+            settings=dispatch,
+            clock=clock,
+            tz=ZoneInfo(settings.timezone),
+            name=name,
+            on_result=on_result,
         )
         await dispatcher.start()
+        if on_started is not None:
+            on_started(dispatcher)
         try:
             await stop.wait()
         finally:
@@ -684,8 +716,11 @@ async def _worker_main(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    logging.basicConfig(level=os.environ.get("NHACVIEC_LOG_LEVEL", "WARNING"))
-    asyncio.run(_worker_main(_parse(argv)))
+    from nhacviec import logs  # the service's handler: the token never reaches the log
+
+    args = _parse(argv)
+    logs.configure(secrets=[args.token], level=os.environ.get("NHACVIEC_LOG_LEVEL", "WARNING").upper())
+    asyncio.run(_worker_main(args))
 
 
 if __name__ == "__main__":

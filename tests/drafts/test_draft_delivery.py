@@ -189,7 +189,11 @@ def test_the_outbox_keeps_captions_within_telegrams_limit(engine: Engine, people
 async def test_the_running_service_sends_the_draft_when_the_clock_reaches_its_morning(tmp_path: Path) -> None:
     # 15/11/2025 is a Saturday; with three working days the draft day is Wednesday 12/11/2025.
     settings = Settings(
-        db_url=f"sqlite:///{tmp_path}/drafts.db", sandbox_port=0, telegram_token=None, report_draft_working_days=3
+        db_url=f"sqlite:///{tmp_path}/drafts.db",
+        sandbox_port=0,
+        http_port=0,
+        telegram_token=None,
+        report_draft_working_days=3,
     )
     clock = SandboxClock(datetime(2025, 11, 11, 20, 0, tzinfo=VN))
     running = await start(settings, sandbox_clock=clock)

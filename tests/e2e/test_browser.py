@@ -36,7 +36,7 @@ if not (CHROMIUM and CHROMEDRIVER):
 
 @pytest.fixture
 async def product(tmp_path: Path) -> AsyncIterator[Running]:
-    settings = Settings(db_url=f"sqlite:///{tmp_path}/browser.db", sandbox_port=0, telegram_token=None)
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/browser.db", sandbox_port=0, http_port=0, telegram_token=None)
     running = await start(settings, sandbox_clock=SandboxClock(NOW), reminders=False)
     try:
         yield running

@@ -21,7 +21,7 @@ TDC = "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"
 @asynccontextmanager
 async def service(tmp_path: Path, clock: SandboxClock) -> AsyncIterator[Sandbox]:
     """The whole product on the bundled plan, with the sandbox owning `clock`."""
-    settings = Settings(db_url=f"sqlite:///{tmp_path}/reminders.db", sandbox_port=0, telegram_token=None)
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/reminders.db", sandbox_port=0, http_port=0, telegram_token=None)
     running = await start(settings, sandbox_clock=clock)
     try:
         assert running.sandbox is not None

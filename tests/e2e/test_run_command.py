@@ -3,35 +3,23 @@ simulated person asks for their tasks through the scripting API, and Ctrl-C stop
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.e2e.support import free_port, spawn_run, stop_run
 
 
 def test_run_without_token_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NHACVIEC_")}
-    env |= {"NHACVIEC_DB_URL": f"sqlite:///{tmp_path}/run.db", "NHACVIEC_SANDBOX_PORT": str(port)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nhacviec", "run"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    env = {
+        "NHACVIEC_DB_URL": f"sqlite:///{tmp_path}/run.db",
+        "NHACVIEC_SANDBOX_PORT": str(port),
+        "NHACVIEC_HTTP_PORT": "0",
+    }
+    process = spawn_run(tmp_path, env, merge_stderr=True)
     try:
         assert process.stdout is not None
         started = time.monotonic()
@@ -65,11 +53,25 @@ def test_run_without_token_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path: Path
         assert page.status_code == 200
         assert "text/html" in page.headers["content-type"]
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        output, _ = stop_run(process, timeout=15)
     assert process.returncode == 0, output
     assert output.rstrip().endswith("Đã dừng.")
+
+
+def test_run_with_its_http_port_taken_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        env = {
+            "NHACVIEC_DB_URL": f"sqlite:///{tmp_path}/run.db",
+            "NHACVIEC_SANDBOX_PORT": str(free_port()),
+            "NHACVIEC_HTTP_PORT": str(port),
+        }
+        process = spawn_run(tmp_path, env, merge_stderr=False)
+        _, errors = process.communicate(timeout=60)
+    assert process.returncode == 2
+    last = errors.strip().splitlines()[-1]
+    assert last == (
+        f"Lỗi: Không mở được cổng 127.0.0.1:{port} (Address already in use): "
+        "hãy kiểm tra NHACVIEC_HTTP_HOST và NHACVIEC_HTTP_PORT."
+    )
+    assert "Traceback" not in errors

@@ -24,7 +24,7 @@ STAFF_TDC, LEAD_TDC = 1001, 1002
 
 @pytest.fixture
 async def product(db_url: str) -> AsyncIterator[Running]:
-    settings = Settings(db_url=db_url, sandbox_port=0, telegram_token=None)
+    settings = Settings(db_url=db_url, sandbox_port=0, http_port=0, telegram_token=None)
     running = await start(settings, sandbox_clock=SandboxClock(NOW), reminders=False)
     try:
         yield running
@@ -123,7 +123,7 @@ def reminder_prompt_payload(box: Any, message_id: int) -> str:
 
 
 async def test_a_restart_resumes_the_sandbox_clock_where_it_was(db_url: str) -> None:
-    settings = Settings(db_url=db_url, sandbox_port=0, telegram_token=None)
+    settings = Settings(db_url=db_url, sandbox_port=0, http_port=0, telegram_token=None)
     later = datetime(2031, 3, 2, 8, 0, tzinfo=VIETNAM)  # far past today: a clock reset would show it
     running = await start(settings, reminders=False)
     try:
@@ -141,7 +141,7 @@ async def test_a_restart_resumes_the_sandbox_clock_where_it_was(db_url: str) -> 
 
 
 async def test_a_bound_group_receives_the_units_reminders_when_the_clock_moves(db_url: str) -> None:
-    settings = Settings(db_url=db_url, sandbox_port=0, telegram_token=None)
+    settings = Settings(db_url=db_url, sandbox_port=0, http_port=0, telegram_token=None)
     # The evening before the first reminder step of the bundled plan's first deadline (I.1, 30/09/2025).
     clock = SandboxClock(datetime(2025, 9, 1, 20, 0, tzinfo=VIETNAM))
     running = await start(settings, sandbox_clock=clock)

@@ -29,7 +29,7 @@ GUEST = 5001
 
 @pytest.fixture
 async def product(db_url: str) -> AsyncIterator[Running]:
-    settings = Settings(db_url=db_url, sandbox_port=0, telegram_token=None)
+    settings = Settings(db_url=db_url, sandbox_port=0, http_port=0, telegram_token=None)
     running = await start(
         settings,
         sandbox_clock=SandboxClock(NOW),
