@@ -21,7 +21,7 @@ from bot.people import Person, load_person, memberships_with_units, set_language
 from bot.permissions import Audience, Command, allowed, sees_whole_plan
 from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
 from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
-from bot.work import WorkItem, latest_reports, open_work, task_ids_for_units, task_units
+from bot.work import WorkItem, open_work, task_ids_for_units, task_unit_ids, task_units
 from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
 from models import Member, Occurrence, PendingReply, ProgressReport, ReportStatus, Role, Task, UnitRole
@@ -29,9 +29,11 @@ from models.db import session_scope
 from models.errors import UserFacingError
 from models.registry import Plan
 from reports.dates import day_with_weekday, short_day
+from reports.standings import reported, unit_for
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary_chat import summary_files, summary_reply
 from reports.summary_facts import RegistryCache
+from reports.summary_text import contribution_words, units_done_words
 from scheduler.events import record_event
 from scheduler.periods import period_label
 from scheduler.planning import period_of
@@ -356,7 +358,9 @@ class Conversation:
         plan_id = replies.plan_id_of(session)
         if plan_id is None:
             return [turn.answer(_("No plan has been imported yet."))]
-        items = open_work(session, plan_id, self._visible_tasks(session, turn.person), turn.today, self.tz)
+        items = open_work(
+            session, plan_id, self._visible_tasks(session, turn.person), turn.today, self.tz, turn.person.unit_ids
+        )
         if not items:
             return [turn.answer(_("Your units have no open tasks."))]
         whole = sees_whole_plan(turn.person.audience)
@@ -390,6 +394,8 @@ class Conversation:
         )
         if item.latest is not None and item.latest.percent is not None and item.latest.status != ReportStatus.DONE:
             line += f" · {item.latest.percent} %"
+        if item.units_done is not None:
+            line += " · " + units_done_words(_, item.units_done)
         if item.state.blocked and item.latest is not None and item.latest.reason:
             line += " · " + _("blocked: {reason}").format(reason=esc(item.latest.reason))
         return line
@@ -414,6 +420,7 @@ class Conversation:
         if visible is not None and task.id not in visible:
             return [turn.answer(_("Task {code} is not one of your units' tasks.").format(code=esc(task.code)))]
         units = task_units(session, task.id)
+        unit_names, roles = task_unit_ids(session, task.id)
         none = _("none")
         lines = [
             f"<b>{esc(task.code)}</b> " + esc(task.content),
@@ -428,20 +435,29 @@ class Conversation:
             )
             .order_by(col(Occurrence.due))
         ).all()
-        latest = latest_reports(session, [o.id for o in occurrences if o.id is not None])
+        found = reported(session, [o.id for o in occurrences if o.id is not None], self.tz)
         upcoming = [
-            o
+            (o, standing)
             for o in occurrences
-            if o.id is not None and (o.id not in latest or latest[o.id].status != ReportStatus.DONE)
+            if o.id is not None
+            and (item := found.get(o.id)) is not None
+            and not (standing := item.standing(turn.today, unit_for(item, turn.person.unit_ids))).done
         ]
         if upcoming:
             lines.append(_("Next deadlines:"))
-            for occurrence in upcoming[:DEADLINES_SHOWN]:
+            for occurrence, standing in upcoming[:DEADLINES_SHOWN]:
                 period = period_label(
                     period_of(occurrence.period_kind, occurrence.period_year, occurrence.period_index, occurrence.due),
                     turn.locale,
                 )
-                lines.append(f"  • {period}: " + due_phrase(_, occurrence.due, turn.today, turn.locale))
+                line = f"  • {period}: " + due_phrase(_, occurrence.due, turn.today, turn.locale)
+                if standing.units_done is not None:
+                    line += " · " + units_done_words(_, standing.units_done)
+                lines.append(line)
+                lines.extend(
+                    "    " + contribution_words(_, unit_names.get(r.unit_id or 0, ""), r)
+                    for r in standing.contributions
+                )
         elif task.needs_date:
             lines.append(_("This task needs a date: its time text could not be read."))
         reports = session.exec(
@@ -458,10 +474,24 @@ class Conversation:
         if reports:
             lines.append(_("Latest reports:"))
             for report in reports:
-                lines.append(
-                    f"  • {short_day(report.updated_at.astimezone(self.tz).date())}: {self._report_words(_, report)} — «{esc(report.note)}»"
-                )
+                lines.append("  • " + self._report_line(turn, report, unit_names, roles))
         return [turn.answer("\n".join(lines))]
+
+    def _report_line(
+        self, turn: Turn, report: ProgressReport, unit_names: dict[int, str], roles: dict[int, UnitRole]
+    ) -> str:
+        """Who reported (unit, in which role) and when, then what: a coordinating unit's part is not the task."""
+        _ = turn._
+        when = report.updated_at.astimezone(self.tz)
+        unit = unit_names.get(report.unit_id, "") if report.unit_id is not None else ""
+        role = report.role or (roles.get(report.unit_id) if report.unit_id is not None else None)
+        if role == UnitRole.COORDINATING:
+            words = contribution_words(_, unit, report)
+        else:
+            words = _("lead: {unit} — {words}").format(unit=esc(unit), words=self._report_words(_, report))
+        return _("{day} {time}, {words} — «{note}»").format(
+            day=short_day(when.date()), time=f"{when:%H:%M}", words=words, note=esc(report.note)
+        )
 
     # ---- personal settings --------------------------------------------------------------------------
 
@@ -617,7 +647,7 @@ class Conversation:
         if replied_to is not None:
             return self._report_on(session, turn, person, replied_to, incoming.text)
         if not sees_whole_plan(person.audience) or person.unit_ids:
-            open_ones = replies.open_prompt_occurrences(session, person.member_id)
+            open_ones = replies.open_prompt_occurrences(session, person, turn.today, self.tz)
             if len(open_ones) == 1:
                 return self._report_on(session, turn, person, open_ones[0], incoming.text)
         else:
@@ -626,7 +656,7 @@ class Conversation:
             plan_id = replies.plan_id_of(session)
             if plan_id is not None and person.unit_ids:
                 visible = task_ids_for_units(session, person.unit_ids)
-                items = open_work(session, plan_id, visible, turn.today, self.tz)
+                items = open_work(session, plan_id, visible, turn.today, self.tz, person.unit_ids)
                 open_ones = [item.occurrence_id for item in items if item.occurrence_id is not None]
         if not open_ones:
             return [turn.answer(_("You have no open task to report on. Send /tasks to see your units' tasks."))]

@@ -117,7 +117,7 @@ def test_the_report_has_the_parts_of_a_decree_30_report(summaries: dict[str, Sum
         assert heading in lines
     # Facts from the data, in the body.
     assert (
-        "Trong năm 2026 (số liệu tính đến ngày 10/11/2026), có 20 nhiệm vụ đến kỳ thực hiện hoặc báo cáo, trong đó: 4 nhiệm vụ hoàn thành đúng hạn; 11 nhiệm vụ đang thực hiện (trong hạn); 1 nhiệm vụ chưa thực hiện; 1 nhiệm vụ chưa đến hạn; 3 nhiệm vụ chờ sự kiện."
+        "Trong năm 2026 (số liệu tính đến ngày 10/11/2026), có 20 nhiệm vụ đến kỳ thực hiện hoặc báo cáo, trong đó: 4 nhiệm vụ hoàn thành đúng hạn; 10 nhiệm vụ đang thực hiện (trong hạn); 2 nhiệm vụ chưa thực hiện; 1 nhiệm vụ chưa đến hạn; 3 nhiệm vụ chờ sự kiện."
         in lines
     )
     assert "Tỷ lệ hoàn thành đúng hạn: 100 % (năm 2025: 55 %)." in lines
