@@ -33,7 +33,7 @@ from reports.standings import reported, unit_for
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary_chat import summary_files, summary_reply
 from reports.summary_facts import RegistryCache
-from reports.summary_text import contribution_words, units_done_words
+from reports.summary_text import CONTRIBUTION_WORDS, contribution_words, status_words, units_done_words
 from scheduler.events import record_event
 from scheduler.periods import period_label
 from scheduler.planning import period_of
@@ -254,16 +254,15 @@ class Conversation:
         lines.append(_("Reply to this message to report progress, e.g. «đã trình dự thảo, đạt 70%»."))
         return "\n".join(lines)
 
-    def _report_words(self, _: Translate, report: replies.ReportFacts | ProgressReading) -> str:
+    def _report_words(
+        self, _: Translate, report: replies.ReportFacts | ProgressReading, role: UnitRole | None = None
+    ) -> str:
+        """A coordinating unit's report is about its part: "đã xong phần phối hợp", not "đã hoàn thành"."""
         status = report.status
         if isinstance(status, ProgressStatus):
             status = None if status == ProgressStatus.UNCLEAR else ReportStatus(status.value)
-        words = _(REPORT_WORDS[ReportStatus(status)]) if status else ""
-        if report.percent is not None and status != ReportStatus.DONE:
-            words += f", {report.percent} %"
-        if status == ReportStatus.BLOCKED and report.reason:
-            words += ": " + esc(report.reason)
-        return words
+        words = CONTRIBUTION_WORDS if role == UnitRole.COORDINATING else REPORT_WORDS
+        return status_words(_, words, status, report.percent, report.reason, esc)
 
     # ---- joining ------------------------------------------------------------------------------------
 
@@ -705,8 +704,9 @@ class Conversation:
         if target is None:
             target = replies.target_of(session, report.occurrence_id)
         assert target is not None and report.id is not None
+        role = replies.reporting_unit(turn.person, target)[1] if turn.person is not None else None
         text = _("{verb}: {code} — {words}.").format(
-            verb=verb, code=esc(target.task_code), words=self._report_words(_, report)
+            verb=verb, code=esc(target.task_code), words=self._report_words(_, report, role)
         )
         return turn.answer(text, buttons=((Button(_("↩️ Undo"), f"undo:{report.id}"),),))
 

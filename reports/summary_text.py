@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -30,6 +30,7 @@ __all__ = [
     "report_numbers",
     "short_title",
     "state_word",
+    "status_words",
     "summary_json",
     "summary_message",
     "units_done_words",
@@ -111,13 +112,26 @@ def units_done_words(_: Translate, units_done: tuple[int, int]) -> str:
     return _("{done}/{total} lead units done").format(done=done, total=total)
 
 
+def status_words(
+    _: Translate,
+    words: Mapping[ReportStatus, str],
+    status: ReportStatus | None,
+    percent: int | None,
+    reason: str | None,
+    esc: Callable[[str], str] = html.escape,
+) -> str:
+    """A report's status in `words` (msgids), its percent unless done, its reason when blocked."""
+    said = _(words[status]) if status is not None else ""
+    if percent is not None and status != ReportStatus.DONE:
+        said += f", {percent} %"
+    if status == ReportStatus.BLOCKED and reason:
+        said += ": " + esc(reason)
+    return said
+
+
 def contribution_words(_: Translate, unit: str, report: _Reported, esc: Callable[[str], str] = html.escape) -> str:
     """ "phối hợp: Trung tâm Kỹ thuật — đã xong phần phối hợp" (`unit` and the reason escaped with `esc`)."""
-    words = _(CONTRIBUTION_WORDS[report.status]) if report.status is not None else ""
-    if report.percent is not None and report.status != ReportStatus.DONE:
-        words += f", {report.percent} %"
-    if report.status == ReportStatus.BLOCKED and report.reason:
-        words += ": " + esc(report.reason)
+    words = status_words(_, CONTRIBUTION_WORDS, report.status, report.percent, report.reason, esc)
     return _("coordinating: {unit} — {words}").format(unit=esc(unit), words=words)
 
 
