@@ -37,7 +37,14 @@ from docx.shared import Mm, Pt
 from locales.catalogs import translator
 from reports.status import STATE_WORDS, OccurrenceState
 from reports.summary import ReportView, Summary, SummaryItem
-from reports.summary_text import PLAN_WIDE, format_rate, report_numbers, short_title
+from reports.summary_text import (
+    PLAN_WIDE,
+    contribution_words,
+    format_rate,
+    report_numbers,
+    short_title,
+    units_done_words,
+)
 from scheduler.periods import period_label
 
 __all__ = ["FONT", "MARGINS_MM", "ReportMeta", "build_docx", "report_meta"]
@@ -321,12 +328,13 @@ def _results(summary: Summary) -> list[str]:
         for item in section.items:
             if item.latest is None:
                 silent.append(item.code)
-                continue
-            parts.append(
-                _body(f"- Nhiệm vụ {item.code} ({short_title(item.content, 90)}): {_report_words(item.latest)}.")
-            )
+            else:
+                parts.append(
+                    _body(f"- Nhiệm vụ {item.code} ({short_title(item.content, 90)}): {_report_words(item.latest)}.")
+                )
         if silent:
             parts.append(_body(f"- Chưa có báo cáo: {', '.join(silent)}."))
+        parts.extend(_contributions(section.items))
     if summary.targets:
         parts.append(_heading("3. Các chỉ tiêu của Kế hoạch"))
         for target in summary.targets:
@@ -337,6 +345,15 @@ def _results(summary: Summary) -> list[str]:
             )
             parts.append(_body(f"- Nhiệm vụ {target.code}: chỉ tiêu {'; '.join(target.targets)}; {reported}."))
     return parts
+
+
+def _contributions(items: Sequence[SummaryItem]) -> list[str]:
+    """Coordinating units' reports, each on its own line: a contribution, never the task's result."""
+    return [
+        _body(f"- Nhiệm vụ {item.code}, {contribution_words(_vi, report.unit or '', report, esc=str)}.")
+        for item in items
+        for report in item.contributions
+    ]
 
 
 def _rate_words(summary: Summary) -> str:
@@ -423,7 +440,7 @@ def _result_words(item: SummaryItem) -> str:
         return "Chưa có báo cáo"
     words = f"{item.latest.note}\n(ngày {item.latest.on:%d/%m/%Y})"
     if item.units_done is not None:
-        words += f"\n{item.units_done[0]}/{item.units_done[1]} đơn vị hoàn thành"
+        words += "\n" + units_done_words(_vi, item.units_done)
     return words
 
 

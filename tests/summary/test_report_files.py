@@ -28,7 +28,7 @@ from reports.summary_facts import newest_plan_id
 from reports.xlsx_report import COLUMNS, build_xlsx
 from tests.summary.scenario import TODAY, TZ, build
 
-PERIODS = {"year": "", "quarter": "quý 4/2025", "unit": "2026 Văn phòng Sở"}
+PERIODS = {"year": "", "quarter": "quý 4/2025", "unit": "2026 Văn phòng Sở", "coordinated": "quý 2/2026"}
 
 
 @pytest.fixture(scope="module")
@@ -192,12 +192,24 @@ def test_the_appendix_row_says_what_the_reports_say(summaries: dict[str, Summary
         "vướng kinh phí, chưa được bố trí dự toán\n(ngày 22/12/2025)",
         "đang thực hiện quá hạn; có vướng mắc: kinh phí",
     ]
-    assert rows["BC.1"][4] == "đã gửi báo cáo, xong\n(ngày 20/11/2025)\n3/4 đơn vị hoàn thành"
+    assert rows["BC.1"][4] == "đã gửi báo cáo, xong\n(ngày 20/11/2025)\n3/4 đơn vị chủ trì đã xong"
     assert rows["II.2"][3:] == [
         "Chờ sự kiện: sau khi trung ương ban hành chủ trương, chính sách",
         "Chưa có báo cáo",
         "chờ sự kiện",
     ]
+
+
+def test_a_coordinating_units_report_is_a_line_of_its_own_not_the_tasks_result(
+    summaries: dict[str, Summary],
+) -> None:
+    # Trung tâm Kỹ thuật coordinates II.5: its "đang thực hiện" is its part, the lead unit has not reported.
+    document = docx_of(summaries["coordinated"])
+    assert "- Nhiệm vụ II.5, phối hợp: Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng — đang thực hiện." in [
+        line for line in texts(document) if line
+    ]
+    rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in document.tables[-1].rows[1:]}
+    assert rows["II.5"][3:] == ["Kỳ báo cáo 30/06/2026", "Chưa có báo cáo", "chưa thực hiện"]
 
 
 def test_the_docx_converts_to_pdf_and_to_a_picture(summaries: dict[str, Summary], tmp_path: Path) -> None:
