@@ -21,7 +21,7 @@ from bot.people import Person, load_person, memberships_with_units, set_language
 from bot.permissions import Audience, Command, allowed, sees_whole_plan
 from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
 from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
-from bot.work import WorkItem, open_work, task_ids_for_units, task_unit_ids, task_units
+from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
 from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
 from models import Member, Occurrence, PendingReply, ProgressReport, ReportStatus, Role, Task, UnitRole
@@ -29,7 +29,6 @@ from models.db import session_scope
 from models.errors import UserFacingError
 from models.registry import Plan
 from reports.dates import day_with_weekday, short_day
-from reports.standings import reported, unit_for
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary_chat import summary_files, summary_reply
 from reports.summary_facts import RegistryCache
@@ -427,21 +426,7 @@ class Conversation:
             _("Coordinating: {units}").format(units=esc("; ".join(units.get(UnitRole.COORDINATING, [])) or none)),
             _("Time: {text}").format(text=esc(task.time_text) or none),
         ]
-        occurrences = session.exec(
-            select(Occurrence)
-            .where(
-                Occurrence.task_id == task.id, col(Occurrence.archived_at).is_(None), col(Occurrence.checkin).is_(False)
-            )
-            .order_by(col(Occurrence.due))
-        ).all()
-        found = reported(session, [o.id for o in occurrences if o.id is not None], self.tz)
-        upcoming = [
-            (o, standing)
-            for o in occurrences
-            if o.id is not None
-            and (item := found.get(o.id)) is not None
-            and not (standing := item.standing(turn.today, unit_for(item, turn.person.unit_ids))).done
-        ]
+        upcoming = open_deadlines(session, task.id, turn.today, self.tz, turn.person.unit_ids)
         if upcoming:
             lines.append(_("Next deadlines:"))
             for occurrence, standing in upcoming[:DEADLINES_SHOWN]:

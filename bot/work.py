@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
-from models import TaskUnit, Unit, UnitRole
-from reports.standings import Reported, open_occurrences, unit_for
-from reports.status import DerivedState, ReportFact, Standing, derive_state
+from models import Occurrence, TaskUnit, Unit, UnitRole
+from reports.standings import Reported, open_occurrences, reported, unit_for
+from reports.status import DerivedState, ReportFact, Standing, derive_state, standing
 
 
 @dataclass(frozen=True)
@@ -88,14 +88,14 @@ def open_work(
         task_id = item.occurrence.task_id
         if task_id in first:
             continue
-        standing = item.standing(today, unit_for(item, unit_ids))
-        if not standing.done:
-            first[task_id] = (item, standing)
+        where = item.standing(today, unit_for(item, unit_ids))
+        if not where.done:
+            first[task_id] = (item, where)
     items: list[WorkItem] = []
     for task in tasks:
         found = first.get(task.id)
         if found is not None:
-            item, standing = found
+            item, where = found
             occurrence = item.occurrence
             items.append(
                 WorkItem(
@@ -105,12 +105,12 @@ def open_work(
                     occurrence.id,
                     occurrence.due,
                     occurrence.checkin,
-                    standing.state,
-                    standing.shown,
+                    where.state,
+                    where.shown,
                     None,
                     task.position,
-                    standing.contributions,
-                    standing.units_done,
+                    where.contributions,
+                    where.units_done,
                 )
             )
         elif not task.has_occurrences:
@@ -123,6 +123,30 @@ def open_work(
                 )
     items.sort(key=lambda item: (item.due is None, item.due or date.max, item.position))
     return items
+
+
+def open_deadlines(
+    session: Session, task_id: int, today: date, tz: ZoneInfo, unit_ids: Collection[int] = ()
+) -> list[tuple[Occurrence, Standing]]:
+    """The task's deadlines (not check-ins) not yet done as the viewer's units see them, soonest first."""
+    occurrences = session.exec(
+        select(Occurrence)
+        .where(Occurrence.task_id == task_id, col(Occurrence.archived_at).is_(None), col(Occurrence.checkin).is_(False))
+        .order_by(col(Occurrence.due), col(Occurrence.id))
+    ).all()
+    found = reported(session, [o.id for o in occurrences if o.id is not None], tz)
+    open_ones: list[tuple[Occurrence, Standing]] = []
+    for occurrence in occurrences:
+        item = found.get(occurrence.id) if occurrence.id is not None else None
+        # No row: no unit of the task can report (only groups lead it), so nothing closes it.
+        state = (
+            item.standing(today, unit_for(item, unit_ids))
+            if item is not None
+            else standing(occurrence.due, occurrence.checkin, (), (), today)
+        )
+        if not state.done:
+            open_ones.append((occurrence, state))
+    return open_ones
 
 
 def task_units(session: Session, task_id: int) -> dict[UnitRole, list[str]]:
