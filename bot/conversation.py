@@ -439,7 +439,7 @@ class Conversation:
                     line += " · " + units_done_words(_, standing.units_done)
                 lines.append(line)
                 lines.extend(
-                    "    " + contribution_words(_, unit_names.get(r.unit_id or 0, ""), r)
+                    "    " + contribution_words(_, unit_names.get(r.unit_id or 0, ""), r.status, r.percent, r.reason)
                     for r in standing.contributions
                 )
         elif task.needs_date:
@@ -470,7 +470,7 @@ class Conversation:
         unit = unit_names.get(report.unit_id, "") if report.unit_id is not None else ""
         role = report.role or (roles.get(report.unit_id) if report.unit_id is not None else None)
         if role == UnitRole.COORDINATING:
-            words = contribution_words(_, unit, report)
+            words = contribution_words(_, unit, report.status, report.percent, report.reason)
         else:
             words = _("lead: {unit} — {words}").format(unit=esc(unit), words=self._report_words(_, report))
         return _("{day} {time}, {words} — «{note}»").format(

@@ -350,9 +350,9 @@ def _results(summary: Summary) -> list[str]:
 def _contributions(items: Sequence[SummaryItem]) -> list[str]:
     """Coordinating units' reports, each on its own line: a contribution, never the task's result."""
     return [
-        _body(f"- Nhiệm vụ {item.code}, {contribution_words(_vi, report.unit or '', report, esc=str)}.")
+        _body(f"- Nhiệm vụ {item.code}, {contribution_words(_vi, r.unit or '', r.status, r.percent, r.reason, str)}.")
         for item in items
-        for report in item.contributions
+        for r in item.contributions
     ]
 
 

@@ -14,7 +14,7 @@ import html
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from locales import N_
 from locales.catalogs import Translate, translator
@@ -88,15 +88,6 @@ def item_icon(item: SummaryItem) -> str:
     return BLOCKED_ICON if item.blocked else STATE_ICONS[item.state]
 
 
-class _Reported(Protocol):
-    @property
-    def status(self) -> ReportStatus | None: ...
-    @property
-    def percent(self) -> int | None: ...
-    @property
-    def reason(self) -> str | None: ...
-
-
 # A coordinating unit's report speaks for its part only, never for the task.
 CONTRIBUTION_WORDS = {
     ReportStatus.DONE: N_("done with its coordinating part"),
@@ -129,9 +120,16 @@ def status_words(
     return said
 
 
-def contribution_words(_: Translate, unit: str, report: _Reported, esc: Callable[[str], str] = html.escape) -> str:
+def contribution_words(
+    _: Translate,
+    unit: str,
+    status: ReportStatus | None,
+    percent: int | None,
+    reason: str | None,
+    esc: Callable[[str], str] = html.escape,
+) -> str:
     """ "phối hợp: Trung tâm Kỹ thuật — đã xong phần phối hợp" (`unit` and the reason escaped with `esc`)."""
-    words = status_words(_, CONTRIBUTION_WORDS, report.status, report.percent, report.reason, esc)
+    words = status_words(_, CONTRIBUTION_WORDS, status, percent, reason, esc)
     return _("coordinating: {unit} — {words}").format(unit=esc(unit), words=words)
 
 
@@ -299,8 +297,8 @@ class _Writer:
         if extra:
             line += " — " + " · ".join(extra)
         if detail.note:
-            for contribution in item.contributions:
-                line += "\n    " + contribution_words(_, contribution.unit or "", contribution, self.esc)
+            for c in item.contributions:
+                line += "\n    " + contribution_words(_, c.unit or "", c.status, c.percent, c.reason, self.esc)
         return line
 
     def grouped(self, items: Sequence[SummaryItem]) -> str:
