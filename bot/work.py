@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -56,6 +56,9 @@ _TASKS_OF_PLAN = sa.select(
 ).where(_TASK.plan_id == sa.bindparam("plan_id"), _TASK.archived_at.is_(None))
 
 
+OPEN_WORK_HORIZON = timedelta(days=400)
+
+
 def task_ids_for_units(session: Session, unit_ids: Iterable[int]) -> set[int]:
     ids = list(unit_ids)
     if not ids:
@@ -84,13 +87,21 @@ def open_work(
     if not tasks:
         return []
     first: dict[int, tuple[Reported, Standing]] = {}
-    for item in open_occurrences(session, plan_id, task_ids, today, tz):
-        task_id = item.occurrence.task_id
-        if task_id in first:
-            continue
-        where = item.standing(today, unit_for(item, unit_ids))
-        if not where.done:
-            first[task_id] = (item, where)
+
+    def keep_first(items: list[Reported]) -> None:
+        for item in items:
+            task_id = item.occurrence.task_id
+            if task_id not in first:
+                where = item.standing(today, unit_for(item, unit_ids))
+                if not where.done:
+                    first[task_id] = (item, where)
+
+    # Most tasks have work left within a year: the later occurrences are read only for those that do not.
+    horizon = today + OPEN_WORK_HORIZON
+    keep_first(open_occurrences(session, plan_id, task_ids, today, tz, until=horizon))
+    later = {task.id for task in tasks if task.has_occurrences and task.id not in first}
+    if later:
+        keep_first(open_occurrences(session, plan_id, later, today, tz, after=horizon))
     items: list[WorkItem] = []
     for task in tasks:
         found = first.get(task.id)

@@ -33,6 +33,8 @@ _OPEN = _BASE.join(_TASKS, _TASK.id == _OCCURRENCE.task_id).where(
     _TASK.archived_at.is_(None),
     _OCCURRENCE.archived_at.is_(None),
     sa.not_(sa.and_(_OCCURRENCE.checkin, _OCCURRENCE.due < sa.bindparam("today"))),
+    _OCCURRENCE.due > sa.bindparam("after"),
+    _OCCURRENCE.due <= sa.bindparam("until"),
 )
 _OPEN_OF_TASKS = _OPEN.where(_OCCURRENCE.task_id.in_(sa.bindparam("task_ids", expanding=True)))
 # (plain, LATERAL) forms of each read: PostgreSQL takes the LATERAL one (see `with_unit_reports`).
@@ -86,23 +88,26 @@ def reported(session: Session, occurrence_ids: Iterable[int], tz: ZoneInfo) -> d
 
 
 def open_occurrences(
-    session: Session, plan_id: int, task_ids: Collection[int] | None, today: date, tz: ZoneInfo
+    session: Session,
+    plan_id: int,
+    task_ids: Collection[int] | None,
+    today: date,
+    tz: ZoneInfo,
+    *,
+    after: date = date.min,
+    until: date = date.max,
 ) -> list[Reported]:
-    """The live occurrences of the plan's tasks (`task_ids` None: all of them) but past check-ins, in
-    order of due date; the caller keeps those not done as it sees them."""
+    """The live occurrences of the plan's tasks (`task_ids` None: all of them) due after `after` up to
+    `until`, but past check-ins, in order of due date; the caller keeps those not done as it sees them."""
+    params = {"plan_id": plan_id, "today": today, "after": after, "until": until}
     if task_ids is None:
-        items = _read(session, "open", {"plan_id": plan_id, "today": today}, tz)
+        items = _read(session, "open", params, tz)
     else:
         ids = list(task_ids)
         items = [
             item
             for start in range(0, len(ids), _CHUNK)
-            for item in _read(
-                session,
-                "open_of_tasks",
-                {"plan_id": plan_id, "today": today, "task_ids": ids[start : start + _CHUNK]},
-                tz,
-            )
+            for item in _read(session, "open_of_tasks", {**params, "task_ids": ids[start : start + _CHUNK]}, tz)
         ]
     items.sort(key=lambda item: (item.occurrence.due, item.occurrence.checkin, item.occurrence.id))
     return items
