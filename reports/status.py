@@ -98,9 +98,10 @@ class ReportFact:
     role: UnitRole = UnitRole.LEAD  # a coordinating unit's report is a contribution
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a summary makes one per occurrence, and a frozen one costs twice as much
 class Standing:
-    """Where one occurrence stands, seen from the whole plan or from one of the units that lead it."""
+    """Where one occurrence stands, seen from the whole plan or from one of the units that lead it.
+    Never changed once made (unreported ones are shared)."""
 
     state: DerivedState
     shown: ReportFact | None  # the lead report a line quotes
@@ -129,6 +130,13 @@ def standing(
     blocked when one of them is, under way when any reported; seen from one of them (`unit_id`), only that
     unit's own report counts (it answers for its part).
     """
+    if len(leads) < 2:  # the common cases first: a summary derives thousands
+        if not reports:
+            return _unreported(due, checkin, today)
+        if len(reports) == 1 and reports[0].role == UnitRole.LEAD:
+            only = reports[0]
+            state = occurrence_state(due, only.status, only.on, checkin, today)
+            return Standing(state, only, (only,) if state.blocked else (), None, ())
     contributions = tuple(r for r in reports if r.role != UnitRole.LEAD) if reports else ()
     lead_reports = [r for r in reports if r.role == UnitRole.LEAD] if contributions else reports
     if len(leads) > 1 and unit_id in leads:
@@ -140,6 +148,11 @@ def standing(
         return Standing(occurrence_state(due, None, None, checkin, today), None, (), None, contributions)
     state = occurrence_state(due, shown.status, shown.on, checkin, today)
     return Standing(state, shown, (shown,) if state.blocked else (), None, contributions)
+
+
+@lru_cache(maxsize=4096)
+def _unreported(due: date, checkin: bool, today: date) -> Standing:
+    return Standing(occurrence_state(due, None, None, checkin, today), None, (), None, ())
 
 
 def _shared(
