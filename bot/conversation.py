@@ -21,7 +21,7 @@ from bot.people import Person, greet, load_person, memberships_with_units, set_l
 from bot.permissions import Audience, Command, allowed, sees_whole_plan
 from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
 from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
-from bot.work import WorkItem, latest_reports, open_work, task_ids_for_units, task_units
+from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
 from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
 from models import Member, Occurrence, PendingReply, ProgressReport, ReportStatus, Role, Task, UnitRole
@@ -33,6 +33,7 @@ from reports.reminder_text import STATUS_LABELS, digest_buttons
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary_chat import summary_files, summary_reply
 from reports.summary_facts import RegistryCache
+from reports.summary_text import CONTRIBUTION_WORDS, contribution_words, status_words, units_done_words
 from scheduler.events import record_event
 from scheduler.periods import period_label
 from scheduler.planning import period_of
@@ -281,16 +282,15 @@ class Conversation:
         lines.append(_("Reply to this message to report progress, e.g. «đã trình dự thảo, đạt 70%»."))
         return "\n".join(lines)
 
-    def _report_words(self, _: Translate, report: replies.ReportFacts | ProgressReading) -> str:
+    def _report_words(
+        self, _: Translate, report: replies.ReportFacts | ProgressReading, role: UnitRole | None = None
+    ) -> str:
+        """A coordinating unit's report is about its part: "đã xong phần phối hợp", not "đã hoàn thành"."""
         status = report.status
         if isinstance(status, ProgressStatus):
             status = None if status == ProgressStatus.UNCLEAR else ReportStatus(status.value)
-        words = _(REPORT_WORDS[ReportStatus(status)]) if status else ""
-        if report.percent is not None and status != ReportStatus.DONE:
-            words += f", {report.percent} %"
-        if status == ReportStatus.BLOCKED and report.reason:
-            words += ": " + esc(report.reason)
-        return words
+        words = CONTRIBUTION_WORDS if role == UnitRole.COORDINATING else REPORT_WORDS
+        return status_words(_, words, status, report.percent, report.reason, esc)
 
     # ---- joining ------------------------------------------------------------------------------------
 
@@ -382,7 +382,9 @@ class Conversation:
         plan_id = replies.plan_id_of(session)
         if plan_id is None:
             return [turn.answer(_("No plan has been imported yet."))]
-        items = open_work(session, plan_id, self._visible_tasks(session, turn.person), turn.today, self.tz)
+        items = open_work(
+            session, plan_id, self._visible_tasks(session, turn.person), turn.today, self.tz, turn.person.unit_ids
+        )
         if not items:
             return [turn.answer(_("Your units have no open tasks."))]
         whole = sees_whole_plan(turn.person.audience)
@@ -416,6 +418,8 @@ class Conversation:
         )
         if item.latest is not None and item.latest.percent is not None and item.latest.status != ReportStatus.DONE:
             line += f" · {item.latest.percent} %"
+        if item.units_done is not None:
+            line += " · " + units_done_words(_, item.units_done)
         if item.state.blocked and item.latest is not None and item.latest.reason:
             line += " · " + _("blocked: {reason}").format(reason=esc(item.latest.reason))
         return line
@@ -440,6 +444,7 @@ class Conversation:
         if visible is not None and task.id not in visible:
             return [turn.answer(_("Task {code} is not one of your units' tasks.").format(code=esc(task.code)))]
         units = task_units(session, task.id)
+        unit_names, roles = task_unit_ids(session, task.id)
         none = _("none")
         lines = [
             f"<b>{esc(task.code)}</b> " + esc(task.content),
@@ -447,27 +452,22 @@ class Conversation:
             _("Coordinating: {units}").format(units=esc("; ".join(units.get(UnitRole.COORDINATING, [])) or none)),
             _("Time: {text}").format(text=esc(task.time_text) or none),
         ]
-        occurrences = session.exec(
-            select(Occurrence)
-            .where(
-                Occurrence.task_id == task.id, col(Occurrence.archived_at).is_(None), col(Occurrence.checkin).is_(False)
-            )
-            .order_by(col(Occurrence.due))
-        ).all()
-        latest = latest_reports(session, [o.id for o in occurrences if o.id is not None])
-        upcoming = [
-            o
-            for o in occurrences
-            if o.id is not None and (o.id not in latest or latest[o.id].status != ReportStatus.DONE)
-        ]
+        upcoming = open_deadlines(session, task.id, turn.today, self.tz, turn.person.unit_ids)
         if upcoming:
             lines.append(_("Next deadlines:"))
-            for occurrence in upcoming[:DEADLINES_SHOWN]:
+            for occurrence, standing in upcoming[:DEADLINES_SHOWN]:
                 period = period_label(
                     period_of(occurrence.period_kind, occurrence.period_year, occurrence.period_index, occurrence.due),
                     turn.locale,
                 )
-                lines.append(f"  • {period}: " + due_phrase(_, occurrence.due, turn.today, turn.locale))
+                line = f"  • {period}: " + due_phrase(_, occurrence.due, turn.today, turn.locale)
+                if standing.units_done is not None:
+                    line += " · " + units_done_words(_, standing.units_done)
+                lines.append(line)
+                lines.extend(
+                    "    " + contribution_words(_, unit_names.get(r.unit_id or 0, ""), r.status, r.percent, r.reason)
+                    for r in standing.contributions
+                )
         elif task.needs_date:
             lines.append(_("This task needs a date: its time text could not be read."))
         reports = session.exec(
@@ -484,10 +484,24 @@ class Conversation:
         if reports:
             lines.append(_("Latest reports:"))
             for report in reports:
-                lines.append(
-                    f"  • {short_day(report.updated_at.astimezone(self.tz).date())}: {self._report_words(_, report)} — «{esc(report.note)}»"
-                )
+                lines.append("  • " + self._report_line(turn, report, unit_names, roles))
         return [turn.answer("\n".join(lines))]
+
+    def _report_line(
+        self, turn: Turn, report: ProgressReport, unit_names: dict[int, str], roles: dict[int, UnitRole]
+    ) -> str:
+        """Who reported (unit, in which role) and when, then what: a coordinating unit's part is not the task."""
+        _ = turn._
+        when = report.updated_at.astimezone(self.tz)
+        unit = unit_names.get(report.unit_id, "") if report.unit_id is not None else ""
+        role = report.role or (roles.get(report.unit_id) if report.unit_id is not None else None)
+        if role == UnitRole.COORDINATING:
+            words = contribution_words(_, unit, report.status, report.percent, report.reason)
+        else:
+            words = _("lead: {unit} — {words}").format(unit=esc(unit), words=self._report_words(_, report))
+        return _("{day} {time}, {words} — «{note}»").format(
+            day=short_day(when.date()), time=f"{when:%H:%M}", words=words, note=esc(report.note)
+        )
 
     # ---- personal settings --------------------------------------------------------------------------
 
@@ -659,13 +673,13 @@ class Conversation:
         if asked:
             # A reply to a reminder of several tasks is about one of them, however often it comes: the
             # ones still open first, then those already answered (a correction).
-            still_open = set(replies.open_prompt_occurrences(session, person.member_id))
+            still_open = set(replies.open_prompt_occurrences(session, person, turn.today, self.tz))
             asked.sort(key=lambda occurrence_id: occurrence_id not in still_open)
             if len(asked) == 1:
                 return self._report_on(session, turn, person, asked[0], incoming.text)
             return self._ask_which(session, turn, person, asked)
         if not sees_whole_plan(person.audience) or person.unit_ids:
-            open_ones = replies.open_prompt_occurrences(session, person.member_id)
+            open_ones = replies.open_prompt_occurrences(session, person, turn.today, self.tz)
             if len(open_ones) == 1:
                 return self._report_on(session, turn, person, open_ones[0], incoming.text)
         else:
@@ -674,7 +688,7 @@ class Conversation:
             plan_id = replies.plan_id_of(session)
             if plan_id is not None and person.unit_ids:
                 visible = task_ids_for_units(session, person.unit_ids)
-                items = open_work(session, plan_id, visible, turn.today, self.tz)
+                items = open_work(session, plan_id, visible, turn.today, self.tz, person.unit_ids)
                 open_ones = [item.occurrence_id for item in items if item.occurrence_id is not None]
         if not open_ones:
             return [turn.answer(_("You have no open task to report on. Send /tasks to see your units' tasks."))]
@@ -723,8 +737,9 @@ class Conversation:
         if target is None:
             target = replies.target_of(session, report.occurrence_id)
         assert target is not None and report.id is not None
+        role = replies.reporting_unit(turn.person, target)[1] if turn.person is not None else None
         text = _("{verb}: {code} — {words}.").format(
-            verb=verb, code=esc(target.task_code), words=self._report_words(_, report)
+            verb=verb, code=esc(target.task_code), words=self._report_words(_, report, role)
         )
         return turn.answer(text, buttons=((Button(_("↩️ Undo"), f"undo:{report.id}"),),))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
@@ -19,6 +20,8 @@ from bot.progress_language import ProgressReading, ProgressStatus
 from models import Prompt, ReportStatus, UnitRole
 from models.registry import Plan
 from models.types import UTCDateTime
+from reports.standings import reported
+from reports.standings import unit_for as viewer_unit
 
 
 class ReportFacts(Protocol):
@@ -59,6 +62,7 @@ class Target:
     task_code: str
     plan_id: int
     unit_ids: tuple[int, ...] = ()  # the task's lead units, then its coordinating units, in the plan's order
+    roles: tuple[UnitRole, ...] = ()  # the role of each of `unit_ids`
 
 
 # Statements on the tables, not the ORM classes: reading rows and writing them through the ORM costs more than
@@ -72,7 +76,7 @@ _PROMPT, _REPORT, _PLAN = _PROMPTS.c, _REPORTS.c, _PLANS.c
 
 # One row per unit of the task (or one row with no unit): the occurrence, its task and who is in charge.
 _TARGET = (
-    sa.select(_OCCURRENCE.id, _TASK.id, _TASK.code, _TASK.plan_id, _TASK_UNIT.unit_id)
+    sa.select(_OCCURRENCE.id, _TASK.id, _TASK.code, _TASK.plan_id, _TASK_UNIT.unit_id, _TASK_UNIT.role)
     .select_from(_OCCURRENCES)
     .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
     .outerjoin(_TASK_UNITS, _TASK_UNIT.task_id == _TASK.id)
@@ -96,17 +100,6 @@ _REMINDER_SENT = sa.select(_OUTBOX.c.reason).where(
     _OUTBOX.c.platform_message_id == sa.bindparam("message_id"),
 )
 _PROMPTS_ASKED = sa.select(_PROMPT.id, _PROMPT.occurrence_id).where(_PROMPT.id.in_(sa.bindparam("ids", expanding=True)))
-# Done means a standing "done" report: a later withdrawal reopens the question.
-_DONE = (
-    sa.select(sa.literal(1))
-    .where(
-        _REPORT.occurrence_id == _PROMPT.occurrence_id,
-        _REPORT.status == ReportStatus.DONE.value,
-        _REPORT.withdrawn_at.is_(None),
-    )
-    .correlate(_PROMPTS)
-    .exists()
-)
 _OPEN_PROMPTS = (
     sa.select(_PROMPT.occurrence_id)
     .join(_OCCURRENCES, _OCCURRENCE.id == _PROMPT.occurrence_id)
@@ -114,7 +107,6 @@ _OPEN_PROMPTS = (
         _PROMPT.member_id == sa.bindparam("member_id"),
         _PROMPT.answered_at.is_(None),
         _OCCURRENCE.archived_at.is_(None),
-        ~_DONE,
     )
     .order_by(_PROMPT.created_at.desc(), _PROMPT.id.desc())
 )
@@ -168,8 +160,9 @@ def target_of(session: Session, occurrence_id: int) -> Target | None:
     rows = session.execute(_TARGET, {"occurrence_id": occurrence_id}).all()
     if not rows:
         return None
-    occurrence, task, code, plan, _unit = rows[0]
-    return Target(occurrence, task, code, plan, tuple(unit for *_target, unit in rows if unit is not None))
+    occurrence, task, code, plan, _unit, _role = rows[0]
+    units = [(unit, UnitRole(role)) for *_target, unit, role in rows if unit is not None]
+    return Target(occurrence, task, code, plan, tuple(u for u, _r in units), tuple(r for _u, r in units))
 
 
 def choices(session: Session, occurrence_ids: list[int]) -> dict[int, tuple[str, date]]:
@@ -238,10 +231,19 @@ def occurrences_of_reminder(session: Session, incoming: Incoming) -> list[int]:
     return list(dict.fromkeys(asked[prompt_id] for prompt_id in wanted if prompt_id in asked))
 
 
-def open_prompt_occurrences(session: Session, member_id: int) -> list[int]:
-    """Occurrences the bot asked this member about that are still unanswered and not done, newest first."""
-    prompts = session.execute(_OPEN_PROMPTS, {"member_id": member_id}).scalars()
-    return list(dict.fromkeys(prompts))
+def open_prompt_occurrences(session: Session, person: Person, today: date, tz: ZoneInfo) -> list[int]:
+    """Occurrences the bot asked this member about that are still unanswered and not done (as the member's
+    unit sees them), newest first."""
+    prompts = list(dict.fromkeys(session.execute(_OPEN_PROMPTS, {"member_id": person.member_id}).scalars()))
+    if not prompts:
+        return []
+    found = reported(session, prompts, tz)
+    return [
+        occurrence_id
+        for occurrence_id in prompts
+        if (item := found.get(occurrence_id)) is None
+        or not item.standing(today, viewer_unit(item, person.unit_ids)).done
+    ]
 
 
 def _status(reading: ProgressReading) -> ReportStatus | None:
@@ -250,21 +252,27 @@ def _status(reading: ProgressReading) -> ReportStatus | None:
     return ReportStatus(reading.status.value)
 
 
-def _unit_for(person: Person, target: Target) -> int | None:
-    """The unit the report speaks for: the reporter's unit that leads the task, else one that coordinates."""
-    return next((unit for unit in target.unit_ids if unit in person.unit_ids), None)
+def reporting_unit(person: Person, target: Target) -> tuple[int | None, UnitRole | None]:
+    """The unit the report speaks for and its role: the reporter's unit that leads the task, else one that
+    coordinates it."""
+    for unit, role in zip(target.unit_ids, target.roles, strict=True):
+        if unit in person.unit_ids:
+            return unit, role
+    return None, None
 
 
 def record(
     session: Session, person: Person, target: Target, reading: ProgressReading, incoming: Incoming, now: datetime
 ) -> ReportRow:
     status = _status(reading)
+    unit_id, role = reporting_unit(person, target)
     report_id = session.execute(
         _INSERT_REPORT,
         {
             "occurrence_id": target.occurrence_id,
             "member_id": person.member_id,
-            "unit_id": _unit_for(person, target),
+            "unit_id": unit_id,
+            "role": role,
             "status": status,
             "percent": reading.percent,
             "reason": reading.reason,

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
-from models import ReportStatus, TaskUnit, Unit, UnitRole
-from models.progress import newest_report_id
-from reports.status import DerivedState, derive_state
-
-
-@dataclass(frozen=True)
-class LatestReport:
-    status: ReportStatus
-    percent: int | None
-    reason: str | None
-    note: str
-    at: datetime
-    member_id: int
+from models import Occurrence, TaskUnit, Unit, UnitRole
+from reports.standings import Reported, open_occurrences, reported, unit_for
+from reports.status import DerivedState, ReportFact, Standing, derive_state, standing
 
 
 @dataclass(frozen=True)
@@ -35,36 +25,22 @@ class WorkItem:
     due: date | None
     checkin: bool
     state: DerivedState | None  # None when the task has no readable date
-    latest: LatestReport | None
+    latest: ReportFact | None  # the lead report the state comes from
     event: str | None  # the event words when the task waits for one
     position: int
+    contributions: tuple[ReportFact, ...] = ()  # coordinating units' reports
+    units_done: tuple[int, int] | None = None  # (done, all) when several units lead the task
 
 
 # The statements on the path of every message are built once, at import, on the tables rather than the ORM
 # classes: on SQLite, building a statement and loading rows through the ORM cost more than running the query.
 _OCCURRENCES = SQLModel.metadata.tables["occurrence"]
-_REPORTS = SQLModel.metadata.tables["progress_report"]
 _TASKS = SQLModel.metadata.tables["task"]
-_OCCURRENCE, _REPORT, _TASK = _OCCURRENCES.c, _REPORTS.c, _TASKS.c
+_OCCURRENCE, _TASK = _OCCURRENCES.c, _TASKS.c
 _TASK_UNIT = SQLModel.metadata.tables["task_unit"].c
 
 _TASKS_OF_UNITS = sa.select(_TASK_UNIT.task_id).where(_TASK_UNIT.unit_id.in_(sa.bindparam("unit_ids", expanding=True)))
 
-_NEWEST_REPORT = newest_report_id(_OCCURRENCES)
-_LATEST_COLUMNS = (
-    _REPORT.status,
-    _REPORT.percent,
-    _REPORT.reason,
-    _REPORT.note,
-    _REPORT.updated_at,
-    _REPORT.member_id,
-)
-_LATEST_OF_OCCURRENCES = (
-    sa.select(_OCCURRENCE.id, *_LATEST_COLUMNS)
-    .select_from(_OCCURRENCES)
-    .join(_REPORTS, _REPORT.id == _NEWEST_REPORT)
-    .where(_OCCURRENCE.id.in_(sa.bindparam("ids", expanding=True)))
-)
 _HAS_OCCURRENCES = (
     sa.exists().where(_OCCURRENCE.task_id == _TASK.id, _OCCURRENCE.archived_at.is_(None)).correlate(_TASKS)
 )
@@ -78,31 +54,9 @@ _TASKS_OF_PLAN = sa.select(
     _TASK.position,
     _HAS_OCCURRENCES.label("has_occurrences"),
 ).where(_TASK.plan_id == sa.bindparam("plan_id"), _TASK.archived_at.is_(None))
-_RANKED = (
-    sa.select(
-        _OCCURRENCE.task_id,
-        _OCCURRENCE.id,
-        _OCCURRENCE.due,
-        _OCCURRENCE.checkin,
-        *_LATEST_COLUMNS,
-        sa.func.row_number()
-        .over(partition_by=_OCCURRENCE.task_id, order_by=(_OCCURRENCE.due, _OCCURRENCE.checkin, _OCCURRENCE.id))
-        .label("rank"),
-    )
-    .select_from(_OCCURRENCES)
-    .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
-    .outerjoin(_REPORTS, _REPORT.id == _NEWEST_REPORT)
-    .where(
-        _TASK.plan_id == sa.bindparam("plan_id"),
-        _OCCURRENCE.archived_at.is_(None),
-        # Work left: not a past quarter's check-in (the current one is), and not reported done.
-        sa.not_(sa.and_(_OCCURRENCE.checkin, _OCCURRENCE.due < sa.bindparam("today"))),
-        sa.or_(_REPORT.status.is_(None), _REPORT.status != ReportStatus.DONE.value),
-    )
-    .subquery()
-)
-# Per task with work left, one row: its earliest open occurrence with the occurrence's latest report.
-_FIRST_OPEN = sa.select(_RANKED).where(_RANKED.c.rank == 1)
+
+
+OPEN_WORK_HORIZON = timedelta(days=400)
 
 
 def task_ids_for_units(session: Session, unit_ids: Iterable[int]) -> set[int]:
@@ -112,32 +66,18 @@ def task_ids_for_units(session: Session, unit_ids: Iterable[int]) -> set[int]:
     return {task_id for (task_id,) in session.execute(_TASKS_OF_UNITS, {"unit_ids": ids})}
 
 
-def _report(
-    status: str | None, percent: int | None, reason: str | None, note: str, at: datetime, member_id: int
-) -> LatestReport | None:
-    if status is None:
-        return None
-    return LatestReport(
-        status=ReportStatus(status), percent=percent, reason=reason, note=note, at=at, member_id=member_id
-    )
-
-
-def latest_reports(session: Session, occurrence_ids: Iterable[int]) -> dict[int, LatestReport]:
-    """The newest report with a status for each occurrence (withdrawn ones and unanswered questions skipped)."""
-    ids = list(occurrence_ids)
-    latest: dict[int, LatestReport] = {}
-    for start in range(0, len(ids), 5000):
-        for occurrence_id, *columns in session.execute(_LATEST_OF_OCCURRENCES, {"ids": ids[start : start + 5000]}):
-            report = _report(*columns)
-            if report is not None:
-                latest[occurrence_id] = report
-    return latest
-
-
-def open_work(session: Session, plan_id: int, task_ids: set[int] | None, today: date, tz: ZoneInfo) -> list[WorkItem]:
+def open_work(
+    session: Session,
+    plan_id: int,
+    task_ids: set[int] | None,
+    today: date,
+    tz: ZoneInfo,
+    unit_ids: Collection[int] = (),
+) -> list[WorkItem]:
     """Per task, its earliest occurrence not yet done (overdue ones first), soonest first.
 
-    `task_ids` None means the whole plan (monitor, admin).
+    `task_ids` None means the whole plan (monitor, admin). `unit_ids`: the viewer's units; of a task
+    several units lead, a member of one of them sees that unit's part (`reports.standings.unit_for`).
     """
     tasks = [
         task
@@ -146,21 +86,42 @@ def open_work(session: Session, plan_id: int, task_ids: set[int] | None, today: 
     ]
     if not tasks:
         return []
-    first = {row.task_id: row for row in session.execute(_FIRST_OPEN, {"plan_id": plan_id, "today": today})}
+    first: dict[int, tuple[Reported, Standing]] = {}
+
+    def keep_first(items: list[Reported]) -> None:
+        for item in items:
+            task_id = item.occurrence.task_id
+            if task_id not in first:
+                where = item.standing(today, unit_for(item, unit_ids))
+                if not where.done:
+                    first[task_id] = (item, where)
+
+    # Most tasks have work left within a year: the later occurrences are read only for those that do not.
+    horizon = today + OPEN_WORK_HORIZON
+    keep_first(open_occurrences(session, plan_id, task_ids, today, tz, until=horizon))
+    later = {task.id for task in tasks if task.has_occurrences and task.id not in first}
+    if later:
+        keep_first(open_occurrences(session, plan_id, later, today, tz, after=horizon))
     items: list[WorkItem] = []
     for task in tasks:
-        row = first.get(task.id)
-        if row is not None:
-            report = _report(row.status, row.percent, row.reason, row.note, row.updated_at, row.member_id)
-            state = derive_state(
-                row.due,
-                report.status if report else None,
-                report.at.astimezone(tz).date() if report else None,
-                today,
-            )
+        found = first.get(task.id)
+        if found is not None:
+            item, where = found
+            occurrence = item.occurrence
             items.append(
                 WorkItem(
-                    task.id, task.code, task.content, row.id, row.due, row.checkin, state, report, None, task.position
+                    task.id,
+                    task.code,
+                    task.content,
+                    occurrence.id,
+                    occurrence.due,
+                    occurrence.checkin,
+                    where.state,
+                    where.shown,
+                    None,
+                    task.position,
+                    where.contributions,
+                    where.units_done,
                 )
             )
         elif not task.has_occurrences:
@@ -175,6 +136,30 @@ def open_work(session: Session, plan_id: int, task_ids: set[int] | None, today: 
     return items
 
 
+def open_deadlines(
+    session: Session, task_id: int, today: date, tz: ZoneInfo, unit_ids: Collection[int] = ()
+) -> list[tuple[Occurrence, Standing]]:
+    """The task's deadlines (not check-ins) not yet done as the viewer's units see them, soonest first."""
+    occurrences = session.exec(
+        select(Occurrence)
+        .where(Occurrence.task_id == task_id, col(Occurrence.archived_at).is_(None), col(Occurrence.checkin).is_(False))
+        .order_by(col(Occurrence.due), col(Occurrence.id))
+    ).all()
+    found = reported(session, [o.id for o in occurrences if o.id is not None], tz)
+    open_ones: list[tuple[Occurrence, Standing]] = []
+    for occurrence in occurrences:
+        item = found.get(occurrence.id) if occurrence.id is not None else None
+        # No row: no unit of the task can report (only groups lead it), so nothing closes it.
+        state = (
+            item.standing(today, unit_for(item, unit_ids))
+            if item is not None
+            else standing(occurrence.due, occurrence.checkin, (), (), today)
+        )
+        if not state.done:
+            open_ones.append((occurrence, state))
+    return open_ones
+
+
 def task_units(session: Session, task_id: int) -> dict[UnitRole, list[str]]:
     rows = session.exec(
         select(TaskUnit.role, Unit.name)
@@ -186,3 +171,19 @@ def task_units(session: Session, task_id: int) -> dict[UnitRole, list[str]]:
     for role, name in rows:
         units[UnitRole(role)].append(name)
     return units
+
+
+def task_unit_ids(session: Session, task_id: int) -> tuple[dict[int, str], dict[int, UnitRole]]:
+    """The task's units by id: their names, and their role on it (a unit that both leads and coordinates
+    leads)."""
+    names: dict[int, str] = {}
+    roles: dict[int, UnitRole] = {}
+    for unit_id, role, name in session.exec(
+        select(TaskUnit.unit_id, TaskUnit.role, Unit.name)
+        .join(Unit, col(Unit.id) == col(TaskUnit.unit_id))
+        .where(TaskUnit.task_id == task_id)
+    ):
+        names[unit_id] = name
+        if roles.get(unit_id) != UnitRole.LEAD:
+            roles[unit_id] = UnitRole(role)
+    return names, roles

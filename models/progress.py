@@ -8,9 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
-from sqlalchemy.sql.selectable import LateralFromClause
 from sqlmodel import Field, SQLModel
 
+from models.registry import UnitKind, UnitRole
 from models.types import UTCDateTime
 
 
@@ -50,11 +50,12 @@ class ProgressReport(SQLModel, table=True):
     __table_args__ = (
         Index("ix_report_occurrence", "occurrence_id", "created_at"),
         Index("ix_report_source_message", "platform", "chat_id", "message_id"),
-        # What counts is an occurrence's newest report with a status: this index holds only those, so
-        # finding it is one step from the index's newest end, however many reports were withdrawn.
+        # What counts is each unit's newest report with a status on an occurrence: this index holds only
+        # those, so finding it is one step from the index's newest end, however many were withdrawn.
         Index(
-            "ix_report_newest",
+            "ix_report_unit_newest",
             "occurrence_id",
+            "unit_id",
             "created_at",
             "id",
             sqlite_where=sa.text(_HAS_STATUS),
@@ -66,6 +67,9 @@ class ProgressReport(SQLModel, table=True):
     occurrence_id: int = Field(foreign_key="occurrence.id")
     member_id: int = Field(foreign_key="member.id", index=True)
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    # Whether the unit spoke as the task's lead or as a coordinating unit; None (reports stored without
+    # one) reads as the unit's role on the task.
+    role: UnitRole | None = Field(default=None, sa_column=Column(String(20), nullable=True))
     status: ReportStatus | None = Field(default=None, sa_column=Column(String(20), nullable=True))
     percent: int | None = None
     reason: str | None = None
@@ -80,12 +84,15 @@ class ProgressReport(SQLModel, table=True):
     withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
-def _newest(reports: sa.FromClause, occurrences: sa.Table, *columns: sa.ColumnElement[Any]) -> sa.Select[Any]:
-    """An occurrence's newest report with a status: withdrawn ones and unanswered questions skipped."""
+def _newest_of_unit(
+    reports: sa.FromClause, occurrences: sa.Table, task_units: sa.FromClause, *columns: sa.ColumnElement[Any]
+) -> sa.Select[Any]:
+    """A unit's newest report with a status on an occurrence: withdrawn ones and unanswered questions skipped."""
     return (
         sa.select(*columns)
         .where(
             reports.c.occurrence_id == occurrences.c.id,
+            reports.c.unit_id == task_units.c.unit_id,
             reports.c.withdrawn_at.is_(None),
             reports.c.status.is_not(None),
         )
@@ -94,19 +101,34 @@ def _newest(reports: sa.FromClause, occurrences: sa.Table, *columns: sa.ColumnEl
     )
 
 
-def newest_report_id(occurrences: sa.Table) -> sa.ScalarSelect[Any]:
-    """The id of an occurrence's newest report with a status, as a subquery correlated to `occurrences`:
-    what every "where does it stand" reads."""
-    reports = SQLModel.metadata.tables["progress_report"].alias("newer")
-    return _newest(reports, occurrences, reports.c.id).correlate(occurrences).scalar_subquery()
+def with_unit_reports(occurrences_query: sa.Select[Any], *columns: str, lateral: bool = False) -> sa.Select[Any]:
+    """The one read of where occurrences stand: each row of `occurrences_query` (a select from the
+    `occurrence` table) once per unit of its task that can report (groups never do), followed by that
+    unit's id, its role on the task, and the `columns` (names of progress_report columns) of its newest
+    report with a status, NULLs when it has none. Every view of an occurrence's state reads it through
+    this and derives the state with `reports.status.standing`.
 
-
-def newest_report(occurrences: sa.Table, *columns: sa.ColumnElement[Any]) -> LateralFromClause:
-    """The same report as `newest_report_id`, as a LATERAL subquery of `columns` (of the progress_report
-    table) to outer-join `ON true`. PostgreSQL takes it from `ix_report_newest`, one step an occurrence,
-    where a join on `newest_report_id` makes it hash every report; SQLite has no LATERAL."""
-    reports = SQLModel.metadata.tables["progress_report"]
-    return _newest(reports, occurrences, *columns).lateral("newest")
+    `lateral`: PostgreSQL takes each unit's newest report from `ix_report_unit_newest` in one step through
+    a LATERAL subquery, where a join on a correlated id makes it hash every report; SQLite has no LATERAL.
+    """
+    tables = SQLModel.metadata.tables
+    occurrences, task_units, units = tables["occurrence"], tables["task_unit"], tables["unit"]
+    groups = sa.select(units.c.id).where(units.c.kind == UnitKind.GROUP.value)
+    query = occurrences_query.join(
+        task_units, sa.and_(task_units.c.task_id == occurrences.c.task_id, task_units.c.unit_id.not_in(groups))
+    ).add_columns(task_units.c.unit_id.label("unit_id_on_task"), task_units.c.role.label("role_on_task"))
+    if lateral:
+        reports = tables["progress_report"]
+        newest = _newest_of_unit(reports, occurrences, task_units, *(reports.c[name] for name in columns)).lateral(
+            "newest"
+        )
+        return query.add_columns(*newest.c).outerjoin(newest, sa.true())
+    newer = tables["progress_report"].alias("newer")
+    newest_id = _newest_of_unit(newer, occurrences, task_units, newer.c.id).correlate(occurrences, task_units)
+    reports = tables["progress_report"]
+    return query.add_columns(*(reports.c[name] for name in columns)).outerjoin(
+        reports, reports.c.id == newest_id.scalar_subquery()
+    )
 
 
 class PendingReply(SQLModel, table=True):

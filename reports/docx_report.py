@@ -37,7 +37,14 @@ from docx.shared import Mm, Pt
 from locales.catalogs import translator
 from reports.status import STATE_WORDS, OccurrenceState
 from reports.summary import ReportView, Summary, SummaryItem
-from reports.summary_text import PLAN_WIDE, format_rate, report_numbers, short_title
+from reports.summary_text import (
+    PLAN_WIDE,
+    contribution_words,
+    format_rate,
+    report_numbers,
+    short_title,
+    units_done_words,
+)
 from reports.wording import (
     capitalised,
     font_safe,
@@ -326,12 +333,13 @@ def _results(summary: Summary) -> list[str]:
         for item in section.items:
             if item.latest is None:
                 silent.append(item.code)
-                continue
-            parts.append(
-                _body(f"- Nhiệm vụ {item.code} ({short_title(item.content, 90)}): {_report_words(item.latest)}.")
-            )
+            else:
+                parts.append(
+                    _body(f"- Nhiệm vụ {item.code} ({short_title(item.content, 90)}): {_report_words(item.latest)}.")
+                )
         if silent:
             parts.append(_body(f"- Chưa có báo cáo: {', '.join(silent)}."))
+        parts.extend(_contributions(section.items))
     if summary.targets:
         parts.append(_heading("3. Các chỉ tiêu của Kế hoạch"))
         for target in summary.targets:
@@ -342,6 +350,22 @@ def _results(summary: Summary) -> list[str]:
                 reported += f" — {quote}" if quote else ""
             parts.append(_body(f"- Nhiệm vụ {target.code}: chỉ tiêu {'; '.join(target.targets)}; {reported}."))
     return parts
+
+
+def _reason(reason: str | None) -> str | None:
+    """A coordinating unit's reason in report words, as a lead unit's is (restored or marked as typed)."""
+    return reason_words(reason) if reason else None
+
+
+def _contributions(items: Sequence[SummaryItem]) -> list[str]:
+    """Coordinating units' reports, each on its own line: a contribution, never the task's result."""
+    return [
+        _body(
+            f"- Nhiệm vụ {item.code}, {contribution_words(_vi, r.unit or '', r.status, r.percent, _reason(r.reason), str)}."
+        )
+        for item in items
+        for r in item.contributions
+    ]
 
 
 def _rate_words(summary: Summary) -> str:
@@ -428,7 +452,7 @@ def _result_words(item: SummaryItem) -> str:
         return "Chưa có báo cáo"
     words = f"{capitalised(report_text(item.latest))}\n(ngày {item.latest.on:%d/%m/%Y})"
     if item.units_done is not None:
-        words += f"\n{item.units_done[0]}/{item.units_done[1]} đơn vị hoàn thành"
+        words += "\n" + units_done_words(_vi, item.units_done)
     return words
 
 

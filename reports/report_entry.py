@@ -40,6 +40,7 @@ from models import (
 )
 from models.errors import UserFacingError
 from models.registry import Plan
+from reports.standings import reported, unit_for
 from reports.summary_chat import find_unit_like
 from reports.wording import STATUS_WORDS
 from scheduler.periods import Period
@@ -96,23 +97,11 @@ def _cli_member(session: Session, now: datetime) -> int:
     return member.id
 
 
-def _done(session: Session, occurrence_ids: list[int], unit_id: int | None) -> set[int]:
-    """The occurrences whose latest report says done (`unit_id`: that unit's latest, for a task several
-    units lead, where each unit answers for itself)."""
-    rows = session.execute(
-        sa.select(col(ProgressReport.occurrence_id), col(ProgressReport.unit_id), col(ProgressReport.status))
-        .where(
-            col(ProgressReport.occurrence_id).in_(occurrence_ids),
-            col(ProgressReport.withdrawn_at).is_(None),
-            col(ProgressReport.status).is_not(None),
-        )
-        .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
-    )
-    latest: dict[int, str] = {}
-    for occurrence_id, reporter, status in rows:
-        if unit_id is None or reporter == unit_id:
-            latest[occurrence_id] = status
-    return {occurrence_id for occurrence_id, status in latest.items() if status == ReportStatus.DONE.value}
+def _done(session: Session, occurrence_ids: list[int], unit_id: int, day: date, tz: ZoneInfo) -> set[int]:
+    """The occurrences done as the unit sees them (`reports.standings`: only lead reports close a task; of
+    a task several units lead, the unit's own part)."""
+    found = reported(session, occurrence_ids, tz)
+    return {key for key, item in found.items() if item.standing(day, unit_for(item, (unit_id,))).done}
 
 
 def _choose(occurrences: list[Occurrence], done: set[int], day: date) -> Occurrence | None:
@@ -145,7 +134,6 @@ def add_report(
         raise UserFacingError(NO_TASK, code=code)
     links = session.exec(select(TaskUnit.unit_id, TaskUnit.role).where(TaskUnit.task_id == task.id)).all()
     units = {unit for unit, _role in links}
-    several_leads = sum(1 for _unit, role in links if role == UnitRole.LEAD) > 1
     try:
         unit_id, unit_name = find_unit_like(session, unit_text, units)
     except UserFacingError:
@@ -160,8 +148,10 @@ def add_report(
             .order_by(col(Occurrence.due), col(Occurrence.checkin), col(Occurrence.id))
         ).all()
     )
-    done = _done(session, [o.id for o in occurrences if o.id is not None], unit_id if several_leads else None)
-    occurrence = _choose(occurrences, done, at.astimezone(tz).date())
+    day = at.astimezone(tz).date()
+    occurrence = _choose(
+        occurrences, _done(session, [o.id for o in occurrences if o.id is not None], unit_id, day, tz), day
+    )
     if occurrence is None or occurrence.id is None:
         raise UserFacingError(NOTHING_DUE, code=task.code)
     member_id = _cli_member(session, at)
@@ -169,6 +159,8 @@ def add_report(
         occurrence_id=occurrence.id,
         member_id=member_id,
         unit_id=unit_id,
+        # The unit speaks as the task's lead if it leads it, else as a coordinating unit.
+        role=UnitRole.LEAD if (unit_id, UnitRole.LEAD) in links else UnitRole.COORDINATING,
         status=ReportStatus(reading.status.value),
         percent=reading.percent,
         reason=reading.reason,
@@ -193,6 +185,7 @@ def add_report(
             detail={
                 "occurrence": occurrence.id,
                 "unit": unit_id,
+                "role": report.role,
                 "status": report.status,
                 "percent": report.percent,
                 "reason": report.reason,

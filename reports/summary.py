@@ -6,11 +6,13 @@ Rules (the README's "Tổng hợp" part says the same in Vietnamese):
 - An occurrence is in the period when its due date is. A task is in the period when one of its
   occurrences is, or when it waits for an outside event that has not been recorded (in any period
   from the plan's issue on).
-- Each occurrence's state is `reports.status.derive_state` of its due date and latest report, with two
-  refinements: a check-in of ongoing work ("Thường xuyên") has no deadline of its own, so work under way
-  is never "quá hạn" there; and a task several units lead (the plan-wide report duty, BC.1) is done
-  when every one of them has reported it done — it is blocked when one of them is, under way when any
-  reported. Seen from one of those units, only that unit's own report counts.
+- Each occurrence's state is `reports.status.standing` of its due date and its units' latest reports,
+  the derivation every other view uses too: only lead units' reports decide (a coordinating unit's
+  report is a contribution, shown beside the line, and never closes the task); a check-in of ongoing
+  work ("Thường xuyên") has no deadline of its own, so work under way is never "quá hạn" there; and a
+  task several units lead (the plan-wide report duty, BC.1) is done when every one of them has reported
+  it done — it is blocked when one of them is, under way when any reported. Seen from one of those
+  units, only that unit's own report counts.
 - A task's line in the period: its deadlines decide (the first one not done, else the last one); a task
   with only check-ins takes its newest report in the period, else the latest check-in already passed,
   else the first still ahead.
@@ -32,7 +34,8 @@ from functools import lru_cache
 from operator import attrgetter
 
 from models.progress import ReportStatus
-from reports.status import DerivedState, OccurrenceState, derive_state
+from models.registry import UnitRole
+from reports.status import DerivedState, OccurrenceState, ReportFact, Standing, derive_state, standing
 from scheduler.periods import Period
 
 __all__ = [
@@ -106,22 +109,6 @@ class OccurrenceFact:
     checkin: bool = False
 
 
-@dataclass(slots=True)
-class ReportFact:
-    """The latest report of one unit on one occurrence."""
-
-    occurrence_id: int
-    unit_id: int | None
-    status: ReportStatus
-    note: str
-    on: date  # the local day it was last changed (what "on time" is measured by)
-    at: datetime  # when it was made (what "latest" is ordered by)
-    percent: int | None = None
-    reason: str | None = None
-    done_count: int | None = None
-    target_count: int | None = None
-
-
 @dataclass(frozen=True)
 class SummaryFacts:
     plan: PlanFact
@@ -174,6 +161,7 @@ class SummaryItem:
     latest: ReportView | None
     event: str | None = None
     units_done: tuple[int, int] | None = None  # (done, all) when several units lead the task
+    contributions: tuple[ReportView, ...] = ()  # coordinating units' reports: shown, never deciding
 
     @property
     def late(self) -> bool:
@@ -232,10 +220,15 @@ class Summary:
 @dataclass(slots=True)
 class _Judged:
     occurrence: OccurrenceFact
-    state: DerivedState
-    shown: ReportFact | None  # the report the line quotes
-    blocked_by: tuple[ReportFact, ...]
-    units_done: tuple[int, int] | None
+    standing: Standing
+
+    @property
+    def state(self) -> DerivedState:
+        return self.standing.state
+
+    @property
+    def shown(self) -> ReportFact | None:  # the report the line quotes
+        return self.standing.shown
 
 
 class _Context:
@@ -254,7 +247,6 @@ class _Context:
                 ids = tuple(u for u in ids if u not in groups)
             self.leads[task.id] = ids
         self._names: dict[tuple[int, ...], tuple[str, ...]] = {}
-        self._states: dict[tuple[date, ReportStatus | None, date | None, bool], DerivedState] = {}
         self._views: dict[int, ReportView] = {}  # by id() of facts that live as long as this context
 
     def names(self, unit_ids: tuple[int, ...]) -> tuple[str, ...]:
@@ -264,54 +256,12 @@ class _Context:
             names = self._names[unit_ids] = tuple(units[u].name for u in unit_ids if u in units)
         return names
 
-    def state(self, due: date, status: ReportStatus | None, on: date | None, checkin: bool) -> DerivedState:
-        key = (due, status, on, checkin)
-        state = self._states.get(key)
-        if state is None:
-            state = derive_state(due, status, on, self.today)
-            if checkin and state.state == OccurrenceState.IN_PROGRESS_LATE:
-                # Ongoing work has no deadline: a check-in only asks how it goes.
-                state = DerivedState(OccurrenceState.IN_PROGRESS, state.blocked)
-            self._states[key] = state
-        return state
-
     def judge(self, occurrence: OccurrenceFact) -> _Judged:
         reports = self.reports.get(occurrence.id, ())
         leads = self.leads.get(occurrence.task_id, ())
-        if len(leads) > 1:
-            return self._judge_shared(occurrence, reports, leads)
-        shown = reports[0] if reports else None
-        if shown is None:
-            return _Judged(occurrence, self.state(occurrence.due, None, None, occurrence.checkin), None, (), None)
-        state = self.state(occurrence.due, shown.status, shown.on, occurrence.checkin)
-        return _Judged(occurrence, state, shown, (shown,) if state.blocked else (), None)
-
-    def _judge_shared(
-        self, occurrence: OccurrenceFact, reports: Sequence[ReportFact], leads: tuple[int, ...]
-    ) -> _Judged:
-        """A task several units lead: each answers for itself."""
-        if self.unit_id in leads:
-            own = next((r for r in reports if r.unit_id == self.unit_id), None)
-            state = self.state(occurrence.due, own.status if own else None, own.on if own else None, occurrence.checkin)
-            return _Judged(occurrence, state, own, (own,) if own and state.blocked else (), None)
-        by_unit = {r.unit_id: r for r in reports}
-        of_leads = [by_unit[u] for u in leads if u in by_unit]
-        done = [r for r in of_leads if r.status == ReportStatus.DONE]
-        blocked_by = tuple(r for r in of_leads if r.status == ReportStatus.BLOCKED)
-        shown = blocked_by[0] if blocked_by else (reports[0] if reports else None)
-        on = max((r.on for r in done), default=None)
-        if len(done) == len(leads):
-            status: ReportStatus | None = ReportStatus.DONE
-        elif blocked_by:
-            status = ReportStatus.BLOCKED
-        elif any(r.status in (ReportStatus.DONE, ReportStatus.IN_PROGRESS) for r in of_leads):
-            status = ReportStatus.IN_PROGRESS
-        elif of_leads:
-            status = ReportStatus.NOT_STARTED
-        else:
-            status = None
-        state = self.state(occurrence.due, status, on, occurrence.checkin)
-        return _Judged(occurrence, state, shown, blocked_by, (len(done), len(leads)))
+        return _Judged(
+            occurrence, standing(occurrence.due, occurrence.checkin, leads, reports, self.today, self.unit_id)
+        )
 
     def view(self, report: ReportFact | None) -> ReportView | None:
         if report is None:
@@ -471,7 +421,8 @@ def build_summary(
             state.blocked,
             ctx.view(chosen.shown),
             task.event,
-            chosen.units_done,
+            chosen.standing.units_done,
+            tuple(view for r in chosen.standing.contributions if (view := ctx.view(r)) is not None),
         )
         section_items = items_by_section.get(section_code)
         if section_items is None:
@@ -479,7 +430,7 @@ def build_summary(
         else:
             section_items.append(item)
         if item.blocked:
-            for report in chosen.blocked_by:
+            for report in chosen.standing.blocked_by:
                 unit = units.get(report.unit_id) if report.unit_id is not None else None
                 name = unit.name if unit else (lead_names[0] if lead_names else "")
                 blocked.append(BlockedEntry(task.code, name, report.reason))
@@ -489,7 +440,7 @@ def build_summary(
             newest: ReportFact | None = None
             for j in judged_list:
                 for r in reports.get(j.occurrence.id, ()):
-                    numbered = r.percent is not None or r.done_count is not None
+                    numbered = (r.percent is not None or r.done_count is not None) and r.role == UnitRole.LEAD
                     if numbered and (not shared or r.unit_id == unit_id) and (newest is None or r.at > newest.at):
                         newest = r
             targets.append(TargetView(task.code, wanted, ctx.view(newest)))

@@ -2,7 +2,7 @@
 
 The statements are built once, on the tables rather than the ORM classes (loading rows through the ORM
 costs more than running the query). Only the occurrences of the periods asked about are read, with the
-latest report of each unit on each of them (a window function picks it in the database).
+newest report of each unit on each of them (`models.progress.with_unit_reports`, the read every view shares).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel
 
 from models import OccurrenceSource, ReportStatus, TaskOrigin, UnitKind, UnitRole
 from models.audit import REGISTRY_ACTIONS
-from models.progress import newest_report, newest_report_id
+from models.progress import with_unit_reports
 from reports.summary import (
     OccurrenceFact,
     PlanFact,
@@ -34,12 +34,15 @@ from reports.summary import (
 from scheduler.periods import Period, PeriodKind
 
 __all__ = [
+    "REPORT_COLUMNS",
+    "LocalDays",
     "RegistryCache",
     "RegistryFacts",
     "cycle_kind",
     "load_facts",
     "load_registry",
     "newest_plan_id",
+    "read_unit_reports",
     "registry_stamp",
 ]
 
@@ -101,21 +104,20 @@ _IN_WINDOW = sa.and_(
     _OCCURRENCE.due.between(sa.bindparam("low"), sa.bindparam("high")),
     sa.or_(_OCCURRENCE.checkin.is_(False), _OCCURRENCE.due >= sa.bindparam("checkins_from")),
 )
-_NEWEST = newest_report_id(_TABLES["occurrence"])
-# Datetimes are read as plain DateTime (naive UTC on SQLite): the summary turns them into local days
-# itself, faster than a TypeDecorator per value.
-_REPORT_COLUMNS = (
-    _REPORT.unit_id,
-    _REPORT.status,
-    _REPORT.note,
-    sa.type_coerce(_REPORT.updated_at, sa.DateTime()),
-    sa.type_coerce(_REPORT.created_at, sa.DateTime()),
-    _REPORT.percent,
-    _REPORT.reason,
-    _REPORT.done_count,
-    _REPORT.target_count,
+# What `read_unit_reports` takes: the occurrence, then each unit of its task with its role there and its newest report
+# (NULLs when it has none). Datetimes come as the driver gives them (naive UTC text on SQLite): the
+# summary turns them into local days itself, faster than a TypeDecorator per value.
+REPORT_COLUMNS = (
+    "role",
+    "status",
+    "note",
+    "updated_at",
+    "created_at",
+    "percent",
+    "reason",
+    "done_count",
+    "target_count",
 )
-# What `_read` takes: the occurrence, then its report (NULLs when it has none).
 _OCCURRENCE_COLUMNS = (_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin)
 _IN_WINDOW_OF_PLAN = (
     sa.select(*_OCCURRENCE_COLUMNS)
@@ -123,35 +125,9 @@ _IN_WINDOW_OF_PLAN = (
     .join(_TABLES["task"], _TASK.id == _OCCURRENCE.task_id)
     .where(_IN_WINDOW)
 )
-_OCCURRENCES = _IN_WINDOW_OF_PLAN.add_columns(*_REPORT_COLUMNS).outerjoin(
-    _TABLES["progress_report"], _REPORT.id == _NEWEST
-)
-# The same rows as PostgreSQL reads them fastest (4× on 8,000 occurrences): see `newest_report`.
-_NEWEST_REPORT = newest_report(_TABLES["occurrence"], *_REPORT_COLUMNS)
-_OCCURRENCES_LATERAL = _IN_WINDOW_OF_PLAN.add_columns(*_NEWEST_REPORT.c).outerjoin(_NEWEST_REPORT, sa.true())
-# For tasks several units lead (the plan-wide report duty): each unit's latest report.
-_RANKED = (
-    sa.select(
-        *_OCCURRENCE_COLUMNS,
-        *_REPORT_COLUMNS,
-        sa.func.row_number()
-        .over(
-            partition_by=(_REPORT.occurrence_id, _REPORT.unit_id),
-            order_by=(_REPORT.created_at.desc(), _REPORT.id.desc()),
-        )
-        .label("rank"),
-    )
-    .join(_TABLES["occurrence"], _OCCURRENCE.id == _REPORT.occurrence_id)
-    .join(_TABLES["task"], _TASK.id == _OCCURRENCE.task_id)
-    .where(
-        _IN_WINDOW,
-        _OCCURRENCE.task_id.in_(sa.bindparam("task_ids", expanding=True)),
-        _REPORT.withdrawn_at.is_(None),
-        _REPORT.status.is_not(None),
-    )
-    .subquery()
-)
-_UNITS_LATEST = sa.select(*[c for c in _RANKED.c if c.name != "rank"]).where(_RANKED.c.rank == 1)
+_OCCURRENCES = with_unit_reports(_IN_WINDOW_OF_PLAN, *REPORT_COLUMNS)
+# The same rows as PostgreSQL reads them fastest (4× on 8,000 occurrences): see `with_unit_reports`.
+_OCCURRENCES_LATERAL = with_unit_reports(_IN_WINDOW_OF_PLAN, *REPORT_COLUMNS, lateral=True)
 _COUNT = re.compile(r'"count":\s*(\d+)')
 
 
@@ -198,7 +174,6 @@ class RegistryFacts:
     sections: Sequence[SectionFact]
     units: Mapping[int, UnitFact]
     tasks: Sequence[TaskFact]
-    shared_task_ids: Sequence[int]  # tasks several (real) units lead: each unit's own report counts
 
 
 _STAMP = sa.select(sa.func.max(_AUDIT.id)).where(_AUDIT.action.in_(REGISTRY_ACTIONS))
@@ -263,9 +238,6 @@ def load_registry(session: Session, plan_id: int) -> RegistryFacts:
         sections=sections,
         units=units,
         tasks=tasks,
-        shared_task_ids=[
-            task.id for task in tasks if len(task.lead_unit_ids) > 1 and _several(task.lead_unit_ids, units)
-        ],
     )
 
 
@@ -309,16 +281,11 @@ def load_facts(
         "high": max(p.end for p in periods),
         "checkins_from": main.start,
     }
-    local = _LocalDays(tz)
+    local = LocalDays(tz)
     postgresql = session.connection().dialect.name == "postgresql"
-    occurrences, reports = _read(_raw(session, _OCCURRENCES_LATERAL if postgresql else _OCCURRENCES, window), local)
-    shared = facts.shared_task_ids
-    if shared:
-        # Through SQLAlchemy: `_raw` does not expand the list of task ids (a few rows here, not thousands).
-        _, per_unit = _read(session.execute(_UNITS_LATEST, {**window, "task_ids": list(shared)}), local)
-        for occurrence_id, latest in per_unit.items():
-            latest.sort(key=lambda r: r.at, reverse=True)
-            reports[occurrence_id] = latest
+    occurrences, reports = read_unit_reports(
+        _raw(session, _OCCURRENCES_LATERAL if postgresql else _OCCURRENCES, window), local
+    )
     return SummaryFacts(
         plan=facts.plan,
         sections=facts.sections,
@@ -329,14 +296,17 @@ def load_facts(
     )
 
 
-def _read(rows: Iterable[Sequence[Any]], local: _LocalDays) -> tuple[list[OccurrenceFact], dict[int, list[ReportFact]]]:
-    """Rows of (occurrence id, task id, due, check-in, report columns…) into facts: the occurrences, and
-    per occurrence the reports of its rows (none when the report columns are NULL).
+def read_unit_reports(
+    rows: Iterable[Sequence[Any]], local: LocalDays
+) -> tuple[list[OccurrenceFact], dict[int, list[ReportFact]]]:
+    """Rows of `with_unit_reports` (as `_OCCURRENCES`) into facts: the occurrences, and per occurrence each unit's newest report,
+    newest first.
 
-    The hot loop of a summary, one row per occurrence: columns named rather than a starred rest, and no
-    call per row beyond the facts' own, a third faster on 8,000 rows."""
-    statuses, local_day = local.statuses, local.local_day
+    The hot loop of a summary, one row per occurrence and unit: columns named rather than a starred rest,
+    and no call per row beyond the facts' own, a third faster on 8,000 rows."""
+    statuses, local_day, roles = local.statuses, local.local_day, local.roles
     occurrences: list[OccurrenceFact] = []
+    seen: set[int] = set()
     reports: dict[int, list[ReportFact]] = {}
     days: dict[date | str, date] = {}  # a period has a few dozen due dates among thousands of rows
     for (
@@ -345,6 +315,8 @@ def _read(rows: Iterable[Sequence[Any]], local: _LocalDays) -> tuple[list[Occurr
         due,
         checkin,
         unit_id,
+        role_on_task,
+        role,
         status,
         note,
         updated,
@@ -354,10 +326,12 @@ def _read(rows: Iterable[Sequence[Any]], local: _LocalDays) -> tuple[list[Occurr
         done_count,
         target_count,
     ) in rows:
-        day = days.get(due)
-        if day is None:
-            day = days[due] = _day(due)
-        occurrences.append(OccurrenceFact(occurrence_id, task_id, day, bool(checkin)))
+        if occurrence_id not in seen:
+            seen.add(occurrence_id)
+            day = days.get(due)
+            if day is None:
+                day = days[due] = _day(due)
+            occurrences.append(OccurrenceFact(occurrence_id, task_id, day, bool(checkin)))
         if status is None:
             continue
         report = ReportFact(
@@ -371,13 +345,19 @@ def _read(rows: Iterable[Sequence[Any]], local: _LocalDays) -> tuple[list[Occurr
             reason,
             done_count,
             target_count,
+            roles[role or role_on_task],
         )
         found = reports.get(occurrence_id)
         if found is None:
             reports[occurrence_id] = [report]
-        else:
+        elif all(r.unit_id != unit_id for r in found):  # a unit that both leads and coordinates: one report
             found.append(report)
+            found.sort(key=_made, reverse=True)
     return occurrences, reports
+
+
+def _made(report: ReportFact) -> datetime:
+    return report.at
 
 
 _ZERO = timedelta(0)
@@ -421,11 +401,7 @@ def _moment(value: datetime | str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _several(lead_unit_ids: tuple[int, ...], units: Mapping[int, UnitFact]) -> bool:
-    return sum(1 for u in lead_unit_ids if u in units and not units[u].group) > 1
-
-
-class _LocalDays:
+class LocalDays:
     """Report times into facts: made aware (UTC), and the local day of the last change.
 
     The local day depends only on the UTC hour (time zones move by whole or half hours; a half-hour
@@ -435,6 +411,7 @@ class _LocalDays:
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
         self.statuses = {status.value: status for status in ReportStatus}
+        self.roles = {role.value: role for role in UnitRole}
         self.days: dict[str, date] = {}
         # Zones whose offsets are all whole hours can share one answer per UTC hour.
         self.by_hour = all(

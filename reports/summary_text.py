@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from locales import N_
 from locales.catalogs import Translate, translator
+from models.progress import ReportStatus
 from reports.dates import short_day
 from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary import STATE_ORDER, ReportView, SectionBlock, Summary, SummaryItem, TargetView
@@ -25,12 +26,15 @@ from reports.wording import is_button_label, plan_name, task_counts
 from scheduler.periods import period_label
 
 __all__ = [
+    "contribution_words",
     "format_rate",
     "report_numbers",
     "short_title",
     "state_word",
+    "status_words",
     "summary_json",
     "summary_message",
+    "units_done_words",
 ]
 
 PLAN_WIDE = N_("Plan-wide duties")
@@ -83,6 +87,51 @@ def state_word(_: Translate, state: OccurrenceState) -> str:
 
 def item_icon(item: SummaryItem) -> str:
     return BLOCKED_ICON if item.blocked else STATE_ICONS[item.state]
+
+
+# A coordinating unit's report speaks for its part only, never for the task.
+CONTRIBUTION_WORDS = {
+    ReportStatus.DONE: N_("done with its coordinating part"),
+    ReportStatus.IN_PROGRESS: N_("in progress"),
+    ReportStatus.BLOCKED: N_("blocked"),
+    ReportStatus.NOT_STARTED: N_("not started"),
+}
+
+
+def units_done_words(_: Translate, units_done: tuple[int, int]) -> str:
+    """ "2/3 đơn vị chủ trì đã xong": of a task several units lead, how many reported their part done."""
+    done, total = units_done
+    return _("{done}/{total} lead units done").format(done=done, total=total)
+
+
+def status_words(
+    _: Translate,
+    words: Mapping[ReportStatus, str],
+    status: ReportStatus | None,
+    percent: int | None,
+    reason: str | None,
+    esc: Callable[[str], str] = html.escape,
+) -> str:
+    """A report's status in `words` (msgids), its percent unless done, its reason when blocked."""
+    said = _(words[status]) if status is not None else ""
+    if percent is not None and status != ReportStatus.DONE:
+        said += f", {percent} %"
+    if status == ReportStatus.BLOCKED and reason:
+        said += ": " + esc(reason)
+    return said
+
+
+def contribution_words(
+    _: Translate,
+    unit: str,
+    status: ReportStatus | None,
+    percent: int | None,
+    reason: str | None,
+    esc: Callable[[str], str] = html.escape,
+) -> str:
+    """ "phối hợp: Trung tâm Kỹ thuật — đã xong phần phối hợp" (`unit` and the reason escaped with `esc`)."""
+    words = status_words(_, CONTRIBUTION_WORDS, status, percent, reason, esc)
+    return _("coordinating: {unit} — {words}").format(unit=esc(unit), words=words)
 
 
 def format_rate(rate: float) -> str:
@@ -247,14 +296,16 @@ class _Writer:
             ):
                 extra.append(_("due {date}").format(date=short_day(item.due)))
             if item.units_done is not None:
-                done, total = item.units_done
-                extra.append(_("{done}/{total} units done").format(done=done, total=total))
+                extra.append(units_done_words(_, item.units_done))
             if item.latest is not None and detail.note and not is_button_label(item.latest.note):
                 extra.append(f"«{self.esc(short_title(item.latest.note, detail.note))}» ({item.latest.on:%d/%m})")
             elif item.latest is None and item.late:
                 extra.append(_("no report"))
         if extra:
             line += " — " + " · ".join(extra)
+        if detail.note:
+            for c in item.contributions:
+                line += "\n    " + contribution_words(_, c.unit or "", c.status, c.percent, c.reason, self.esc)
         return line
 
     def grouped(self, items: Sequence[SummaryItem]) -> str:

@@ -33,19 +33,19 @@ from models import (
     OutboxMessage,
     OutboxState,
     PlatformAccount,
-    ProgressReport,
     ReminderKind,
     ReminderPolicy,
     ReminderStep,
-    ReportStatus,
     Role,
     Task,
     TaskOrigin,
     TaskUnit,
     Unit,
+    UnitKind,
     UnitRole,
 )
 from reports.reminder_text import ReminderItem, render_reminders
+from reports.standings import reported
 from scheduler.calendar import WorkingCalendar
 from scheduler.periods import Period, period_label
 from scheduler.planning import period_of
@@ -204,35 +204,28 @@ def load_facts(
     task_ids = sorted({row[1] for row in rows})
     units: dict[int, list[UnitFacts]] = defaultdict(list)
     for chunk in _chunks(task_ids):
-        for task_id, unit_id, role, position, name in session.execute(
+        for task_id, unit_id, role, position, name, kind in session.execute(
             sa.select(
-                col(TaskUnit.task_id), col(TaskUnit.unit_id), col(TaskUnit.role), col(TaskUnit.position), col(Unit.name)
+                col(TaskUnit.task_id),
+                col(TaskUnit.unit_id),
+                col(TaskUnit.role),
+                col(TaskUnit.position),
+                col(Unit.name),
+                col(Unit.kind),
             )
             .join(Unit, col(Unit.id) == col(TaskUnit.unit_id))
             .where(col(TaskUnit.task_id).in_(chunk))
             .order_by(col(TaskUnit.task_id), col(TaskUnit.role).desc(), col(TaskUnit.position))
         ):
-            units[task_id].append(UnitFacts(unit_id, name, UnitRole(role), position))
+            units[task_id].append(UnitFacts(unit_id, name, UnitRole(role), position, kind == UnitKind.GROUP.value))
     latest: dict[int, dict[int | None, Answer]] = defaultdict(dict)
     if answers:
-        occurrence_list = [row[0] for row in rows]
-        for chunk in _chunks(occurrence_list):
-            for occurrence_id, unit_id, status, reason, updated_at in session.execute(
-                sa.select(
-                    col(ProgressReport.occurrence_id),
-                    col(ProgressReport.unit_id),
-                    col(ProgressReport.status),
-                    col(ProgressReport.reason),
-                    col(ProgressReport.updated_at),
+        # Each unit's newest report, through the read every view of an occurrence's state shares.
+        for occurrence_id, item in reported(session, [row[0] for row in rows], VIETNAM).items():
+            for report in item.reports:
+                latest[occurrence_id][report.unit_id] = Answer(
+                    report.unit_id, report.status, report.at, report.reason, report.role
                 )
-                .where(
-                    col(ProgressReport.occurrence_id).in_(chunk),
-                    col(ProgressReport.status).is_not(None),
-                    col(ProgressReport.withdrawn_at).is_(None),
-                )
-                .order_by(col(ProgressReport.created_at), col(ProgressReport.id))
-            ):
-                latest[occurrence_id][unit_id] = Answer(unit_id, ReportStatus(status), updated_at, reason)
     delivered = _delivered(session, [row[0] for row in rows]) if deliveries else None
     facts: list[OccurrenceFacts] = []
     details: dict[int, Details] = {}

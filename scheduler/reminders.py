@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from models.progress import ReportStatus
 from models.registry import UnitRole
 from models.reminders import ReminderKind, ReminderPolicy
+from reports.status import ReportFact, Standing, standing
 from scheduler.calendar import WorkingCalendar
 
 __all__ = [
@@ -167,6 +168,7 @@ class UnitFacts:
     name: str
     role: UnitRole
     position: int = 0
+    group: bool = False  # stands for several units: never reports, so never counts among those who must
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ class Answer:
     status: ReportStatus
     at: datetime  # aware
     reason: str | None = None
+    role: UnitRole = UnitRole.LEAD  # a coordinating unit's answer is a contribution: it never ends the lead's
 
 
 @dataclass(frozen=True)
@@ -290,10 +293,6 @@ def reach_days(book: PolicyBook) -> tuple[int, int]:
 
 
 # ---- planning ------------------------------------------------------------------------------------------
-
-
-def _latest_answer(answers: Iterable[Answer]) -> Answer | None:
-    return max(answers, key=lambda answer: answer.at, default=None)
 
 
 def _track_steps(
@@ -424,28 +423,40 @@ def _occurrence_steps(
 ) -> list[PlannedReminder]:
     """The steps still to come for one occurrence, given its answers:
 
-    - a `done` report ends the occurrence's reminders (for a plan-wide duty: that unit's);
-    - a `blocked` report ends them too, and tells the monitor once;
+    - the task done (its lead units' reports, as `occurrence_standing` reads them) ends the occurrence's
+      reminders; of a task several units lead, a unit's own `done` ends its own; a coordinating unit's
+      answer ends only its own note (its part), never the lead's reminders;
+    - a lead's `blocked` report ends them too, and tells the monitor once (a coordinating unit's tells
+      the monitor too, the lead is still reminded);
     - any other answer given after the deadline stops that unit's overdue nudges and escalations;
     - a plan-wide duty stops for a unit as soon as that unit has reported anything.
     """
     units = {unit.unit_id: unit for unit in occurrence.units}
     lead_unit_ids = {unit.unit_id for unit in occurrence.units if unit.role == UnitRole.LEAD}
     by_unit = {answer.unit_id: answer for answer in occurrence.answers}
-    latest = _latest_answer(occurrence.answers)
 
     def rules_for(unit_id: int | None) -> Rules:
         if isinstance(policy, Rules):
             return policy
         return policy.rules_for(occurrence.plan_id, occurrence.task_id, unit_id)
 
+    def notice(answer: Answer) -> PlannedReminder:
+        return _blocked_notice(occurrence, answer, units, rules_for(answer.unit_id), calendar, tz)
+
     steps: list[PlannedReminder] = []
-    if not occurrence.obligation and latest is not None:
-        if latest.status == ReportStatus.DONE:
+    if not occurrence.obligation:
+        # Where the task stands decides, read as every other view reads it (`reports.status.standing`).
+        whole = occurrence_standing(occurrence, tz)
+        if whole.done:
             return []
-        if latest.status == ReportStatus.BLOCKED:
-            rules = rules_for(latest.unit_id)
-            return [_blocked_notice(occurrence, latest, units, rules, calendar, tz)]
+        steps.extend(notice(by_unit[r.unit_id]) for r in whole.blocked_by if r.unit_id in by_unit)
+        steps.extend(
+            notice(answer)
+            for answer in occurrence.answers
+            if answer.role != UnitRole.LEAD and answer.status == ReportStatus.BLOCKED
+        )
+        if whole.state.blocked and whole.units_done is None:
+            return steps
     for unit in occurrence.units:
         rules = rules_for(unit.unit_id)
         answer = by_unit.get(unit.unit_id)
@@ -453,11 +464,38 @@ def _occurrence_steps(
             if answer.status == ReportStatus.BLOCKED:
                 steps.append(_blocked_notice(occurrence, answer, units, rules, calendar, tz))
             continue
+        if not occurrence.obligation and answer is not None:
+            if answer.role != UnitRole.LEAD:
+                continue  # a coordinating unit that answered has given its part
+            own = occurrence_standing(occurrence, tz, unit.unit_id)
+            if own.done or own.state.blocked:
+                continue  # of a task several units lead, this unit's part is done (or the monitor is told)
         track = _track_steps(occurrence, unit, rules, calendar, tz, lead_unit_ids)
         if answer is not None and answer.at.astimezone(tz).date() > occurrence.due:
             track = [s for s in track if s.kind not in (ReminderKind.OVERDUE, ReminderKind.ESCALATION)]
         steps.extend(track)
     return steps
+
+
+def occurrence_standing(occurrence: OccurrenceFacts, tz: ZoneInfo = VIETNAM, unit_id: int | None = None) -> Standing:
+    """Where the occurrence stands from its answers (`reports.status.standing`, the derivation every view
+    uses), for the whole task or one of the units that lead it. Only done and blocked matter here, which
+    do not depend on the day."""
+    reports = [
+        ReportFact(
+            occurrence.occurrence_id,
+            answer.unit_id,
+            answer.status,
+            "",
+            answer.at.astimezone(tz).date(),
+            answer.at,
+            reason=answer.reason,
+            role=answer.role,
+        )
+        for answer in sorted(occurrence.answers, key=lambda answer: answer.at, reverse=True)
+    ]
+    leads = tuple(unit.unit_id for unit in occurrence.units if unit.role == UnitRole.LEAD and not unit.group)
+    return standing(occurrence.due, occurrence.checkin, leads, reports, occurrence.due, unit_id)
 
 
 def plan_due_reminders(

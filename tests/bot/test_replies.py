@@ -195,7 +195,7 @@ def test_user_text_is_escaped_in_what_the_bot_shows(chat: Chat) -> None:
     details = chat.say(lan, "/task II.3")[0]
     assert details.endswith(
         "Báo cáo gần nhất:\n"
-        "  • 01/12/2025: có vướng mắc: &lt;b&gt;kinh phí&lt;/b&gt; &amp; thủ tục — "
+        "  • 01/12/2025 09:00, chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng — có vướng mắc: &lt;b&gt;kinh phí&lt;/b&gt; &amp; thủ tục — "
         "«vướng &lt;b&gt;kinh phí&lt;/b&gt; &amp; thủ tục»"
     )
 

@@ -11,7 +11,7 @@ from tests.bot.chat import QLTDC, VAN_PHONG, Chat
 PLAN_OPEN_TASKS = [
     "Các việc đang mở của kế hoạch (21):",
     "❌ <b>I.1</b> — chưa thực hiện · hạn Thứ Ba, 30/09/2025, quá 62 ngày",
-    "❌ <b>BC.1</b> — chưa thực hiện · hạn Thứ Bảy, 15/11/2025, quá 16 ngày",
+    "❌ <b>BC.1</b> — chưa thực hiện · hạn Thứ Bảy, 15/11/2025, quá 16 ngày · 0/4 đơn vị chủ trì đã xong",
     "🕒 <b>I.2</b> — thường xuyên, kỳ báo cáo · hạn Thứ Tư, 31/12/2025, còn 30 ngày",
     "🕒 <b>I.4</b> — thường xuyên, kỳ báo cáo · hạn Thứ Tư, 31/12/2025, còn 30 ngày",
     "🕒 <b>II.1</b> — thường xuyên, kỳ báo cáo · hạn Thứ Tư, 31/12/2025, còn 30 ngày",
@@ -97,7 +97,8 @@ def test_the_monitor_sees_any_task_with_its_latest_reports(chat: Chat) -> None:
     chat.say(lan, "đã trình lãnh đạo Sở, đạt 80%", reply_to=chat.remind(lan, "II.3"))
     tuan = chat.member("Phạm Minh Tuấn", Role.MONITOR)
     assert chat.say(tuan, "/task II.3") == [
-        II_3 + "\nBáo cáo gần nhất:\n  • 01/12/2025: đang thực hiện, 80 % — «đã trình lãnh đạo Sở, đạt 80%»"
+        II_3 + "\nBáo cáo gần nhất:\n  • 01/12/2025 09:00, chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng — "
+        "đang thực hiện, 80 % — «đã trình lãnh đạo Sở, đạt 80%»"
     ]
 
 

@@ -28,7 +28,7 @@ from reports.xlsx_report import COLUMNS, build_xlsx
 from tests.summary.office import docx_to_pdf, office_tools, pdf_text
 from tests.summary.scenario import TODAY, TZ, build
 
-PERIODS = {"year": "", "quarter": "quý 4/2025", "unit": "2026 Văn phòng Sở"}
+PERIODS = {"year": "", "quarter": "quý 4/2025", "unit": "2026 Văn phòng Sở", "coordinated": "quý 2/2026"}
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_the_report_has_the_parts_of_a_decree_30_report(summaries: dict[str, Sum
         assert heading in lines
     # Facts from the data, in the body.
     assert (
-        "Trong năm 2026 (số liệu tính đến ngày 10/11/2026), có 20 nhiệm vụ đến kỳ thực hiện hoặc báo cáo (19 nhiệm vụ tại Phụ lục Kế hoạch và 1 nghĩa vụ chung của kế hoạch), trong đó: 4 nhiệm vụ hoàn thành đúng hạn; 11 nhiệm vụ đang thực hiện (trong hạn); 1 nhiệm vụ chưa thực hiện; 1 nhiệm vụ chưa đến hạn; 3 nhiệm vụ chờ sự kiện."
+        "Trong năm 2026 (số liệu tính đến ngày 10/11/2026), có 20 nhiệm vụ đến kỳ thực hiện hoặc báo cáo (19 nhiệm vụ tại Phụ lục Kế hoạch và 1 nghĩa vụ chung của kế hoạch), trong đó: 4 nhiệm vụ hoàn thành đúng hạn; 10 nhiệm vụ đang thực hiện (trong hạn); 2 nhiệm vụ chưa thực hiện; 1 nhiệm vụ chưa đến hạn; 3 nhiệm vụ chờ sự kiện."
         in lines
     )
     assert "Tỷ lệ hoàn thành đúng hạn: 100 % (năm 2025: 55 %)." in lines
@@ -193,12 +193,24 @@ def test_the_appendix_row_says_what_the_reports_say(summaries: dict[str, Summary
         "Có vướng mắc: «vướng kinh phí, chưa được bố trí dự toán»\n(ngày 22/12/2025)",
         "đang thực hiện quá hạn; có vướng mắc: kinh phí",
     ]
-    assert rows["BC.1"][4] == "Đã hoàn thành: «đã gửi báo cáo, xong»\n(ngày 20/11/2025)\n3/4 đơn vị hoàn thành"
+    assert rows["BC.1"][4] == "Đã hoàn thành: «đã gửi báo cáo, xong»\n(ngày 20/11/2025)\n3/4 đơn vị chủ trì đã xong"
     assert rows["II.2"][3:] == [
         "Chờ sự kiện: sau khi trung ương ban hành chủ trương, chính sách",
         "Chưa có báo cáo",
         "chờ sự kiện",
     ]
+
+
+def test_a_coordinating_units_report_is_a_line_of_its_own_not_the_tasks_result(
+    summaries: dict[str, Summary],
+) -> None:
+    # Trung tâm Kỹ thuật coordinates II.5: its "đang thực hiện" is its part, the lead unit has not reported.
+    document = docx_of(summaries["coordinated"])
+    assert "- Nhiệm vụ II.5, phối hợp: Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng — đang thực hiện." in [
+        line for line in texts(document) if line
+    ]
+    rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in document.tables[-1].rows[1:]}
+    assert rows["II.5"][3:] == ["Kỳ báo cáo 30/06/2026", "Chưa có báo cáo", "chưa thực hiện"]
 
 
 def test_the_docx_converts_to_pdf_and_to_a_picture(summaries: dict[str, Summary], tmp_path: Path) -> None:

@@ -36,13 +36,13 @@ def test_json_of_the_current_cycle(year: Year) -> None:
         "counts": {
             "hoàn thành đúng hạn": 4,
             "hoàn thành quá hạn": 0,
-            "đang thực hiện (trong hạn)": 11,
+            "đang thực hiện (trong hạn)": 10,
             "đang thực hiện quá hạn": 0,
-            "chưa thực hiện": 1,
+            "chưa thực hiện": 2,
             "chưa đến hạn": 1,
             "chờ sự kiện": 3,
         },
-        "late": ["II.4"],
+        "late": ["II.4", "II.5"],
         "blocked": [
             {"task": "IV.1", "unit": VP, "reason": "kinh phí năm 2026 chưa được phân bổ"},
             {"task": "VI.2", "unit": TDC, "reason": "chưa có kinh phí tổ chức diễn đàn"},

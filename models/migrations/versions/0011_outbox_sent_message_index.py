@@ -1,7 +1,7 @@
 """outbox sent message index
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 08:30:00.000000
 
 A reply to a reminder of several tasks (one outbox message, several prompts) finds that message by the
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0011'
-down_revision: Union[str, Sequence[str], None] = '0007'
+down_revision: Union[str, Sequence[str], None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
