@@ -1,52 +1,38 @@
-"""The `nhacviec` command line. Wiring happens here: settings are read once and passed down."""
+"""The `nhacviec` command line. Wiring happens here: settings are read once and passed down.
+
+Importing this module does no work and loads nothing heavy: every command imports what it uses (the
+database layer, the bot, the report writers) when it runs, so `version` and `--help` answer at once and
+`run` loads only its own share. tests/cli/test_cli_imports.py pins it.
+"""
 # No "from __future__ import annotations" here: Typer evaluates the Annotated help texts, which
 # are translated inside build_app, when the commands are defined.
 
-import asyncio
 import getpass
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlmodel import Session
 
-from bot.conversation import ROLE_WORDS
-from bot.invites import create_invite
-from bot.progress_language import parse_progress, reading_to_json
-from importer.document import PlanImportError
-from importer.obligations_store import accept_obligations, list_obligations
-from importer.read import read_plan
-from importer.store import ImportResult, PlanOverrides, import_plan
-from locales.catalogs import SUPPORTED, Translate, translator
-from models import CalendarOverrideKind, Role, Task, Unit, db
-from models.errors import UserFacingError
-from models.queries import find_plan, list_occurrences, list_plans, list_units, load_registry
-from models.unit_admin import add_alias, merge_units
+from locales.catalogs import DEFAULT_LOCALE, SUPPORTED, Plural, Translate, plural_translator, translator
 from nhacviec import __version__
-from nhacviec.bundled import BUNDLED_PLAN, bundled_plan_path
-from nhacviec.service import prepare_database, serve
-from nhacviec.settings import Settings
-from reports.dates import day_with_weekday, short_day
-from reports.registry import plan_header_lines, registry_json, registry_lines
-from reports.reminder_text import preview_json, preview_lines
-from scheduler.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
-from scheduler.enqueue import preview_reminders
-from scheduler.events import EventView, correct_event, list_events, record_event
-from scheduler.periods import deadline_dates, period_label
-from scheduler.planning import period_of, plan_occurrences
-from scheduler.policy_admin import PolicyChange, list_policies, set_policy
-from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import schedule_to_json
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from importer.store import ImportResult
+    from models.errors import UserFacingError
+    from nhacviec.settings import Settings
+    from scheduler.events import EventView
 
 EXIT_BAD_INPUT = 2
 MAX_PLAN_CODE = 120  # the plan table's code column
@@ -56,29 +42,109 @@ CODES_SHOWN = 20
 
 @dataclass(frozen=True)
 class Context:
-    settings: Settings
+    """What every command gets: the chosen language, and the settings (read when a command needs them,
+    so `version` and `--help` never load pydantic or the database layer)."""
+
+    lang: str
+    db_url_option: str | None
     _: Translate
+    ngettext: Plural
+
+    @cached_property
+    def settings(self) -> "Settings":
+        return load_settings(self._, self.lang, self.db_url_option)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A migrated database and one transaction; database failures become a one-line message (the
-        transaction is rolled back first, so nothing is half written)."""
+    def engine(self) -> Iterator["Engine"]:
+        """An engine for the configured database; database failures become a one-line message."""
+        from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+        from models import db
+        from nhacviec.failures import database_reason
+
         try:
             engine = db.make_engine(self.settings.db_url)
         except (ArgumentError, NoSuchModuleError):
             fail(self._, self._("The database address is not valid: use e.g. sqlite:///data/nhacviec.db"))
         try:
-            db.upgrade(engine)
-            with db.session_scope(engine) as session:
-                yield session
+            yield engine
         except DBAPIError as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
-            fail(self._, self._("Cannot use the database {url}: {reason}").format(url=_safe_url(engine), reason=reason))
+            fail(
+                self._,
+                self._("Cannot use the database {url}: {reason}").format(
+                    url=safe_url(engine), reason=database_reason(self._, error)
+                ),
+            )
         finally:
             engine.dispose()
 
+    @contextmanager
+    def session(self, *, read_only: bool = False) -> Iterator["Session"]:
+        """A migrated database and one transaction; database failures become a one-line message (the
+        transaction is rolled back first, so nothing is half written).
 
-def _safe_url(engine: Engine) -> str:
+        `read_only` commands neither create nor migrate a database: a missing file or an older schema
+        is reported instead, with the command that fixes it."""
+        from models import db
+
+        if read_only:
+            self.require_existing_file()
+        with self.engine() as engine:
+            if read_only:
+                self.require_current_schema(engine)
+            else:
+                db.upgrade(engine)
+            with db.session_scope(engine) as session:
+                yield session
+
+    def require_existing_file(self) -> None:
+        from models import db
+
+        path = db.sqlite_file(self.settings.db_url)
+        if path is not None and not path.is_file():
+            fail(
+                self._,
+                self._(
+                    "There is no database at {path}: import a plan (nhacviec plan import) or run nhacviec db upgrade."
+                ).format(path=path),
+            )
+
+    def require_current_schema(self, engine: "Engine") -> None:
+        from models import db
+
+        current, head = db.current_revision(engine), db.head_revision()
+        if current is None:
+            fail(
+                self._,
+                self._("The database {url} has no tables yet: run nhacviec db upgrade.").format(url=safe_url(engine)),
+            )
+        if current != head:
+            fail(
+                self._,
+                self._(
+                    "The database {url} has an older structure (revision {current}, this version needs {head}): "
+                    "run nhacviec db upgrade."
+                ).format(url=safe_url(engine), current=current, head=head),
+            )
+
+
+def load_settings(_: Translate, lang: str, db_url: str | None) -> "Settings":
+    from pydantic import ValidationError
+
+    from nhacviec.settings import Settings
+
+    overrides: dict[str, str] = {"locale": lang}
+    if db_url:
+        overrides["db_url"] = db_url
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        # Name the setting, never echo its value: it may be a token.
+        names = ", ".join("NHACVIEC_" + str(e["loc"][0]).upper() for e in error.errors() if e["loc"])
+        fail(_, _("Invalid setting {names}; check the environment or the .env file.").format(names=names))
+
+
+def safe_url(engine: "Engine") -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
@@ -87,7 +153,7 @@ def fail(_: Translate, message: str) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def user_message(_: Translate, error: UserFacingError) -> str:
+def user_message(_: Translate, error: "UserFacingError") -> str:
     return _(error.message).format(**error.params)
 
 
@@ -142,6 +208,50 @@ def _lang_from_args(args: Sequence[str]) -> str | None:
     return None
 
 
+GLOBAL_OPTIONS = ("--db", "--lang")
+
+
+def global_options_first(args: Sequence[str]) -> list[str]:
+    """`--db URL` and `--lang en` may come anywhere (`nhacviec units list --db …`): they are moved in
+    front of the command, where the root reads them. Nothing after `--` moves."""
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg in GLOBAL_OPTIONS and index + 1 < len(args):
+            moved.extend(args[index : index + 2])
+            index += 2
+            continue
+        if arg.startswith(tuple(option + "=" for option in GLOBAL_OPTIONS)):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
+
+
+def configured_locale() -> str:
+    """NHACVIEC_LOCALE from the environment or .env, as Settings reads it; pydantic is loaded only when
+    a .env file may hold it, so `version` and `--help` stay quick."""
+    for name, value in os.environ.items():
+        if name.upper() == "NHACVIEC_LOCALE":  # pydantic-settings matches names case-insensitively
+            return value
+    if not Path(".env").is_file():
+        return DEFAULT_LOCALE
+    from pydantic import ValidationError
+
+    from nhacviec.settings import Settings
+
+    try:
+        return Settings().locale
+    except ValidationError:
+        return DEFAULT_LOCALE  # the command itself reports the bad setting, in Vietnamese
+
+
 def _codes(codes: Sequence[str], _: Translate) -> str:
     shown = ", ".join(codes[:CODES_SHOWN])
     if len(codes) > CODES_SHOWN:
@@ -149,7 +259,7 @@ def _codes(codes: Sequence[str], _: Translate) -> str:
     return shown
 
 
-def import_report_lines(result: ImportResult, source: str, _: Translate) -> list[str]:
+def import_report_lines(result: "ImportResult", source: str, _: Translate) -> list[str]:
     outcome, planning = result.outcome, result.planning
     if outcome.unchanged:
         lines = [
@@ -235,7 +345,9 @@ def parse_span(text: str) -> int | None:
     return int(match.group(1)) * SPAN_DAYS[(match.group(2) or "d").lower()]
 
 
-def event_lines(event: EventView, _: Translate, locale: str) -> list[str]:
+def event_lines(event: "EventView", _: Translate, locale: str) -> list[str]:
+    from reports.dates import day_with_weekday, short_day
+
     return [
         _("Event {id}: {description}").format(id=event.id, description=event.description),
         "  "
@@ -285,16 +397,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         chosen = lang_option or lang
         if chosen not in SUPPORTED:
             fail(_, _("Unknown language {lang}: use vi or en.").format(lang=chosen))
-        overrides: dict[str, str] = {"locale": chosen}
-        if db_url:
-            overrides["db_url"] = db_url
-        try:
-            settings = Settings(**overrides)  # type: ignore[arg-type]
-        except ValidationError as error:
-            # Name the setting, never echo its value: it may be a token.
-            names = ", ".join("NHACVIEC_" + str(e["loc"][0]).upper() for e in error.errors() if e["loc"])
-            fail(_, _("Invalid setting {names}; check the environment or the .env file.").format(names=names))
-        ctx.obj = Context(settings=settings, _=translator(chosen))
+        ctx.obj = Context(lang=chosen, db_url_option=db_url, _=translator(chosen), ngettext=plural_translator(chosen))
 
     @app.command("version", help=_("Print the version."))
     def version(ctx: typer.Context) -> None:
@@ -302,16 +405,13 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
     @db_app.command("upgrade", help=_("Apply the database migrations."))
     def db_upgrade(ctx: typer.Context) -> None:
+        from models import db
+
         c: Context = ctx.obj
-        with c.session():
-            pass
-        engine = db.make_engine(c.settings.db_url)
-        try:
-            typer.echo(
-                c._("The database is up to date (revision {revision}).").format(revision=db.current_revision(engine))
-            )
-        finally:
-            engine.dispose()
+        with c.engine() as engine:
+            db.upgrade(engine)
+            revision = db.current_revision(engine)
+        typer.echo(c._("The database is up to date (revision {revision}).").format(revision=revision))
 
     @plan_app.command("import", help=_("Import a plan document (.txt, .docx, .xlsx, .csv) into the registry."))
     def plan_import(
@@ -322,6 +422,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         horizon: Annotated[int | None, typer.Option("--horizon", help=_("The last year of the plan."))] = None,
         issued: Annotated[str | None, typer.Option("--issued", help=_("Issue date, YYYY-MM-DD."))] = None,
     ) -> None:
+        from importer.document import PlanImportError
+        from importer.read import read_plan
+        from importer.store import PlanOverrides, import_plan
+        from nhacviec.bundled import bundled_plan_path
+
         c: Context = ctx.obj
         _ = c._
         if bundled == (path is not None):
@@ -350,6 +455,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import load_registry
+        from reports.registry import registry_json, registry_lines
+
         c: Context = ctx.obj
         with c.session() as session:
             try:
@@ -367,6 +476,12 @@ def build_app(lang: str = "vi") -> typer.Typer:
         task: Annotated[str | None, typer.Option("--task", help=_("Only this task, e.g. II.3."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import list_occurrences
+        from reports.dates import day_with_weekday
+        from scheduler.periods import period_label
+        from scheduler.planning import period_of
+
         c: Context = ctx.obj
         with c.session() as session:
             try:
@@ -387,6 +502,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         ids: Annotated[list[int] | None, typer.Option("--id", help=_("Only this proposal (may be repeated)."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from importer.obligations_store import accept_obligations, list_obligations
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.planning import plan_occurrences
+
         c: Context = ctx.obj
         _ = c._
         with c.session() as session:
@@ -415,6 +535,9 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
     @plan_app.command("list", help=_("List the plans."))
     def plan_list(ctx: typer.Context) -> None:
+        from models.queries import list_plans
+        from reports.registry import plan_header_lines
+
         c: Context = ctx.obj
         with c.session() as session:
             plans = list_plans(session)
@@ -428,6 +551,8 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
     @units_app.command("list", help=_("List the units with their aliases and tasks."))
     def units_list(ctx: typer.Context) -> None:
+        from models.queries import list_units
+
         c: Context = ctx.obj
         with c.session() as session:
             units = list_units(session)
@@ -453,6 +578,9 @@ def build_app(lang: str = "vi") -> typer.Typer:
         alias: Annotated[str, typer.Argument(help=_("The other name."))],
         unit: Annotated[str, typer.Argument(help=_("The unit: its name, an alias or its number."))],
     ) -> None:
+        from models.errors import UserFacingError
+        from models.unit_admin import add_alias
+
         c: Context = ctx.obj
         with c.session() as session:
             try:
@@ -467,6 +595,9 @@ def build_app(lang: str = "vi") -> typer.Typer:
         source: Annotated[str, typer.Argument(help=_("The unit to fold in."))],
         target: Annotated[str, typer.Argument(help=_("The unit that stays."))],
     ) -> None:
+        from models.errors import UserFacingError
+        from models.unit_admin import merge_units
+
         c: Context = ctx.obj
         with c.session() as session:
             try:
@@ -482,6 +613,12 @@ def build_app(lang: str = "vi") -> typer.Typer:
             str, typer.Option("--role", help=_("all (default), bot (no dispatcher) or worker (dispatcher only)."))
         ] = "all",
     ) -> None:
+        import asyncio
+
+        from models import db
+        from nhacviec.bundled import BUNDLED_PLAN
+        from nhacviec.service import prepare_database, serve
+
         c: Context = ctx.obj
         _ = c._
         if role not in ("all", "bot", "worker"):
@@ -504,6 +641,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         horizon: Annotated[int | None, typer.Option("--horizon", help=_("The last year of the plan."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from reports.dates import short_day
+        from scheduler.periods import deadline_dates
+        from scheduler.schedule_language import parse_time_text
+        from scheduler.schedules import schedule_to_json
+
         c: Context = ctx.obj
         _ = c._
         # The issue date is required: a default of "today" would make the answer depend on the day.
@@ -540,6 +682,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
         ] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.events import record_event
+
         c: Context = ctx.obj
         _ = c._
         occurred_on = require_date(_, on)
@@ -566,6 +712,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
         ctx: typer.Context,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.events import list_events
+
         c: Context = ctx.obj
         with c.session() as session:
             try:
@@ -587,6 +737,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
         tasks: Annotated[str | None, typer.Option("--tasks", help=_("Task codes, comma-separated."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.events import correct_event
+
         c: Context = ctx.obj
         _ = c._
         occurred_on = require_date(_, on) if on is not None else None
@@ -619,6 +773,12 @@ def build_app(lang: str = "vi") -> typer.Typer:
         uses: Annotated[int, typer.Option("--uses", help=_("How many people may use it."))] = 1,
         expires: Annotated[str, typer.Option("--expires", help=_("How long it stays valid, e.g. 14d."))] = "14d",
     ) -> None:
+        from bot.conversation import ROLE_WORDS
+        from bot.invites import create_invite
+        from models import Role
+        from models.errors import UserFacingError
+        from reports.dates import day_with_weekday
+
         c: Context = ctx.obj
         _ = c._
         try:
@@ -665,6 +825,8 @@ def build_app(lang: str = "vi") -> typer.Typer:
         text: Annotated[str, typer.Argument(help=_('The reply, e.g. "đã trình lãnh đạo Sở, đạt 80%".'))],
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from bot.progress_language import parse_progress, reading_to_json
+
         c: Context = ctx.obj
         reading = parse_progress(text)
         if as_json:
@@ -692,6 +854,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         what: Annotated[str, typer.Argument(help=_("A year, or add-off, add-workday, remove."))],
         rest: Annotated[list[str] | None, typer.Argument(help=_("The date (YYYY-MM-DD) and the reason."))] = None,
     ) -> None:
+        from models import CalendarOverrideKind
+        from models.errors import UserFacingError
+        from reports.dates import day_with_weekday, short_day
+        from scheduler.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
+
         c: Context = ctx.obj
         _ = c._
         args = rest or []
@@ -762,6 +929,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         send_at: Annotated[str | None, typer.Option("--send-at", help=_("Local send time, e.g. 08:30."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models import Task, Unit
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.policy_admin import PolicyChange, list_policies, set_policy
+
         c: Context = ctx.obj
         _ = c._
         change = PolicyChange(lead_days, obligation_days, checkin_days, overdue_every, escalate_after, send_at)
@@ -806,6 +978,12 @@ def build_app(lang: str = "vi") -> typer.Typer:
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code (default: every plan)."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from reports.dates import short_day
+        from reports.reminder_text import preview_json, preview_lines
+        from scheduler.enqueue import preview_reminders
+
         c: Context = ctx.obj
         _ = c._
         first, last = require_date(_, start), require_date(_, end)
@@ -878,6 +1056,8 @@ def build_app(lang: str = "vi") -> typer.Typer:
             str | None, typer.Option("--today", hidden=True, help=_("The day the summary is as of, YYYY-MM-DD."))
         ] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
         from reports.summary_chat import FileKind, cli_view, make_summary, render_file
         from reports.summary_text import summary_json, summary_message
 
@@ -927,7 +1107,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         ] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from reports.dates import short_day
         from reports.report_entry import STATUS_WORDS, add_report, parse_moment
+        from scheduler.periods import period_label
 
         c: Context = ctx.obj
         _ = c._
@@ -973,12 +1157,8 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        configured = Settings().locale  # reads NHACVIEC_LOCALE from the environment or .env
-    except ValidationError:
-        configured = "vi"  # the command itself reports the bad setting, in Vietnamese
-    lang = _lang_from_args(args) or configured
+    args = global_options_first(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_args(args) or configured_locale()
     if lang not in SUPPORTED:
         lang = "vi"
     _ = translator(lang)
