@@ -55,24 +55,35 @@ class Context:
         return load_settings(self._, self.lang, self.db_url_option)
 
     @contextmanager
-    def engine(self) -> Iterator["Engine"]:
-        """An engine for the configured database; database failures become a one-line message."""
+    def engine(self, *, read_only: bool = False) -> Iterator["Engine"]:
+        """An engine for the configured database; database failures become a one-line message.
+
+        `read_only`: a missing SQLite file is reported instead of created."""
         from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
         from models import db
         from nhacviec.failures import database_reason
 
+        _ = self._
         try:
+            path = db.sqlite_file(self.settings.db_url)
+            if read_only and path is not None and not path.is_file():
+                fail(
+                    _,
+                    _(
+                        "There is no database at {path}: import a plan (nhacviec plan import) or run nhacviec db upgrade."
+                    ).format(path=path),
+                )
             engine = db.make_engine(self.settings.db_url)
         except (ArgumentError, NoSuchModuleError):
-            fail(self._, self._("The database address is not valid: use e.g. sqlite:///data/nhacviec.db"))
+            fail(_, _("The database address is not valid: use e.g. sqlite:///data/nhacviec.db"))
         try:
             yield engine
         except DBAPIError as error:
             fail(
-                self._,
-                self._("Cannot use the database {url}: {reason}").format(
-                    url=safe_url(engine), reason=database_reason(self._, error)
+                _,
+                _("Cannot use the database {url}: {reason}").format(
+                    url=safe_url(engine), reason=database_reason(_, error)
                 ),
             )
         finally:
@@ -87,27 +98,13 @@ class Context:
         is reported instead, with the command that fixes it."""
         from models import db
 
-        if read_only:
-            self.require_existing_file()
-        with self.engine() as engine:
+        with self.engine(read_only=read_only) as engine:
             if read_only:
                 self.require_current_schema(engine)
             else:
                 db.upgrade(engine)
             with db.session_scope(engine) as session:
                 yield session
-
-    def require_existing_file(self) -> None:
-        from models import db
-
-        path = db.sqlite_file(self.settings.db_url)
-        if path is not None and not path.is_file():
-            fail(
-                self._,
-                self._(
-                    "There is no database at {path}: import a plan (nhacviec plan import) or run nhacviec db upgrade."
-                ).format(path=path),
-            )
 
     def require_current_schema(self, engine: "Engine") -> None:
         from models import db
@@ -460,7 +457,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         from reports.registry import registry_json, registry_lines
 
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 view = load_registry(session, plan)
             except UserFacingError as error:
@@ -483,7 +480,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         from scheduler.planning import period_of
 
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 occurrences = list_occurrences(session, plan, task)
             except UserFacingError as error:
@@ -539,7 +536,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         from reports.registry import plan_header_lines
 
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             plans = list_plans(session)
         if not plans:
             typer.echo(c._("There is no plan yet. Import one with: nhacviec plan import PATH"))
@@ -554,7 +551,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         from models.queries import list_units
 
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             units = list_units(session)
         if not units:
             typer.echo(c._("No units yet: they come with the plan import."))
@@ -717,7 +714,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         from scheduler.events import list_events
 
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 events = list_events(session, find_plan(session, plan))
             except UserFacingError as error:
@@ -994,7 +991,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
                     start=short_day(first), end=short_day(last)
                 ),
             )
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 plan_id = find_plan(session, plan).id if plan is not None else None
             except UserFacingError as error:
@@ -1015,7 +1012,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         from scheduler.outbox import stats, stats_lines
 
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             summary = stats(session, now=now_utc(), failures=max(0, failures))
         for line in stats_lines(summary, c._, c.settings.tz):
             typer.echo(line)
@@ -1058,6 +1055,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
     ) -> None:
         from models.errors import UserFacingError
         from models.queries import find_plan
+        from nhacviec.failures import os_reason
         from reports.summary_chat import FileKind, cli_view, make_summary, render_file
         from reports.summary_text import summary_json, summary_message
 
@@ -1072,7 +1070,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         if len(files) + as_json > 1:
             fail(_, _("Choose one of --json, --docx, --xlsx and --chart."))
         today = require_date(_, today_text) if today_text else now_utc().astimezone(c.settings.tz).date()
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 target = find_plan(session, plan)
                 assert target.id is not None
@@ -1091,7 +1089,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
             try:
                 path.write_bytes(render_file(result, kind))
             except OSError as error:
-                fail(_, _("Cannot write {path}: {reason}").format(path=path, reason=error.strerror or error))
+                fail(_, _("Cannot write {path}: {reason}").format(path=path, reason=os_reason(_, error)))
             typer.echo(_("Wrote {path}.").format(path=path))
             return
         typer.echo(summary_message(result, _, c.settings.locale, as_html=False))
