@@ -543,7 +543,15 @@ def build_app(lang: str = "vi") -> typer.Typer:
         for summary in plans:
             typer.echo("\n".join(plan_header_lines(summary, c._)))
             typer.echo(
-                "  " + c._("{sections} sections, {tasks} tasks").format(sections=summary.sections, tasks=summary.tasks)
+                "  "
+                + ", ".join(
+                    (
+                        c.ngettext("{count} section", "{count} sections", summary.sections).format(
+                            count=summary.sections
+                        ),
+                        c.ngettext("{count} task", "{count} tasks", summary.tasks).format(count=summary.tasks),
+                    )
+                )
             )
 
     @units_app.command("list", help=_("List the units with their aliases and tasks."))
@@ -612,23 +620,28 @@ def build_app(lang: str = "vi") -> typer.Typer:
     ) -> None:
         import asyncio
 
-        from models import db
         from nhacviec.bundled import BUNDLED_PLAN
+        from nhacviec.failures import start_failure
         from nhacviec.service import prepare_database, serve
 
         c: Context = ctx.obj
         _ = c._
         if role not in ("all", "bot", "worker"):
             fail(_, _("Unknown role {role}: use all, bot or worker.").format(role=role))
-        engine = db.make_engine(c.settings.db_url)
-        try:
+        with c.engine() as engine:
             result = prepare_database(engine, actor())
-        finally:
-            engine.dispose()
         if result is not None:
             for line in import_report_lines(result, BUNDLED_PLAN, _):
                 typer.echo(line)
-        asyncio.run(serve(c.settings, _, typer.echo, role))
+        try:
+            asyncio.run(serve(c.settings, _, typer.echo, role))
+        except Exception as error:
+            # The database, Telegram or the sandbox's port failing at start: one line and exit 2, as
+            # for any other bad input (issue 24); anything else is a bug and keeps its traceback.
+            message = start_failure(_, error, c.settings)
+            if message is None:
+                raise
+            fail(_, message)
 
     @schedule_app.command("parse", help=_("Read a time text into schedules and deadlines."))
     def schedule_parse(
@@ -798,10 +811,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
                 fail(_, user_message(_, error))
         typer.echo(_("Invite code: {code}").format(code=invite.code))
         typer.echo(
-            _("For {unit}, role {role}, {uses} uses, valid until {date}.").format(
+            _("For {unit}, role {role}, {uses}, valid until {date}.").format(
                 unit=invite.unit or _("the whole plan"),
                 role=_(ROLE_WORDS[chosen_role]),
-                uses=invite.uses,
+                uses=c.ngettext("{count} use", "{count} uses", invite.uses).format(count=invite.uses),
                 date=day_with_weekday(invite.expires_at.astimezone(c.settings.tz).date(), c.settings.locale)
                 if invite.expires_at
                 else "-",
@@ -1032,7 +1045,8 @@ def build_app(lang: str = "vi") -> typer.Typer:
         period: Annotated[
             str | None,
             typer.Option(
-                "--period", help=_("2026, quý 4/2025 or tháng 11/2026 (default: the current reporting cycle).")
+                "--period",
+                help=_("2026, quarter 4/2025 or month 11/2026 (default: the current reporting cycle)."),
             ),
         ] = None,
         unit: Annotated[

@@ -105,3 +105,39 @@ def test_a_file_that_cannot_be_written_is_explained_in_the_chosen_language(
     result = cli(url, "--lang", lang, "summary", "--docx", str(target))
     assert result.exit_code == 2
     assert result.stderr == expected.format(path=target)
+
+
+def test_invite_takes_the_unit_as_summary_does(db_url: str) -> None:
+    bundled(db_url)
+    result = cli(db_url, "invite", "create", "--unit", "Văn phòng", "--role", "staff")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith("Cho Văn phòng Sở, vai trò công chức, viên chức, dùng được 1 lần,")
+
+
+def test_a_part_of_a_name_that_fits_several_units_lists_them(db_url: str) -> None:
+    bundled(db_url)
+    before = snapshot(db_url)
+    result = cli(db_url, "invite", "create", "--unit", "Trung tâm", "--role", "staff")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Lỗi: «Trung tâm» khớp với nhiều đơn vị: Trung tâm Chuyên đổi số và Đổi mới sáng tạo; "
+        "Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng. Hãy viết rõ hơn tên đơn vị.\n"
+    )
+    assert snapshot(db_url) == before
+
+
+def test_units_are_found_without_diacritics_in_policy_and_merge(db_url: str) -> None:
+    bundled(db_url)
+    result = cli(db_url, "reminders", "policy", "--unit", "van phong so", "--lead-days", "7,1")
+    assert result.exit_code == 0, result.output
+    assert "đơn vị Văn phòng Sở" in result.stdout
+
+
+@pytest.mark.parametrize(("uses", "words"), [("1", "1 use"), ("5", "5 uses")])
+def test_invite_uses_in_english_agree_with_the_number(db_url: str, uses: str, words: str) -> None:
+    bundled(db_url)
+    result = cli(
+        db_url, "--lang", "en", "invite", "create", "--unit", "Văn phòng Sở", "--role", "staff", "--uses", uses
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith(f"For Văn phòng Sở, role staff, {words}, valid until ")
