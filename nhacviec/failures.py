@@ -9,9 +9,13 @@ library's first line. Pure functions: no database, no network, nothing imported 
 from __future__ import annotations
 
 import errno
+from typing import TYPE_CHECKING
 
 from locales import N_
 from locales.catalogs import Translate
+
+if TYPE_CHECKING:
+    from nhacviec.settings import Settings
 
 _OS_REASONS = {
     errno.ENOENT: N_("the file or folder does not exist"),
@@ -59,3 +63,33 @@ def database_reason(_: Translate, error: BaseException) -> str:
         if all(piece in lowered for piece in pieces):
             return _(reason)
     return text.splitlines()[0] if text else type(original).__name__
+
+
+def start_failure(_: Translate, error: BaseException, settings: Settings) -> str | None:
+    """The one line `nhacviec run` ends with when the service cannot start; None for an error that is
+    not a start failure (a bug, which keeps its traceback)."""
+    # Imported here, when something already failed: `run` has loaded them by then anyway.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+    from telegram.error import InvalidToken, NetworkError
+
+    from models.db import normalise_url
+
+    if isinstance(error, DBAPIError):
+        url = make_url(normalise_url(settings.db_url)).render_as_string(hide_password=True)
+        return _("Cannot use the database {url}: {reason}").format(url=url, reason=database_reason(_, error))
+    if isinstance(error, InvalidToken):
+        return _("Telegram refused the bot's token: check NHACVIEC_TELEGRAM_TOKEN.")
+    if isinstance(error, NetworkError):
+        server = settings.telegram_base_url or "https://api.telegram.org/bot"
+        return _("Cannot reach Telegram at {url}: {reason}").format(url=server, reason=_network_reason(_, error))
+    if isinstance(error, OSError):
+        return _("Cannot start the service: {reason}").format(reason=os_reason(_, error))
+    return None
+
+
+def _network_reason(_: Translate, error: BaseException) -> str:
+    text = str(error)
+    if "connect" in text.lower() or "timed out" in text.lower():
+        return _("the server does not answer")
+    return text.splitlines()[0] if text else type(error).__name__

@@ -13,6 +13,7 @@ import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from telegram import Bot
@@ -20,8 +21,6 @@ from telegram.ext import Application
 
 from bot.conversation import Clock, Conversation
 from bot.telegram import TelegramTransport, register_commands
-from importer.read import read_plan
-from importer.store import ImportResult, PlanOverrides, import_plan
 from locales.catalogs import Translate
 from models import db
 from models.queries import list_plans
@@ -29,11 +28,15 @@ from nhacviec.bundled import bundled_plan_path
 from nhacviec.demo import SimulatedPerson, seed_people
 from nhacviec.settings import Settings
 from reports.summary_facts import RegistryCache
-from sandbox.clock import VIETNAM, SandboxClock
-from sandbox.server import Sandbox
-from sandbox.state import SimPerson
 from scheduler.dispatcher import Dispatcher, run_worker, telegram_sender
 from scheduler.reminder_loop import ReminderLoop
+
+if TYPE_CHECKING:
+    # The sandbox (and aiohttp under it) is loaded only when it runs: with a token it never does.
+    from importer.store import ImportResult
+    from sandbox.clock import SandboxClock
+    from sandbox.server import Sandbox
+    from sandbox.state import SimPerson
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,9 @@ class Running:
 
 def prepare_database(engine: Engine, actor: str) -> ImportResult | None:
     """Migrates, and imports the bundled plan (its reporting duty accepted) when there is no plan yet."""
+    from importer.read import read_plan
+    from importer.store import PlanOverrides, import_plan
+
     db.upgrade(engine)
     with db.session_scope(engine) as session:
         if list_plans(session):
@@ -106,6 +112,10 @@ async def start(
     sandbox: Sandbox | None = None
     people: list[SimulatedPerson] = []
     if settings.telegram_token is None:
+        from sandbox.clock import VIETNAM, SandboxClock
+        from sandbox.server import Sandbox
+        from sandbox.state import SimPerson
+
         sandbox_clock = sandbox_clock or SandboxClock(datetime.now(VIETNAM), running=True)
         with db.session_scope(engine) as session:
             people = seed_people(session, sandbox_clock.now())
@@ -120,14 +130,15 @@ async def start(
     else:
         clock = lambda: datetime.now(UTC)  # noqa: E731
         token = settings.telegram_token.get_secret_value()
+    base_url = sandbox.base_url if sandbox else settings.telegram_base_url
     conversation = Conversation(
         engine, tz=settings.tz, default_locale=settings.locale, clock=clock, registry=RegistryCache()
     )
     transport = TelegramTransport(conversation, bot_username=settings.telegram_bot_username)
     application = transport.build(
         token,
-        base_url=sandbox.base_url if sandbox else None,
-        base_file_url=sandbox.base_file_url if sandbox else None,
+        base_url=base_url,
+        base_file_url=sandbox.base_file_url if sandbox else settings.telegram_base_file_url,
     )
     running = Running(
         application=application,
@@ -149,9 +160,7 @@ async def start(
             # this process's (role "all"), or separate workers sharing the database (role "bot").
             poke: Callable[[], None] = lambda: None  # noqa: E731  (workers look at the outbox every few seconds)
             if dispatch:
-                sender = telegram_sender(
-                    token, base_url=sandbox.base_url if sandbox else None, settings=settings.dispatch
-                )
+                sender = telegram_sender(token, base_url=base_url, settings=settings.dispatch)
                 await sender.bot.initialize()
                 running.sender_bot = sender.bot
                 running.dispatcher = Dispatcher(
