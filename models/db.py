@@ -29,6 +29,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def display_url(url: str) -> str:
+    """The URL as messages show it: the driver named, the password hidden."""
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
 def sqlite_file(url: str) -> Path | None:
     """The file of an SQLite database URL; None for PostgreSQL, an in-memory database or a `file:` URI."""
     parsed = make_url(normalise_url(url))

@@ -59,6 +59,22 @@ class Context:
         """An engine for the configured database; database failures become a one-line message.
 
         `read_only`: a missing SQLite file is reported instead of created."""
+        from models import db
+        from nhacviec.failures import NO_DATABASE
+
+        with self.database_errors():
+            path = db.sqlite_file(self.settings.db_url)
+            if read_only and path is not None and not path.is_file():
+                fail(self._, self._(NO_DATABASE).format(path=path))
+            engine = db.make_engine(self.settings.db_url)
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+
+    @contextmanager
+    def database_errors(self) -> Iterator[None]:
+        """A bad database URL or a database failure becomes one line (the password hidden)."""
         from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
         from models import db
@@ -66,28 +82,12 @@ class Context:
 
         _ = self._
         try:
-            path = db.sqlite_file(self.settings.db_url)
-            if read_only and path is not None and not path.is_file():
-                fail(
-                    _,
-                    _(
-                        "There is no database at {path}: import a plan (nhacviec plan import) or run nhacviec db upgrade."
-                    ).format(path=path),
-                )
-            engine = db.make_engine(self.settings.db_url)
+            yield
         except (ArgumentError, NoSuchModuleError):
             fail(_, _("The database address is not valid: use e.g. sqlite:///data/nhacviec.db"))
-        try:
-            yield engine
         except DBAPIError as error:
-            fail(
-                _,
-                _("Cannot use the database {url}: {reason}").format(
-                    url=safe_url(engine), reason=database_reason(_, error)
-                ),
-            )
-        finally:
-            engine.dispose()
+            url = db.display_url(self.settings.db_url)
+            fail(_, _("Cannot use the database {url}: {reason}").format(url=url, reason=database_reason(_, error)))
 
     @contextmanager
     def session(self, *, read_only: bool = False) -> Iterator["Session"]:
@@ -113,7 +113,9 @@ class Context:
         if current is None:
             fail(
                 self._,
-                self._("The database {url} has no tables yet: run nhacviec db upgrade.").format(url=safe_url(engine)),
+                self._("The database {url} has no tables yet: run nhacviec db upgrade.").format(
+                    url=db.display_url(self.settings.db_url)
+                ),
             )
         if current != head:
             fail(
@@ -121,7 +123,7 @@ class Context:
                 self._(
                     "The database {url} has an older structure (revision {current}, this version needs {head}): "
                     "run nhacviec db upgrade."
-                ).format(url=safe_url(engine), current=current, head=head),
+                ).format(url=db.display_url(self.settings.db_url), current=current, head=head),
             )
 
 
@@ -139,10 +141,6 @@ def load_settings(_: Translate, lang: str, db_url: str | None) -> "Settings":
         # Name the setting, never echo its value: it may be a token.
         names = ", ".join("NHACVIEC_" + str(e["loc"][0]).upper() for e in error.errors() if e["loc"])
         fail(_, _("Invalid setting {names}; check the environment or the .env file.").format(names=names))
-
-
-def safe_url(engine: "Engine") -> str:
-    return engine.url.render_as_string(hide_password=True)
 
 
 def fail(_: Translate, message: str) -> NoReturn:
@@ -409,6 +407,58 @@ def build_app(lang: str = "vi") -> typer.Typer:
             db.upgrade(engine)
             revision = db.current_revision(engine)
         typer.echo(c._("The database is up to date (revision {revision}).").format(revision=revision))
+
+    @app.command(
+        "backup", help=_("Back up the database to a file (SQLite: safe while the service runs; PostgreSQL: pg_dump).")
+    )
+    def backup_command(
+        ctx: typer.Context,
+        path: Annotated[Path, typer.Argument(help=_("The backup file to write."), show_default=False)],
+    ) -> None:
+        from models.db import display_url
+        from models.errors import UserFacingError
+        from nhacviec.backup import backup
+        from nhacviec.failures import os_reason
+
+        c: Context = ctx.obj
+        _ = c._
+        with c.database_errors():
+            try:
+                backup(c.settings.db_url, path)
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+            except OSError as error:
+                fail(_, _("Cannot write {path}: {reason}").format(path=path, reason=os_reason(_, error)))
+        typer.echo(_("Backed up {url} to {path}.").format(url=display_url(c.settings.db_url), path=path))
+
+    @app.command(
+        "restore",
+        help=_("Restore a backup into the database (refused if it holds data, unless --force), then migrate it."),
+    )
+    def restore_command(
+        ctx: typer.Context,
+        path: Annotated[Path, typer.Argument(help=_("The backup file to read."), show_default=False)],
+        force: Annotated[bool, typer.Option("--force", help=_("Replace a database that holds data."))] = False,
+    ) -> None:
+        from models.db import display_url
+        from models.errors import UserFacingError
+        from nhacviec.backup import restore
+        from nhacviec.failures import os_reason
+
+        c: Context = ctx.obj
+        _ = c._
+        with c.database_errors():
+            try:
+                revision = restore(c.settings.db_url, path, force=force)
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+            except OSError as error:
+                fail(_, _("Cannot read {path}: {reason}").format(path=path, reason=os_reason(_, error)))
+        typer.echo(
+            _("Restored {path} into {url} (revision {revision}).").format(
+                path=path, url=display_url(c.settings.db_url), revision=revision
+            )
+        )
 
     @plan_app.command("import", help=_("Import a plan document (.txt, .docx, .xlsx, .csv) into the registry."))
     def plan_import(

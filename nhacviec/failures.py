@@ -17,6 +17,8 @@ from locales.catalogs import Translate
 if TYPE_CHECKING:
     from nhacviec.settings import Settings
 
+NO_DATABASE = N_("There is no database at {path}: import a plan (nhacviec plan import) or run nhacviec db upgrade.")
+
 _OS_REASONS = {
     errno.ENOENT: N_("the file or folder does not exist"),
     errno.EACCES: N_("permission denied"),
@@ -69,15 +71,15 @@ def start_failure(_: Translate, error: BaseException, settings: Settings) -> str
     """The one line `nhacviec run` ends with when the service cannot start; None for an error that is
     not a start failure (a bug, which keeps its traceback)."""
     # Imported here, when something already failed: `run` has loaded them by then anyway.
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import DBAPIError
     from telegram.error import InvalidToken, NetworkError
 
-    from models.db import normalise_url
+    from models.db import display_url
 
     if isinstance(error, DBAPIError):
-        url = make_url(normalise_url(settings.db_url)).render_as_string(hide_password=True)
-        return _("Cannot use the database {url}: {reason}").format(url=url, reason=database_reason(_, error))
+        return _("Cannot use the database {url}: {reason}").format(
+            url=display_url(settings.db_url), reason=database_reason(_, error)
+        )
     if isinstance(error, InvalidToken):
         return _("Telegram refused the bot's token: check NHACVIEC_TELEGRAM_TOKEN.")
     if isinstance(error, NetworkError):
