@@ -234,6 +234,8 @@ class BotApi:
         self.exchanges: deque[Exchange] = deque(maxlen=max_exchanges)
         self.closing = asyncio.Event()
         self._poll_generation = 0
+        # When the bot first polled (ticker seconds): bench/footprint.py measures start-up to it.
+        self.first_poll_at: float | None = None
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "logOut": self._true,
@@ -465,6 +467,8 @@ class BotApi:
         return self.state.bot_user(full=True)
 
     async def _get_updates(self, params: JSON) -> list[JSON]:
+        if self.first_poll_at is None:
+            self.first_poll_at = self.ticker()
         state = self.state
         if state.webhook is not None:
             raise ApiError(
