@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +14,10 @@ from sqlalchemy.engine import Engine, make_url
 
 from models import OutboxState, db
 from nhacviec.backup import backup
-from sandbox import Limits, Sandbox, SandboxClock
+from sandbox import Sandbox
 from scheduler.dispatcher import Dispatcher, DispatchSettings, telegram_sender
 from tests.conftest import PG_URL
-from tests.dispatch.support import GROUP, GROUPS, LEAD, NOW, OTHER, PEOPLE, STAFF, FakeTime, seed_unit
+from tests.dispatch.support import GROUP, LEAD, OTHER, STAFF, FakeTime, seed_unit, serving
 from tests.dispatch.support import queue as queue_messages
 from tests.helpers import cli, snapshot
 
@@ -44,21 +44,6 @@ def fresh_url(db_url: str, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
-
-
-@pytest.fixture
-async def box(fake: FakeTime) -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(PEOPLE, groups=GROUPS, clock=SandboxClock(NOW), limits=Limits(), ticker=fake)
-    await sandbox.start("127.0.0.1", 0)
-    try:
-        yield sandbox
-    finally:
-        await sandbox.stop()
-
-
 def outbox_states(url: str) -> dict[str, str]:
     engine = db.make_engine(url)
     try:
@@ -73,14 +58,10 @@ def without(tables: dict[str, list[tuple[object, ...]]], *names: str) -> dict[st
     return {name: rows for name, rows in tables.items() if name not in names}
 
 
-async def test_a_backup_taken_while_the_dispatcher_sends_restores_whole(
-    db_url: str, engine: Engine, fresh_url: str, tmp_path: Path, box: Sandbox, fake: FakeTime
-) -> None:
-    seed_unit(engine)
-    keys = queue_messages(engine, [STAFF, LEAD, OTHER, GROUP] * 40)
+async def dispatch_while_backing_up(db_url: str, engine: Engine, box: Sandbox, fake: FakeTime, path: Path) -> None:
+    """Sends every queued message through the sandbox; once the first is on its way, backs up to `path`."""
     sender = telegram_sender("123456:TEST", base_url=box.base_url)
     await sender.bot.initialize()
-    during = tmp_path / "trong-khi-gui.bak"
     try:
         settings = DispatchSettings(poll_seconds=1.0)
         async with Dispatcher(
@@ -89,11 +70,21 @@ async def test_a_backup_taken_while_the_dispatcher_sends_restores_whole(
             sending = asyncio.create_task(dispatcher.run_until_done())
             while not any(e.method == "sendMessage" for e in box.exchanges):
                 await asyncio.sleep(0.01)
-            await asyncio.to_thread(backup, db_url, during)
+            await asyncio.to_thread(backup, db_url, path)
             await sending
     finally:
         await sender.bot.shutdown()
 
+
+async def test_a_backup_taken_while_the_dispatcher_sends_restores_whole(
+    db_url: str, engine: Engine, fresh_url: str, tmp_path: Path
+) -> None:
+    seed_unit(engine)
+    keys = queue_messages(engine, [STAFF, LEAD, OTHER, GROUP] * 40)
+    fake = FakeTime()
+    during = tmp_path / "trong-khi-gui.bak"
+    async with serving(fake) as box:
+        await dispatch_while_backing_up(db_url, engine, box, fake, during)
     # Taken mid-dispatch: every queued message is there, each in a state it really passed through.
     assert cli(fresh_url, "restore", str(during)).exit_code == 0
     restored = outbox_states(fresh_url)

@@ -4,6 +4,7 @@ NHACVIEC_* settings, waiting for a line of the output, and a simulated person as
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -53,3 +54,14 @@ def ask_for_tasks(port: int, timeout: float = 10) -> tuple[dict[str, object], st
             return staff, str(answers[0]["text"])
         time.sleep(0.1)
     raise AssertionError("the bot did not answer /tasks")
+
+
+def stop(process: subprocess.Popen[str], timeout: float = 30) -> str:
+    """Ctrl-C, as a person at the terminal stops it; the rest of the output."""
+    process.send_signal(signal.SIGINT)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    return output

@@ -3,14 +3,13 @@ simulated person asks for their tasks through the scripting API, and Ctrl-C stop
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.running import READY, ask_for_tasks, clean_env, free_port, wait_for_line
+from tests.e2e.running import READY, ask_for_tasks, clean_env, free_port, stop, wait_for_line
 
 
 def test_run_without_token_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path: Path) -> None:
@@ -39,11 +38,6 @@ def test_run_without_token_serves_the_sandbox_and_stops_on_ctrl_c(tmp_path: Path
         assert page.status_code == 200
         assert "text/html" in page.headers["content-type"]
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        output = stop(process)
     assert process.returncode == 0, output
     assert output.rstrip().endswith("Đã dừng.")

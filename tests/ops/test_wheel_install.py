@@ -7,7 +7,6 @@ not its editable install of nhacviec: only what the wheel carries can be importe
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 import sys
 import sysconfig
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.running import READY, ask_for_tasks, clean_env, free_port, wait_for_line
+from tests.e2e.running import READY, ask_for_tasks, clean_env, free_port, stop, wait_for_line
 
 pytestmark = pytest.mark.slow
 
@@ -99,10 +98,5 @@ def test_the_installed_wheel_runs_the_sandbox_outside_the_checkout(tmp_path: Pat
         _staff, answer = ask_for_tasks(port)
         assert answer.startswith("Các việc đang mở của đơn vị bạn (")
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise
+        output = stop(process)
     assert process.returncode == 0, output
