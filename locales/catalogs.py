@@ -8,18 +8,27 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from locales import N_
 
 DOMAIN = "nhacviec"
 SUPPORTED = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 
-__all__ = ["DEFAULT_LOCALE", "DOMAIN", "N_", "SUPPORTED", "Translate", "translations", "translator"]
+__all__ = [
+    "DEFAULT_LOCALE",
+    "DOMAIN",
+    "N_",
+    "SUPPORTED",
+    "Plural",
+    "Translate",
+    "plural_translator",
+    "translations",
+    "translator",
+]
 
 Translate = Callable[[str], str]
+# ngettext: (singular msgid, plural msgid, n) -> the form for n in the catalog's language.
+Plural = Callable[[str, str, int], str]
 
 
 LOCALES = Path(__file__).resolve().parent
@@ -40,6 +49,10 @@ def translations(locale: str) -> gettext.NullTranslations:
         with compiled.open("rb") as mo:
             return gettext.GNUTranslations(mo)
     # No compiled catalog (or an older one than the .po, as after editing it): compile in memory.
+    # Babel is imported only then: an installed package has its .mo files.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as po:
         catalog = read_po(po, locale=locale)
     buffer = io.BytesIO()
@@ -50,3 +63,7 @@ def translations(locale: str) -> gettext.NullTranslations:
 
 def translator(locale: str) -> Translate:
     return translations(locale).gettext
+
+
+def plural_translator(locale: str) -> Plural:
+    return translations(locale).ngettext

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from locales import N_
+from locales.text import fold
 from models.audit import AuditLog
 from models.errors import UserFacingError
-from models.registry import TaskUnit, Unit, UnitAlias, unit_key
+from models.registry import TaskUnit, Unit, UnitAlias, UnitKind, unit_key
 
 UNIT_NOT_FOUND = N_("No unit is called «{name}». See the list with: nhacviec units list")
+MANY_UNITS = N_("«{text}» fits several units: {units}. Please write more of the name.")
 ALIAS_TAKEN = N_("«{alias}» already names the unit «{unit}».")
 MERGE_SAME = N_("«{name}» and «{other}» are already the same unit.")
 
@@ -28,13 +31,47 @@ def unit_named(session: Session, name: str) -> Unit | None:
     return unit
 
 
+_UNITS = sa.select(col(Unit.id), col(Unit.name), col(Unit.key), col(Unit.kind)).order_by(col(Unit.id))
+_ALIASES = sa.select(col(UnitAlias.unit_id), col(UnitAlias.key))
+
+
+def match_unit(session: Session, text: str, among: set[int] | None = None) -> tuple[int, str]:
+    """The unit `text` names, as (id, name): its number in `units list`, its name or an alias, with or
+    without diacritics, or a part of one of them when only one unit fits. `among` limits the units
+    considered. Raises UNIT_NOT_FOUND, or MANY_UNITS listing the candidates of an ambiguous part."""
+    units = [row for row in session.execute(_UNITS) if among is None or row.id in among]
+    if text.strip().isdigit():
+        number = int(text.strip())
+        for unit in units:
+            if unit.id == number:
+                return unit.id, unit.name
+    key = unit_key(text)
+    folded = fold(key)
+    names: dict[int, list[str]] = {unit.id: [unit.key] for unit in units}
+    for unit_id, alias_key in session.execute(_ALIASES):
+        if unit_id in names:
+            names[unit_id].append(alias_key)
+    exact = [u for u in units if key in names[u.id]]
+    if not exact:
+        exact = [u for u in units if any(folded == fold(k) for k in names[u.id])]
+    if exact:
+        return exact[0].id, exact[0].name
+    partial = [u for u in units if any(folded in fold(k) for k in names[u.id])]
+    if len(partial) > 1:
+        # "Văn phòng" fits one unit and the group "Các phòng, đơn vị …" may fit too: a single unit wins.
+        singles = [u for u in partial if u.kind != UnitKind.GROUP.value]
+        partial = singles if len(singles) == 1 else partial
+    if len(partial) == 1:
+        return partial[0].id, partial[0].name
+    if partial:
+        raise UserFacingError(MANY_UNITS, text=text.strip(), units="; ".join(u.name for u in partial))
+    raise UserFacingError(UNIT_NOT_FOUND, name=text.strip())
+
+
 def find_unit(session: Session, name: str) -> Unit:
-    """A unit by its name, an alias or its number in `units list`."""
-    unit = unit_named(session, name)
-    if unit is None and name.strip().isdigit():
-        unit = session.get(Unit, int(name.strip()))
-    if unit is None:
-        raise UserFacingError(UNIT_NOT_FOUND, name=name.strip())
+    """A unit by its number, its name, an alias or an unambiguous part of one (see `match_unit`)."""
+    unit = session.get(Unit, match_unit(session, name)[0])
+    assert unit is not None
     return unit
 
 

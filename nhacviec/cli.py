@@ -1,52 +1,38 @@
-"""The `nhacviec` command line. Wiring happens here: settings are read once and passed down."""
+"""The `nhacviec` command line. Wiring happens here: settings are read once and passed down.
+
+Importing this module does no work and loads nothing heavy: every command imports what it uses (the
+database layer, the bot, the report writers) when it runs, so `version` and `--help` answer at once and
+`run` loads only its own share. tests/cli/test_cli_imports.py pins it.
+"""
 # No "from __future__ import annotations" here: Typer evaluates the Annotated help texts, which
 # are translated inside build_app, when the commands are defined.
 
-import asyncio
 import getpass
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlmodel import Session
 
-from bot.conversation import ROLE_WORDS
-from bot.invites import create_invite, how_to_use
-from bot.progress_language import parse_progress, reading_to_json
-from importer.document import PlanImportError
-from importer.obligations_store import accept_obligations, list_obligations
-from importer.read import read_plan
-from importer.store import ImportResult, PlanOverrides, import_plan
-from locales.catalogs import SUPPORTED, Translate, translator
-from models import CalendarOverrideKind, Role, Task, Unit, db
-from models.errors import UserFacingError
-from models.queries import find_plan, list_occurrences, list_plans, list_units, load_registry
-from models.unit_admin import add_alias, merge_units
+from locales.catalogs import DEFAULT_LOCALE, SUPPORTED, Plural, Translate, plural_translator, translator
 from nhacviec import __version__
-from nhacviec.bundled import BUNDLED_PLAN, bundled_plan_path
-from nhacviec.service import prepare_database, serve
-from nhacviec.settings import Settings
-from reports.dates import day_with_weekday, short_day
-from reports.registry import plan_count_line, plan_header_lines, registry_json, registry_lines
-from reports.reminder_text import preview_json, preview_lines
-from scheduler.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
-from scheduler.enqueue import preview_reminders
-from scheduler.events import EventView, correct_event, list_events, record_event
-from scheduler.periods import deadline_dates, period_label
-from scheduler.planning import period_of, plan_occurrences
-from scheduler.policy_admin import PolicyChange, list_policies, set_policy
-from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import schedule_to_json
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from importer.store import ImportResult
+    from models.errors import UserFacingError
+    from nhacviec.settings import Settings
+    from scheduler.events import EventView
 
 EXIT_BAD_INPUT = 2
 MAX_PLAN_CODE = 120  # the plan table's code column
@@ -56,30 +42,105 @@ CODES_SHOWN = 20
 
 @dataclass(frozen=True)
 class Context:
-    settings: Settings
+    """What every command gets: the chosen language, and the settings (read when a command needs them,
+    so `version` and `--help` never load pydantic or the database layer)."""
+
+    lang: str
+    db_url_option: str | None
     _: Translate
+    ngettext: Plural
+
+    @cached_property
+    def settings(self) -> "Settings":
+        return load_settings(self._, self.lang, self.db_url_option)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A migrated database and one transaction; database failures become a one-line message (the
-        transaction is rolled back first, so nothing is half written)."""
-        try:
+    def engine(self, *, read_only: bool = False) -> Iterator["Engine"]:
+        """An engine for the configured database; database failures become a one-line message.
+
+        `read_only`: a missing SQLite file is reported instead of created."""
+        from models import db
+        from nhacviec.failures import NO_DATABASE
+
+        with self.database_errors():
+            path = db.sqlite_file(self.settings.db_url)
+            if read_only and path is not None and not path.is_file():
+                fail(self._, self._(NO_DATABASE).format(path=path))
             engine = db.make_engine(self.settings.db_url)
-        except (ArgumentError, NoSuchModuleError):
-            fail(self._, self._("The database address is not valid: use e.g. sqlite:///data/nhacviec.db"))
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+
+    @contextmanager
+    def database_errors(self) -> Iterator[None]:
+        """A bad database URL or a database failure becomes one line (the password hidden)."""
+        from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+        from models import db
+        from nhacviec.failures import database_reason
+
+        _ = self._
         try:
-            db.upgrade(engine)
+            yield
+        except (ArgumentError, NoSuchModuleError):
+            fail(_, _("The database address is not valid: use e.g. sqlite:///data/nhacviec.db"))
+        except DBAPIError as error:
+            url = db.display_url(self.settings.db_url)
+            fail(_, _("Cannot use the database {url}: {reason}").format(url=url, reason=database_reason(_, error)))
+
+    @contextmanager
+    def session(self, *, read_only: bool = False) -> Iterator["Session"]:
+        """A migrated database and one transaction; database failures become a one-line message (the
+        transaction is rolled back first, so nothing is half written).
+
+        `read_only` commands neither create nor migrate a database: a missing file or an older schema
+        is reported instead, with the command that fixes it."""
+        from models import db
+
+        with self.engine(read_only=read_only) as engine:
+            if read_only:
+                self.require_current_schema(engine)
+            else:
+                db.upgrade(engine)
             with db.session_scope(engine) as session:
                 yield session
-        except DBAPIError as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
-            fail(self._, self._("Cannot use the database {url}: {reason}").format(url=_safe_url(engine), reason=reason))
-        finally:
-            engine.dispose()
+
+    def require_current_schema(self, engine: "Engine") -> None:
+        from models import db
+
+        current, head = db.current_revision(engine), db.head_revision()
+        if current is None:
+            fail(
+                self._,
+                self._("The database {url} has no tables yet: run nhacviec db upgrade.").format(
+                    url=db.display_url(self.settings.db_url)
+                ),
+            )
+        if current != head:
+            fail(
+                self._,
+                self._(
+                    "The database {url} has an older structure (revision {current}, this version needs {head}): "
+                    "run nhacviec db upgrade."
+                ).format(url=db.display_url(self.settings.db_url), current=current, head=head),
+            )
 
 
-def _safe_url(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)
+def load_settings(_: Translate, lang: str, db_url: str | None) -> "Settings":
+    from pydantic import ValidationError
+
+    from nhacviec.settings import Settings
+
+    overrides: dict[str, str] = {"locale": lang}
+    if db_url:
+        overrides["db_url"] = db_url
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        # Name the setting, never echo its value: it may be a token.
+        names = ", ".join("NHACVIEC_" + str(e["loc"][0]).upper() for e in error.errors() if e["loc"])
+        fail(_, _("Invalid setting {names}; check the environment or the .env file.").format(names=names))
 
 
 def fail(_: Translate, message: str) -> NoReturn:
@@ -87,7 +148,7 @@ def fail(_: Translate, message: str) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def user_message(_: Translate, error: UserFacingError) -> str:
+def user_message(_: Translate, error: "UserFacingError") -> str:
     return _(error.message).format(**error.params)
 
 
@@ -142,6 +203,50 @@ def _lang_from_args(args: Sequence[str]) -> str | None:
     return None
 
 
+GLOBAL_OPTIONS = ("--db", "--lang")
+
+
+def global_options_first(args: Sequence[str]) -> list[str]:
+    """`--db URL` and `--lang en` may come anywhere (`nhacviec units list --db …`): they are moved in
+    front of the command, where the root reads them. Nothing after `--` moves."""
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if arg in GLOBAL_OPTIONS and index + 1 < len(args):
+            moved.extend(args[index : index + 2])
+            index += 2
+            continue
+        if arg.startswith(tuple(option + "=" for option in GLOBAL_OPTIONS)):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
+
+
+def configured_locale() -> str:
+    """NHACVIEC_LOCALE from the environment or .env, as Settings reads it; pydantic is loaded only when
+    a .env file may hold it, so `version` and `--help` stay quick."""
+    for name, value in os.environ.items():
+        if name.upper() == "NHACVIEC_LOCALE":  # pydantic-settings matches names case-insensitively
+            return value
+    if not Path(".env").is_file():
+        return DEFAULT_LOCALE
+    from pydantic import ValidationError
+
+    from nhacviec.settings import Settings
+
+    try:
+        return Settings().locale
+    except ValidationError:
+        return DEFAULT_LOCALE  # the command itself reports the bad setting, in Vietnamese
+
+
 def _codes(codes: Sequence[str], _: Translate) -> str:
     shown = ", ".join(codes[:CODES_SHOWN])
     if len(codes) > CODES_SHOWN:
@@ -149,7 +254,7 @@ def _codes(codes: Sequence[str], _: Translate) -> str:
     return shown
 
 
-def import_report_lines(result: ImportResult, source: str, _: Translate) -> list[str]:
+def import_report_lines(result: "ImportResult", source: str, _: Translate) -> list[str]:
     outcome, planning = result.outcome, result.planning
     if outcome.unchanged:
         lines = [
@@ -241,7 +346,9 @@ def parse_span(text: str) -> int | None:
     return int(match.group(1)) * SPAN_DAYS[(match.group(2) or "d").lower()]
 
 
-def event_lines(event: EventView, _: Translate, locale: str) -> list[str]:
+def event_lines(event: "EventView", _: Translate, locale: str) -> list[str]:
+    from reports.dates import day_with_weekday, short_day
+
     return [
         _("Event {id}: {description}").format(id=event.id, description=event.description),
         "  "
@@ -291,16 +398,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         chosen = lang_option or lang
         if chosen not in SUPPORTED:
             fail(_, _("Unknown language {lang}: use vi or en.").format(lang=chosen))
-        overrides: dict[str, str] = {"locale": chosen}
-        if db_url:
-            overrides["db_url"] = db_url
-        try:
-            settings = Settings(**overrides)  # type: ignore[arg-type]
-        except ValidationError as error:
-            # Name the setting, never echo its value: it may be a token.
-            names = ", ".join("NHACVIEC_" + str(e["loc"][0]).upper() for e in error.errors() if e["loc"])
-            fail(_, _("Invalid setting {names}; check the environment or the .env file.").format(names=names))
-        ctx.obj = Context(settings=settings, _=translator(chosen))
+        ctx.obj = Context(lang=chosen, db_url_option=db_url, _=translator(chosen), ngettext=plural_translator(chosen))
 
     @app.command("version", help=_("Print the version."))
     def version(ctx: typer.Context) -> None:
@@ -308,16 +406,65 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
     @db_app.command("upgrade", help=_("Apply the database migrations."))
     def db_upgrade(ctx: typer.Context) -> None:
+        from models import db
+
         c: Context = ctx.obj
-        with c.session():
-            pass
-        engine = db.make_engine(c.settings.db_url)
-        try:
-            typer.echo(
-                c._("The database is up to date (revision {revision}).").format(revision=db.current_revision(engine))
+        with c.engine() as engine:
+            db.upgrade(engine)
+            revision = db.current_revision(engine)
+        typer.echo(c._("The database is up to date (revision {revision}).").format(revision=revision))
+
+    @app.command(
+        "backup", help=_("Back up the database to a file (SQLite: safe while the service runs; PostgreSQL: pg_dump).")
+    )
+    def backup_command(
+        ctx: typer.Context,
+        path: Annotated[Path, typer.Argument(help=_("The backup file to write."), show_default=False)],
+    ) -> None:
+        from models.db import display_url
+        from models.errors import UserFacingError
+        from nhacviec.backup import backup
+        from nhacviec.failures import os_reason
+
+        c: Context = ctx.obj
+        _ = c._
+        with c.database_errors():
+            try:
+                backup(c.settings.db_url, path)
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+            except OSError as error:
+                fail(_, _("Cannot write {path}: {reason}").format(path=path, reason=os_reason(_, error)))
+        typer.echo(_("Backed up {url} to {path}.").format(url=display_url(c.settings.db_url), path=path))
+
+    @app.command(
+        "restore",
+        help=_("Restore a backup into the database (refused if it holds data, unless --force), then migrate it."),
+    )
+    def restore_command(
+        ctx: typer.Context,
+        path: Annotated[Path, typer.Argument(help=_("The backup file to read."), show_default=False)],
+        force: Annotated[bool, typer.Option("--force", help=_("Replace a database that holds data."))] = False,
+    ) -> None:
+        from models.db import display_url
+        from models.errors import UserFacingError
+        from nhacviec.backup import restore
+        from nhacviec.failures import os_reason
+
+        c: Context = ctx.obj
+        _ = c._
+        with c.database_errors():
+            try:
+                revision = restore(c.settings.db_url, path, force=force)
+            except UserFacingError as error:
+                fail(_, user_message(_, error))
+            except OSError as error:
+                fail(_, _("Cannot read {path}: {reason}").format(path=path, reason=os_reason(_, error)))
+        typer.echo(
+            _("Restored {path} into {url} (revision {revision}).").format(
+                path=path, url=display_url(c.settings.db_url), revision=revision
             )
-        finally:
-            engine.dispose()
+        )
 
     @plan_app.command("import", help=_("Import a plan document (.txt, .docx, .xlsx, .csv) into the registry."))
     def plan_import(
@@ -328,6 +475,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         horizon: Annotated[int | None, typer.Option("--horizon", help=_("The last year of the plan."))] = None,
         issued: Annotated[str | None, typer.Option("--issued", help=_("Issue date, YYYY-MM-DD."))] = None,
     ) -> None:
+        from importer.document import PlanImportError
+        from importer.read import read_plan
+        from importer.store import PlanOverrides, import_plan
+        from nhacviec.bundled import bundled_plan_path
+
         c: Context = ctx.obj
         _ = c._
         if bundled == (path is not None):
@@ -356,8 +508,12 @@ def build_app(lang: str = "vi") -> typer.Typer:
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import load_registry
+        from reports.registry import registry_json, registry_lines
+
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 view = load_registry(session, plan)
             except UserFacingError as error:
@@ -373,8 +529,14 @@ def build_app(lang: str = "vi") -> typer.Typer:
         task: Annotated[str | None, typer.Option("--task", help=_("Only this task, e.g. II.3."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import list_occurrences
+        from reports.dates import day_with_weekday
+        from scheduler.periods import period_label
+        from scheduler.planning import period_of
+
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 occurrences = list_occurrences(session, plan, task)
             except UserFacingError as error:
@@ -393,6 +555,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         ids: Annotated[list[int] | None, typer.Option("--id", help=_("Only this proposal (may be repeated)."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from importer.obligations_store import accept_obligations, list_obligations
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.planning import plan_occurrences
+
         c: Context = ctx.obj
         _ = c._
         with c.session() as session:
@@ -421,19 +588,26 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
     @plan_app.command("list", help=_("List the plans."))
     def plan_list(ctx: typer.Context) -> None:
+        from models.queries import list_plans
+        from reports.registry import plan_header_lines
+
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             plans = list_plans(session)
         if not plans:
             typer.echo(c._("There is no plan yet. Import one with: nhacviec plan import PATH"))
         for summary in plans:
             typer.echo("\n".join(plan_header_lines(summary, c._)))
+            from reports.registry import plan_count_line
+
             typer.echo("  " + plan_count_line(summary, c._))
 
     @units_app.command("list", help=_("List the units with their aliases and tasks."))
     def units_list(ctx: typer.Context) -> None:
+        from models.queries import list_units
+
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             units = list_units(session)
         if not units:
             typer.echo(c._("No units yet: they come with the plan import."))
@@ -457,6 +631,9 @@ def build_app(lang: str = "vi") -> typer.Typer:
         alias: Annotated[str, typer.Argument(help=_("The other name."))],
         unit: Annotated[str, typer.Argument(help=_("The unit: its name, an alias or its number."))],
     ) -> None:
+        from models.errors import UserFacingError
+        from models.unit_admin import add_alias
+
         c: Context = ctx.obj
         with c.session() as session:
             try:
@@ -471,6 +648,9 @@ def build_app(lang: str = "vi") -> typer.Typer:
         source: Annotated[str, typer.Argument(help=_("The unit to fold in."))],
         target: Annotated[str, typer.Argument(help=_("The unit that stays."))],
     ) -> None:
+        from models.errors import UserFacingError
+        from models.unit_admin import merge_units
+
         c: Context = ctx.obj
         with c.session() as session:
             try:
@@ -486,19 +666,30 @@ def build_app(lang: str = "vi") -> typer.Typer:
             str, typer.Option("--role", help=_("all (default), bot (no dispatcher) or worker (dispatcher only)."))
         ] = "all",
     ) -> None:
+        import asyncio
+
+        from nhacviec.bundled import BUNDLED_PLAN
+        from nhacviec.failures import start_failure
+        from nhacviec.service import prepare_database, serve
+
         c: Context = ctx.obj
         _ = c._
         if role not in ("all", "bot", "worker"):
             fail(_, _("Unknown role {role}: use all, bot or worker.").format(role=role))
-        engine = db.make_engine(c.settings.db_url)
-        try:
+        with c.engine() as engine:
             result = prepare_database(engine, actor())
-        finally:
-            engine.dispose()
         if result is not None:
             for line in import_report_lines(result, BUNDLED_PLAN, _):
                 typer.echo(line)
-        asyncio.run(serve(c.settings, _, typer.echo, role))
+        try:
+            asyncio.run(serve(c.settings, _, typer.echo, role))
+        except Exception as error:
+            # The database, Telegram or the sandbox's port failing at start: one line and exit 2, as
+            # for any other bad input (issue 24); anything else is a bug and keeps its traceback.
+            message = start_failure(_, error, c.settings)
+            if message is None:
+                raise
+            fail(_, message)
 
     @schedule_app.command("parse", help=_("Read a time text into schedules and deadlines."))
     def schedule_parse(
@@ -508,6 +699,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         horizon: Annotated[int | None, typer.Option("--horizon", help=_("The last year of the plan."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from reports.dates import short_day
+        from scheduler.periods import deadline_dates
+        from scheduler.schedule_language import parse_time_text
+        from scheduler.schedules import schedule_to_json
+
         c: Context = ctx.obj
         _ = c._
         # The issue date is required: a default of "today" would make the answer depend on the day.
@@ -544,6 +740,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
         ] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.events import record_event
+
         c: Context = ctx.obj
         _ = c._
         occurred_on = require_date(_, on)
@@ -570,8 +770,12 @@ def build_app(lang: str = "vi") -> typer.Typer:
         ctx: typer.Context,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.events import list_events
+
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 events = list_events(session, find_plan(session, plan))
             except UserFacingError as error:
@@ -591,6 +795,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
         tasks: Annotated[str | None, typer.Option("--tasks", help=_("Task codes, comma-separated."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.events import correct_event
+
         c: Context = ctx.obj
         _ = c._
         occurred_on = require_date(_, on) if on is not None else None
@@ -623,6 +831,12 @@ def build_app(lang: str = "vi") -> typer.Typer:
         uses: Annotated[int, typer.Option("--uses", help=_("How many people may use it."))] = 1,
         expires: Annotated[str, typer.Option("--expires", help=_("How long it stays valid, e.g. 14d."))] = "14d",
     ) -> None:
+        from bot.conversation import ROLE_WORDS
+        from bot.invites import create_invite, how_to_use
+        from models import Role
+        from models.errors import UserFacingError
+        from reports.dates import day_with_weekday
+
         c: Context = ctx.obj
         _ = c._
         try:
@@ -645,10 +859,10 @@ def build_app(lang: str = "vi") -> typer.Typer:
                 fail(_, user_message(_, error))
         typer.echo(_("Invite code: {code}").format(code=invite.code))
         typer.echo(
-            _("For {unit}, role {role}, {uses} uses, valid until {date}.").format(
+            _("For {unit}, role {role}, {uses}, valid until {date}.").format(
                 unit=invite.unit or _("the whole plan"),
                 role=_(ROLE_WORDS[chosen_role]),
-                uses=invite.uses,
+                uses=c.ngettext("{count} use", "{count} uses", invite.uses).format(count=invite.uses),
                 date=day_with_weekday(invite.expires_at.astimezone(c.settings.tz).date(), c.settings.locale)
                 if invite.expires_at
                 else "-",
@@ -667,6 +881,8 @@ def build_app(lang: str = "vi") -> typer.Typer:
         text: Annotated[str, typer.Argument(help=_('The reply, e.g. "đã trình lãnh đạo Sở, đạt 80%".'))],
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from bot.progress_language import parse_progress, reading_to_json
+
         c: Context = ctx.obj
         reading = parse_progress(text)
         if as_json:
@@ -694,6 +910,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         what: Annotated[str, typer.Argument(help=_("A year, or add-off, add-workday, remove."))],
         rest: Annotated[list[str] | None, typer.Argument(help=_("The date (YYYY-MM-DD) and the reason."))] = None,
     ) -> None:
+        from models import CalendarOverrideKind
+        from models.errors import UserFacingError
+        from reports.dates import day_with_weekday, short_day
+        from scheduler.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
+
         c: Context = ctx.obj
         _ = c._
         args = rest or []
@@ -764,6 +985,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         send_at: Annotated[str | None, typer.Option("--send-at", help=_("Local send time, e.g. 08:30."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models import Task, Unit
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from scheduler.policy_admin import PolicyChange, list_policies, set_policy
+
         c: Context = ctx.obj
         _ = c._
         change = PolicyChange(lead_days, obligation_days, checkin_days, overdue_every, escalate_after, send_at)
@@ -808,6 +1034,12 @@ def build_app(lang: str = "vi") -> typer.Typer:
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code (default: every plan)."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from reports.dates import short_day
+        from reports.reminder_text import preview_json, preview_lines
+        from scheduler.enqueue import preview_reminders
+
         c: Context = ctx.obj
         _ = c._
         first, last = require_date(_, start), require_date(_, end)
@@ -818,7 +1050,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
                     start=short_day(first), end=short_day(last)
                 ),
             )
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 plan_id = find_plan(session, plan).id if plan is not None else None
             except UserFacingError as error:
@@ -839,7 +1071,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         from scheduler.outbox import stats, stats_lines
 
         c: Context = ctx.obj
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             summary = stats(session, now=now_utc(), failures=max(0, failures))
         for line in stats_lines(summary, c._, c.settings.tz):
             typer.echo(line)
@@ -859,7 +1091,8 @@ def build_app(lang: str = "vi") -> typer.Typer:
         period: Annotated[
             str | None,
             typer.Option(
-                "--period", help=_("2026, quý 4/2025 or tháng 11/2026 (default: the current reporting cycle).")
+                "--period",
+                help=_("2026, quarter 4/2025 or month 11/2026 (default: the current reporting cycle)."),
             ),
         ] = None,
         unit: Annotated[
@@ -880,6 +1113,9 @@ def build_app(lang: str = "vi") -> typer.Typer:
             str | None, typer.Option("--today", hidden=True, help=_("The day the summary is as of, YYYY-MM-DD."))
         ] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from nhacviec.failures import os_reason
         from reports.summary_chat import FileKind, cli_view, make_summary, render_file
         from reports.summary_text import summary_json, summary_message
 
@@ -894,7 +1130,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         if len(files) + as_json > 1:
             fail(_, _("Choose one of --json, --docx, --xlsx and --chart."))
         today = require_date(_, today_text) if today_text else now_utc().astimezone(c.settings.tz).date()
-        with c.session() as session:
+        with c.session(read_only=True) as session:
             try:
                 target = find_plan(session, plan)
                 assert target.id is not None
@@ -913,7 +1149,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
             try:
                 path.write_bytes(render_file(result, kind))
             except OSError as error:
-                fail(_, _("Cannot write {path}: {reason}").format(path=path, reason=error.strerror or error))
+                fail(_, _("Cannot write {path}: {reason}").format(path=path, reason=os_reason(_, error)))
             typer.echo(_("Wrote {path}.").format(path=path))
             return
         typer.echo(summary_message(result, _, c.settings.locale, as_html=False))
@@ -929,7 +1165,11 @@ def build_app(lang: str = "vi") -> typer.Typer:
         ] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from models.errors import UserFacingError
+        from models.queries import find_plan
+        from reports.dates import short_day
         from reports.report_entry import STATUS_WORDS, add_report, parse_moment
+        from scheduler.periods import period_label
 
         c: Context = ctx.obj
         _ = c._
@@ -975,12 +1215,8 @@ def build_app(lang: str = "vi") -> typer.Typer:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        configured = Settings().locale  # reads NHACVIEC_LOCALE from the environment or .env
-    except ValidationError:
-        configured = "vi"  # the command itself reports the bad setting, in Vietnamese
-    lang = _lang_from_args(args) or configured
+    args = global_options_first(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_args(args) or configured_locale()
     if lang not in SUPPORTED:
         lang = "vi"
     _ = translator(lang)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine, make_url
@@ -23,8 +24,6 @@ from telegram.ext import Application
 
 from bot.conversation import Clock, Conversation
 from bot.telegram import SECRET_HEADER, TelegramTransport, queue_update, register_commands
-from importer.read import read_plan
-from importer.store import ImportResult, PlanOverrides, import_plan
 from locales.catalogs import Translate, translator
 from models import db
 from models.queries import list_plans
@@ -42,12 +41,16 @@ from nhacviec.metrics import Metrics, OutboxCollector
 from nhacviec.ops_server import ListenError, OpsServer, Readiness, WebhookRoute, check_readiness
 from nhacviec.settings import Settings
 from reports.summary_facts import RegistryCache
-from sandbox.clock import VIETNAM, SandboxClock
-from sandbox.server import Sandbox
-from sandbox.state import SimGroup, SimPerson
 from scheduler.dispatch_settings import DispatchSettings
 from scheduler.dispatcher import Dispatcher, run_worker, telegram_sender
 from scheduler.reminder_loop import ReminderLoop
+
+if TYPE_CHECKING:
+    # The sandbox (and aiohttp under it) is loaded only when it runs: with a token it never does.
+    from importer.store import ImportResult
+    from sandbox.clock import SandboxClock
+    from sandbox.server import Sandbox
+    from sandbox.state import SimGroup, SimPerson
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +141,8 @@ class Running:
 
 def resume_sandbox_time(engine: Engine) -> datetime:
     """Where a new sandbox clock starts: now, or later if the database already holds later moments."""
+    from sandbox.clock import VIETNAM
+
     with db.session_scope(engine) as session:
         latest = last_recorded_moment(session)
     now = datetime.now(VIETNAM)
@@ -150,6 +155,8 @@ def _record_clock_move(engine: Engine, now: datetime) -> None:
 
 
 def sandbox_group(group: SimulatedGroup, _: Translate) -> SimGroup:
+    from sandbox.state import SimGroup
+
     note = _("Unit lead: send /bind {code} here so that this group receives the unit's reminders.").format(
         code=group.bind_code
     )
@@ -158,6 +165,9 @@ def sandbox_group(group: SimulatedGroup, _: Translate) -> SimGroup:
 
 def prepare_database(engine: Engine, actor: str) -> ImportResult | None:
     """Migrates, and imports the bundled plan (its reporting duty accepted) when there is no plan yet."""
+    from importer.read import read_plan
+    from importer.store import PlanOverrides, import_plan
+
     db.upgrade(engine)
     with db.session_scope(engine) as session:
         if list_plans(session):
@@ -187,6 +197,10 @@ async def start(
     sandbox: Sandbox | None = None
     people: list[SimulatedPerson] = []
     if settings.telegram_token is None:
+        from sandbox.clock import SandboxClock
+        from sandbox.server import Sandbox
+        from sandbox.state import SimPerson
+
         if sandbox_clock is None:
             sandbox_clock = SandboxClock(await asyncio.to_thread(resume_sandbox_time, engine), running=True)
         with db.session_scope(engine) as session:
@@ -204,6 +218,7 @@ async def start(
     else:
         clock = lambda: datetime.now(UTC)  # noqa: E731
         token = settings.telegram_token.get_secret_value()
+    base_url = sandbox.base_url if sandbox else settings.telegram_base_url
     dispatching = reminders and dispatch
     ticks = Ticks()
     ops, metrics = make_ops_server(
@@ -218,7 +233,7 @@ async def start(
     if reminders:
         poke: Callable[[], None] = lambda: None  # noqa: E731  (workers look at the outbox every few seconds)
         if dispatch:
-            sender = telegram_sender(token, base_url=sandbox.base_url if sandbox else None, settings=settings.dispatch)
+            sender = telegram_sender(token, base_url=base_url, settings=settings.dispatch)
             sender_bot = sender.bot
             dispatcher = Dispatcher(
                 engine,
@@ -251,8 +266,8 @@ async def start(
     )
     application = transport.build(
         token,
-        base_url=sandbox.base_url if sandbox else None,
-        base_file_url=sandbox.base_file_url if sandbox else None,
+        base_url=base_url,
+        base_file_url=sandbox.base_file_url if sandbox else settings.telegram_base_file_url,
     )
     running = Running(
         application=application,

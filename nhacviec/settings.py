@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     zalo_token: SecretStr | None = None
     # For invite deep links (https://t.me/<bot>?start=<code>); the sandbox's bot has this name too.
     telegram_bot_username: str = "nhacviec_bot"
+    # Another Bot API server than Telegram's (a local telegram-bot-api, or the sandbox of another
+    # process), e.g. http://127.0.0.1:8081/bot; the token and the method are appended.
+    telegram_base_url: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     # Without a Telegram token, `run` serves the sandbox and its web chat page here.
     sandbox_host: str = "127.0.0.1"
@@ -99,6 +102,13 @@ class Settings(BaseSettings):
         if not re.match(WEBHOOK_SECRET_PATTERN, value.get_secret_value()):
             raise ValueError("webhook_secret: 1-256 characters A-Z, a-z, 0-9, _ and - only")
         return value
+
+    @property
+    def telegram_base_file_url(self) -> str | None:
+        """Files are served under …/file/bot<token>/ next to …/bot<token>/, as on Telegram."""
+        if self.telegram_base_url is None or not self.telegram_base_url.endswith("/bot"):
+            return None
+        return self.telegram_base_url[: -len("bot")] + "file/bot"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -48,16 +48,19 @@ def _fold(text: str) -> str:
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_SEP = r"\s*(?:[/\-.]|\s+nam\s+|\s)\s*"
+# Vietnamese words first, then English ones ("quarter 4/2025", "month 11/2026", "first half of 2026").
+_SEP = r"\s*(?:[/\-.]|\s+nam\s+|\s+of\s+|\s)\s*"
 _YEAR = r"(\d{4})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("half", re.compile(r"\b6\s*thang\s+(dau|cuoi)\s+(?:nam\s+)?" + _YEAR + r"\b")),
+    ("half", re.compile(r"\b(first|second)\s+half\s+(?:of\s+)?(?:year\s+)?" + _YEAR + r"\b")),
     ("half", re.compile(r"\bh([12])\s*/\s*" + _YEAR + r"\b")),
-    ("quarter", re.compile(r"\b(?:quy|qui|q)\s*(\d{1,2}|iv|iii|ii|i)" + _SEP + _YEAR + r"\b")),
-    ("month", re.compile(r"\b(?:thang|t)\s*(\d{1,2})" + _SEP + _YEAR + r"\b")),
+    ("quarter", re.compile(r"\b(?:quarter|quy|qui|q)\s*(\d{1,2}|iv|iii|ii|i)" + _SEP + _YEAR + r"\b")),
+    ("month", re.compile(r"\b(?:thang|month|t)\s*(\d{1,2})" + _SEP + _YEAR + r"\b")),
     ("month", re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*" + _YEAR + r"\b")),
-    ("year", re.compile(r"\b(?:nam\s+)?" + _YEAR + r"\b")),
+    ("year", re.compile(r"\b(?:nam\s+|year\s+)?" + _YEAR + r"\b")),
 )
+_HALVES = {"dau": 1, "cuoi": 2, "first": 1, "second": 2}
 _UNIT_TOKEN = re.compile(r"(?:^|\s)#(\d{1,9})\b")
 
 
@@ -71,7 +74,7 @@ def _period(kind: str, groups: tuple[str, ...]) -> Period | None:
         if not FIRST_YEAR <= year <= LAST_YEAR:
             return None
         if kind == "half":
-            index = {"dau": 1, "cuoi": 2}.get(first) or int(first)
+            index = _HALVES.get(first) or int(first)
             return Period("half", year, index)
         index = _ROMAN[first] if first in _ROMAN else int(first)
         return Period("quarter" if kind == "quarter" else "month", year, index)

@@ -26,10 +26,9 @@ from sqlmodel import Session, SQLModel
 from bot.permissions import Audience, audience_of, sees_whole_plan
 from locales import N_
 from locales.catalogs import translator
-from models import Role, Unit, UnitKind
+from models import Role
 from models.errors import UserFacingError
-from models.registry import unit_key
-from models.unit_admin import UNIT_NOT_FOUND
+from models.unit_admin import UNIT_NOT_FOUND, match_unit
 from reports.periods import (
     PeriodError,
     PeriodRequest,
@@ -64,47 +63,22 @@ BAD_PERIOD = N_(
     "/summary tháng 11/2026 or /summary Văn phòng Sở."
 )
 NO_UNIT = N_("No unit is called «{text}». For example: /summary Văn phòng Sở or /summary quý 4/2025.")
-MANY_UNITS = N_("«{text}» fits several units: {units}. Please write more of the name.")
 NOT_YOUR_UNIT = N_("You can only see the summary of your own units.")
 NO_ROLE = N_("Sorry, you cannot use /summary.")
 NO_PLAN = N_("No plan has been imported yet.")
 
-_UNITS = SQLModel.metadata.tables["unit"].c
-_ALIASES = SQLModel.metadata.tables["unit_alias"].c
 _MEMBERSHIPS = SQLModel.metadata.tables["membership"].c
-_ALL_UNITS = sa.select(_UNITS.id, _UNITS.name, _UNITS.key, _UNITS.kind).order_by(_UNITS.id)
-_ALL_ALIASES = sa.select(_ALIASES.unit_id, _ALIASES.key)
 _ROLES_OF = sa.select(_MEMBERSHIPS.role, _MEMBERSHIPS.unit_id).where(_MEMBERSHIPS.member_id == sa.bindparam("member"))
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", unit_key(text).replace("đ", "d"))
-    return "".join(char for char in text if not unicodedata.combining(char))
-
-
 def find_unit_like(session: Session, text: str, among: set[int] | None = None) -> tuple[int, str]:
-    """The unit named by `text`: its name or an alias, or a part of it (with or without diacritics),
-    when only one unit fits. `among` limits the units considered."""
-    units = [row for row in session.execute(_ALL_UNITS) if among is None or row.id in among]
-    key, folded = unit_key(text), _fold(text)
-    aliases: dict[int, list[str]] = {}
-    for unit_id, alias_key in session.execute(_ALL_ALIASES):
-        aliases.setdefault(unit_id, []).append(alias_key)
-    exact = [u for u in units if key == u.key or key in aliases.get(u.id, [])]
-    if not exact:
-        exact = [u for u in units if any(folded == _fold(k) for k in [u.key, *aliases.get(u.id, [])])]
-    if exact:
-        return exact[0].id, exact[0].name
-    partial = [u for u in units if any(folded in _fold(k) for k in [u.key, *aliases.get(u.id, [])])]
-    if len(partial) > 1:
-        # "Văn phòng" fits one unit and the group "Các phòng, đơn vị …" may fit too: a single unit wins.
-        singles = [u for u in partial if u.kind != UnitKind.GROUP.value]
-        partial = singles if len(singles) == 1 else partial
-    if len(partial) == 1:
-        return partial[0].id, partial[0].name
-    if partial:
-        raise UserFacingError(MANY_UNITS, text=text.strip(), units="; ".join(u.name for u in partial))
-    raise UserFacingError(NO_UNIT, text=text.strip())
+    """The unit named by `text` in a chat (see `match_unit`); an unknown name gets the chat's example."""
+    try:
+        return match_unit(session, text, among)
+    except UserFacingError as error:
+        if error.message == UNIT_NOT_FOUND:
+            raise UserFacingError(NO_UNIT, text=text.strip()) from None
+        raise
 
 
 @dataclass(frozen=True)
@@ -158,7 +132,7 @@ def resolve_view(
     return SummaryView(plan_id, period, unit_id, short)
 
 
-CLI_BAD_PERIOD = N_("I could not read the period «{text}»: write e.g. 2026, quý 4/2025 or tháng 11/2026.")
+CLI_BAD_PERIOD = N_("I could not read the period «{text}»: write e.g. 2026, quarter 4/2025 or month 11/2026.")
 
 
 def cli_view(
@@ -172,15 +146,7 @@ def cli_view(
         raise UserFacingError(CLI_BAD_PERIOD, text=error.text) from error
     unit_id = None
     if unit_text is not None and unit_text.strip():
-        if unit_text.strip().isdigit() and session.get(Unit, int(unit_text)) is not None:
-            unit_id = int(unit_text)
-        else:
-            try:
-                unit_id, _name = find_unit_like(session, unit_text)
-            except UserFacingError as error:
-                if error.message != NO_UNIT:
-                    raise
-                raise UserFacingError(UNIT_NOT_FOUND, name=unit_text.strip()) from None
+        unit_id, _name = match_unit(session, unit_text)
     return SummaryView(plan_id, period or current_period(today, cycle_kind(session, plan_id)), unit_id, short=False)
 
 

@@ -244,6 +244,8 @@ class BotApi:
         self._delivery: asyncio.Task[None] | None = None
         self.webhook_error: tuple[int, str] | None = None  # (unix time, message) of the last failed delivery
         self.webhook_retry_seconds = WEBHOOK_RETRY_SECONDS
+        # When the bot first polled (ticker seconds): bench/footprint.py measures start-up to it.
+        self.first_poll_at: float | None = None
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "logOut": self._true,
@@ -475,6 +477,8 @@ class BotApi:
         return self.state.bot_user(full=True)
 
     async def _get_updates(self, params: JSON) -> list[JSON]:
+        if self.first_poll_at is None:
+            self.first_poll_at = self.ticker()
         state = self.state
         if state.webhook is not None:
             raise ApiError(

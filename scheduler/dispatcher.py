@@ -634,7 +634,7 @@ async def run_worker(
         await asyncio.to_thread(db.upgrade, engine)
         if senders is None:
             token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
-            base_url = None
+            base_url = settings.telegram_base_url
             if token is None:
                 token = SANDBOX_TOKEN  # the sandbox takes any well-formed token
                 base_url = f"http://{settings.sandbox_host}:{settings.sandbox_port}/bot"

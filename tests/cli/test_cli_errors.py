@@ -54,4 +54,6 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     path.write_text("không phải cơ sở dữ liệu", encoding="utf-8")
     result = nhacviec("--db", f"sqlite:///{path}", "plan", "list")
     assert result.returncode == 2
-    assert result.stderr.strip() == f"Lỗi: Không dùng được cơ sở dữ liệu sqlite:///{path}: file is not a database"
+    assert (
+        result.stderr.strip() == f"Lỗi: Không dùng được cơ sở dữ liệu sqlite:///{path}: tệp không phải là cơ sở dữ liệu"
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from models import Member, Membership, PlatformAccount, Role, Unit
 from models.db import session_scope
-from sandbox import Sandbox, SimGroup, SimPerson
+from sandbox import Limits, Sandbox, SandboxClock, SimGroup, SimPerson
 from scheduler import outbox
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # Monday 08:30 in Hà Nội
@@ -102,3 +103,14 @@ class FakeTime:
         self.now += seconds
         self.slept += seconds
         await asyncio.sleep(0)
+
+
+@asynccontextmanager
+async def serving(fake: FakeTime) -> AsyncIterator[Sandbox]:
+    """The dispatch tests' sandbox: their people and group, its calendar at NOW, real limits on `fake` time."""
+    sandbox = Sandbox(PEOPLE, groups=GROUPS, clock=SandboxClock(NOW), limits=Limits(), ticker=fake)
+    await sandbox.start("127.0.0.1", 0)
+    try:
+        yield sandbox
+    finally:
+        await sandbox.stop()

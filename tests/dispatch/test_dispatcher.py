@@ -18,11 +18,22 @@ from sqlmodel import Session, select
 from models import OutboxMessage, OutboxState, PlatformAccount
 from models.db import session_scope
 from nhacviec.settings import Settings
-from sandbox import Limits, Sandbox, SandboxClock
+from sandbox import Sandbox
 from scheduler import outbox
 from scheduler.dispatcher import WAKEUP_JOB, Dispatcher, DispatchSettings, run_worker, telegram_sender
 from scheduler.senders import TelegramSender, make_bot
-from tests.dispatch.support import GROUP, GROUPS, LEAD, NOW, OTHER, PEOPLE, STAFF, FakeTime, delivered, queue, seed_unit
+from tests.dispatch.support import (
+    GROUP,
+    LEAD,
+    NOW,
+    OTHER,
+    STAFF,
+    FakeTime,
+    delivered,
+    queue,
+    seed_unit,
+    serving,
+)
 from tests.helpers import cli
 
 # PTB itself warns, when it builds a RetryAfter, that retry_after will become a timedelta.
@@ -38,12 +49,8 @@ def fake() -> FakeTime:
 
 @pytest.fixture
 async def box(fake: FakeTime) -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(PEOPLE, groups=GROUPS, clock=SandboxClock(NOW), limits=Limits(), ticker=fake)
-    await sandbox.start("127.0.0.1", 0)
-    try:
+    async with serving(fake) as sandbox:
         yield sandbox
-    finally:
-        await sandbox.stop()
 
 
 @pytest.fixture

@@ -102,6 +102,26 @@ def test_plain_text_has_no_markup_and_full_titles(year: Year) -> None:
     assert "• IV.1 (Văn phòng Sở): kinh phí" in lines
 
 
+def test_english_period_words_with_lang_en(year: Year) -> None:
+    result = cli(year.url, "--lang", "en", "summary", *AS_OF, "--period", "quarter 4/2025")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "📊 Plan progress — Q4 2025"
+
+
+def test_english_period_words_work_in_vietnamese_too(year: Year) -> None:
+    vietnamese = cli(year.url, "summary", *AS_OF, "--period", "quý 4/2025", "--json")
+    english = cli(year.url, "summary", *AS_OF, "--period", "quarter 4/2025", "--json")
+    assert english.stdout == vietnamese.stdout
+
+
+def test_an_unreadable_period_gets_english_suggestions_with_lang_en(year: Year) -> None:
+    result = cli(year.url, "--lang", "en", "summary", *AS_OF, "--period", "quarter 5/2025")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: I could not read the period «quarter 5/2025»: write e.g. 2026, quarter 4/2025 or month 11/2026.\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("option", "name", "magic"),
     [("--docx", "r.docx", b"PK"), ("--xlsx", "r.xlsx", b"PK"), ("--chart", "r.png", b"\x89PNG")],
@@ -132,7 +152,7 @@ def test_files_are_written(year: Year, tmp_path: Path, option: str, name: str, m
         (("--json", "--xlsx", "x.xlsx"), "Lỗi: Chỉ chọn một trong --json, --docx, --xlsx và --chart."),
         (
             ("--docx", "/nonexistent/dir/r.docx"),
-            "Lỗi: Không ghi được /nonexistent/dir/r.docx: No such file or directory",
+            "Lỗi: Không ghi được /nonexistent/dir/r.docx: tệp hoặc thư mục không tồn tại",
         ),
     ],
 )
