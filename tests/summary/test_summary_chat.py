@@ -45,45 +45,45 @@ Tỷ lệ hoàn thành đúng hạn: 100 % (Năm 2025: 55 %, tăng 45 điểm).
 
 📭 <b>Chưa báo cáo trong kỳ (2):</b> Trung tâm Chuyên đổi số và Đổi mới sáng tạo; Phòng Bưu chính viễn thông và CDS
 
-<b>I. Tuyên truyền, nâng cao nhận thức của các cấp ủy đảng…</b>
-⏳ <b>I.2</b> Xây dựng kế hoạch và tổ chức tuyên truyền các chủ trương… — «đang tuyên truyền, đã đăng 5 tin bài» (25/03)
-✅ <b>I.3</b> Tổ chức diễn đàn đối thoại với doanh nghiệp, tổ chức, cá… — «đã tổ chức 1/1 diễn đàn đối thoại» (18/06)
-⏳ <b>I.4</b> Tuyên truyền, phổ biến, hướng dẫn các doanh nghiệp, các… — «đang triển khai tuyên truyền» (20/09)
+<b>I. Tuyên truyền, nâng cao nhận thức của…</b>
+⏳ <b>I.2</b> Xây dựng kế hoạch và tổ chức tuyên… — «đang tuyên truyền, đã đăng 5…» (25/03)
+✅ <b>I.3</b> Tổ chức diễn đàn đối thoại với doanh… — «đã tổ chức 1/1 diễn đàn đối…» (18/06)
+⏳ <b>I.4</b> Tuyên truyền, phổ biến, hướng dẫn các… — «đang triển khai tuyên truyền» (20/09)
 
-<b>II. Rà soát, xây dựng, bổ sung, hoàn thiện văn bản pháp luật…</b>
-⏳ <b>II.1</b> Rà soát văn bản quy phạm pháp luật để đề nghị cấp có thẩm… — «đang rà soát, đạt 70%» (20/06)
-⏸️ <b>II.2</b> Cụ thể hóa các chủ trương, chính sách của trung ương để áp… — chờ: sau khi trung ương ban hành chủ trương…
-⏳ <b>II.3</b> Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày… — «đang triển khai kế hoạch, đạt 50%» (28/09)
-❌ <b>II.4</b> Xây dựng kế hoạch thực hiện Quyết định số 100/QĐ-TTg ngày… — chưa có báo cáo
-❌ <b>II.5</b> Xây dựng kế hoạch thực hiện Quyết định số 996/QĐ-TTg ngày… — chưa có báo cáo
+<b>II. Rà soát, xây dựng, bổ sung, hoàn thiện…</b>
+⏳ <b>II.1</b> Rà soát văn bản quy phạm pháp luật để… — «đang rà soát, đạt 70%» (20/06)
+⏸️ <b>II.2</b> Cụ thể hóa các chủ trương, chính sách… — chờ: sau khi trung ương ban hành…
+⏳ <b>II.3</b> Xây dựng kế hoạch thực hiện Quyết định… — «đang triển khai kế hoạch…» (28/09)
+❌ <b>II.4</b> Xây dựng kế hoạch thực hiện Quyết định… — chưa có báo cáo
+❌ <b>II.5</b> Xây dựng kế hoạch thực hiện Quyết định… — chưa có báo cáo
 
-<b>III. Phát triển nguồn nhân lực trong lĩnh vực tiêu chuẩn, đo…</b>
-⏳ <b>III.1</b> Xây dựng kế hoạch và tổ chức đào tạo, tập huấn, bồi dưỡng… — «đã tập huấn cho 100% công chức cấp tỉnh…» (25/06)
-⏳ <b>III.2</b> Thường xuyên cử công chức, viên chức tham gia các khóa đào… — hạn 31/12/2026 · «đã cử 30% công chức tham gia đào tạo» (30/09)
-✅ <b>III.3</b> Tổ chức triển khai thực hiện Đề án của Trung ương về đào… — «đã xây dựng kế hoạch triển khai Đề án, xong» (20/05)
-⏳ <b>III.4</b> Tổ chức các khoá đào tạo, bồi dưỡng kiến thức về tiêu… — hạn 31/12/2026 · «đang chuẩn bị mở lớp, đạt 50%» (20/10)
+<b>III. Phát triển nguồn nhân lực trong lĩnh…</b>
+⏳ <b>III.1</b> Xây dựng kế hoạch và tổ chức đào tạo… — «đã tập huấn cho 100% công…» (25/06)
+⏳ <b>III.2</b> Thường xuyên cử công chức, viên chức… — hạn 31/12/2026 · «đã cử 30% công chức tham gia…» (30/09)
+✅ <b>III.3</b> Tổ chức triển khai thực hiện Đề án của… — «đã xây dựng kế hoạch triển…» (20/05)
+⏳ <b>III.4</b> Tổ chức các khoá đào tạo, bồi dưỡng… — hạn 31/12/2026 · «đang chuẩn bị mở lớp, đạt 50%» (20/10)
 
-<b>IV. Tăng cường đầu tư ngân sách nhà nước cho công tác tiêu…</b>
-⚠️ <b>IV.1</b> Tiếp tục đầu tư cơ sở vật chất cho Trung tâm Kỹ thuật tiêu… — hạn 31/12/2026 · «vướng kinh phí năm 2026 chưa được phân bổ» (10/08)
-⏸️ <b>IV.2</b> Xây dựng cơ sở dữ liệu về tiêu chuẩn, đo lường, chất lượng… — chờ: sau khi có hướng dẫn cụ thể của Bộ KH&amp;CN
+<b>IV. Tăng cường đầu tư ngân sách nhà nước…</b>
+⚠️ <b>IV.1</b> Tiếp tục đầu tư cơ sở vật chất cho… — hạn 31/12/2026 · «vướng kinh phí năm 2026 chưa…» (10/08)
+⏸️ <b>IV.2</b> Xây dựng cơ sở dữ liệu về tiêu chuẩn… — chờ: sau khi có hướng dẫn cụ thể…
 
-<b>V. Đẩy mạnh công tác kiểm tra trong lĩnh vực tiêu chuẩn, đo…</b>
-✅ <b>V.1</b> Tăng cường kiểm tra các đơn vị, cá nhân sản xuất, kinh… — «đã ban hành kế hoạch kiểm tra năm 2026» (20/03)
-✅ <b>V.2</b> Tăng cường kiểm tra đối với các tổ chức đánh giá sự phù… — «đã kiểm tra 3 tổ chức kiểm định, xong» (10/06)
-🕒 <b>V.3</b> Đẩy mạnh công tác khảo sát chất lượng sản phẩm, hàng hóa… — hạn 31/12/2026
+<b>V. Đẩy mạnh công tác kiểm tra trong lĩnh…</b>
+✅ <b>V.1</b> Tăng cường kiểm tra các đơn vị, cá… — «đã ban hành kế hoạch kiểm…» (20/03)
+✅ <b>V.2</b> Tăng cường kiểm tra đối với các tổ… — «đã kiểm tra 3 tổ chức kiểm…» (10/06)
+🕒 <b>V.3</b> Đẩy mạnh công tác khảo sát chất lượng… — hạn 31/12/2026
 
-<b>VI. Tăng cường các hoạt động hợp tác trong lĩnh vực tiêu…</b>
-⏸️ <b>VI.1</b> Tổ chức thực hiện Đề án tăng cường Hội nhập hợp tác quốc… — chờ: Sau khi Trung ương ban hành Đề án
-⚠️ <b>VI.2</b> Tổ chức các diễn đàn trao đổi thông tin về tiêu chuẩn, đo… — hạn 31/12/2026 · «vướng: chưa có kinh phí tổ chức diễn đàn» (05/10)
+<b>VI. Tăng cường các hoạt động hợp tác trong…</b>
+⏸️ <b>VI.1</b> Tổ chức thực hiện Đề án tăng cường Hội… — chờ: Sau khi Trung ương ban hành…
+⚠️ <b>VI.2</b> Tổ chức các diễn đàn trao đổi thông… — hạn 31/12/2026 · «vướng: chưa có kinh phí tổ…» (05/10)
 
 <b>Nghĩa vụ chung của kế hoạch</b>
-⏳ <b>BC.1</b> Các phòng, đơn vị trực thuộc Sở căn cứ các nhiệm vụ được… — hạn 15/11/2026 · 1/4 đơn vị chủ trì đã xong · «đang tổng hợp, đạt 80%» (09/11)
+⏳ <b>BC.1</b> Các phòng, đơn vị trực thuộc Sở căn cứ… — hạn 15/11/2026 · 1/4 đơn vị chủ trì đã xong · «đang tổng hợp, đạt 80%» (09/11)
 
 🎯 <b>Chỉ tiêu của kế hoạch</b>
-• <b>I.3</b>: 1 lần/năm — báo cáo: 1/1 «đã tổ chức 1/1 diễn đàn đối thoại»
-• <b>III.1</b>: 100% công chức cấp tỉnh; 95% công chức cấp xã — báo cáo: 80 % «đã tập huấn cho 100% công chức cấp tỉnh…»
-• <b>III.2</b>: khoảng 35% công chức, viên chức — báo cáo: 30 % «đã cử 30% công chức tham gia đào tạo»
-• <b>III.4</b>: 01 lớp/năm — báo cáo: 50 % «đang chuẩn bị mở lớp, đạt 50%»
+• <b>I.3</b>: 1 lần/năm — báo cáo: 1/1
+• <b>III.1</b>: 100% công chức cấp tỉnh; 95% công chức cấp xã — báo cáo: 80 %
+• <b>III.2</b>: khoảng 35% công chức, viên chức — báo cáo: 30 %
+• <b>III.4</b>: 01 lớp/năm — báo cáo: 50 %
 • <b>V.3</b>: Ít nhất 1 lần/năm — chưa có số liệu báo cáo
 • <b>VI.2</b>: 1 lần/năm — chưa có số liệu báo cáo
 
@@ -163,31 +163,30 @@ Tỷ lệ hoàn thành đúng hạn: 100 % (Tháng 5/2026: 100 %, không đổi)
 
 ⏰ <b>Quá hạn (6):</b> I.2, I.4, II.3, II.4, II.5, V.1
 
-<b>I. Tuyên truyền, nâng cao nhận thức của…</b>
-❌ <b>I.2</b> Xây dựng kế hoạch và tổ chức tuyên… — chưa có báo cáo
-✅ <b>I.3</b> Tổ chức diễn đàn đối thoại với doanh… — «đã tổ chức 1/1 diễn đàn đối…» (18/06)
-❌ <b>I.4</b> Tuyên truyền, phổ biến, hướng dẫn các… — chưa có báo cáo
+<b>I. Tuyên truyền, nâng cao nhận…</b>
+❌ <b>I.2</b> — chưa có báo cáo
+✅ <b>I.3</b>
+❌ <b>I.4</b> — chưa có báo cáo
 
-<b>II. Rà soát, xây dựng, bổ sung, hoàn thiện…</b>
-⏳ <b>II.1</b> Rà soát văn bản quy phạm pháp luật để… — «đang rà soát, đạt 70%» (20/06)
-⏸️ <b>II.2</b> Cụ thể hóa các chủ trương, chính sách… — chờ: sau khi trung ương ban hành…
-❌ <b>II.3</b> Xây dựng kế hoạch thực hiện Quyết định… — chưa có báo cáo
-❌ <b>II.4</b> Xây dựng kế hoạch thực hiện Quyết định… — chưa có báo cáo
-❌ <b>II.5</b> Xây dựng kế hoạch thực hiện Quyết định… — chưa có báo cáo
-    phối hợp: Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng — đang thực hiện
+<b>II. Rà soát, xây dựng, bổ sung…</b>
+⏳ <b>II.1</b>
+⏸️ <b>II.2</b>
+❌ <b>II.3</b> — chưa có báo cáo
+❌ <b>II.4</b> — chưa có báo cáo
+❌ <b>II.5</b> — chưa có báo cáo
 
-<b>III. Phát triển nguồn nhân lực trong lĩnh…</b>
-⏳ <b>III.1</b> Xây dựng kế hoạch và tổ chức đào tạo… — «đã tập huấn cho 100% công…» (25/06)
+<b>III. Phát triển nguồn nhân lực…</b>
+⏳ <b>III.1</b>
 
-<b>IV. Tăng cường đầu tư ngân sách nhà nước…</b>
-⏸️ <b>IV.2</b> Xây dựng cơ sở dữ liệu về tiêu chuẩn… — chờ: sau khi có hướng dẫn cụ thể…
+<b>IV. Tăng cường đầu tư ngân sách…</b>
+⏸️ <b>IV.2</b>
 
-<b>V. Đẩy mạnh công tác kiểm tra trong lĩnh…</b>
-❌ <b>V.1</b> Tăng cường kiểm tra các đơn vị, cá… — chưa có báo cáo
-✅ <b>V.2</b> Tăng cường kiểm tra đối với các tổ… — «đã kiểm tra 3 tổ chức kiểm…» (10/06)
+<b>V. Đẩy mạnh công tác kiểm tra…</b>
+❌ <b>V.1</b> — chưa có báo cáo
+✅ <b>V.2</b>
 
-<b>VI. Tăng cường các hoạt động hợp tác trong…</b>
-⏸️ <b>VI.1</b> Tổ chức thực hiện Đề án tăng cường Hội… — chờ: Sau khi Trung ương ban hành…
+<b>VI. Tăng cường các hoạt động hợp…</b>
+⏸️ <b>VI.1</b>
 
 🎯 <b>Chỉ tiêu của kế hoạch</b>
 • <b>I.3</b>: 1 lần/năm — báo cáo: 1/1
