@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 
 from bot import invites, replies
 from bot.messages import Attachment, Button, ChatKind, Incoming, Outgoing, Platform
+from bot.payloads import Choice, ChoiceKind, decode, encode
 from bot.people import Person, load_person, memberships_with_units, set_language, set_pause
-from bot.permissions import Audience, Command, allowed, sees_whole_plan
+from bot.permissions import CHOICE_COMMANDS, Audience, Command, allowed, sees_whole_plan
 from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
 from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
 from bot.work import WorkItem, latest_reports, open_work, task_ids_for_units, task_units
@@ -129,7 +130,10 @@ class Conversation:
             text = self._prompt_text(session, occurrence_id, _, locale, now.astimezone(self.tz).date())
             assert prompt.id is not None
             return Outgoing(
-                chat_id=chat_id, text=text, buttons=self._status_buttons(_, f"rp:{prompt.id}"), prompt_id=prompt.id
+                chat_id=chat_id,
+                text=text,
+                buttons=self._status_buttons(_, ChoiceKind.PROMPT, prompt.id),
+                prompt_id=prompt.id,
             )
 
     def prompt_sent(self, prompt_id: int, message_id: str) -> None:
@@ -149,13 +153,13 @@ class Conversation:
             return self._command(session, turn, match.group(1).lower(), (match.group(2) or "").strip())
         if incoming.payload is None and incoming.chat_kind == ChatKind.GROUP and not incoming.addressed_to_bot:
             return []  # group talk that is not for the bot
-        # Replies and button presses are the REPORT row of the permission table.
-        if person is None or not allowed(Command.REPORT, person.audience, incoming.chat_kind):
-            if person is None:
-                return [turn.answer(self._guest_text(turn._))]
-            return [turn.answer(turn._("Sorry, you cannot report progress in this chat."))]
+        if person is None:
+            return [turn.answer(self._guest_text(turn._))]
         if incoming.payload is not None:
-            return self._button(session, turn, incoming.payload)
+            return self._button(session, turn, person, incoming.payload)
+        # Replies are the REPORT row of the permission table.
+        if not allowed(Command.REPORT, person.audience, incoming.chat_kind):
+            return [turn.answer(turn._("Sorry, you cannot report progress in this chat."))]
         return self._reply(session, turn, person)
 
     def _command(self, session: Session, turn: Turn, name: str, args: str) -> list[Outgoing]:
@@ -164,7 +168,7 @@ class Conversation:
             command = Command(name)
         except ValueError:
             return [turn.answer(self._help_text(turn))]
-        if command == Command.REPORT:
+        if command in (Command.REPORT, Command.SUMMARY_FILES):  # rows for buttons, not typed commands
             return [turn.answer(self._help_text(turn))]
         audience = turn.person.audience if turn.person else Audience.GUEST
         if not allowed(command, audience, turn.incoming.chat_kind):
@@ -220,14 +224,13 @@ class Conversation:
             lines.append(_("/bind CODE — send reminders of a unit to this group (unit lead or admin)"))
         return "\n".join(lines)
 
-    def _status_buttons(self, _: Translate, prefix: str) -> tuple[tuple[Button, ...], ...]:
-        return (
-            (
-                Button(_("✅ Done"), f"{prefix}:{ReportStatus.DONE.value}"),
-                Button(_("⏳ In progress"), f"{prefix}:{ReportStatus.IN_PROGRESS.value}"),
-                Button(_("⚠️ Blocked"), f"{prefix}:{ReportStatus.BLOCKED.value}"),
-            ),
-        )
+    def _status_buttons(self, _: Translate, kind: ChoiceKind, row_id: int) -> tuple[tuple[Button, ...], ...]:
+        labels = {
+            ReportStatus.DONE: _("✅ Done"),
+            ReportStatus.IN_PROGRESS: _("⏳ In progress"),
+            ReportStatus.BLOCKED: _("⚠️ Blocked"),
+        }
+        return (tuple(Button(label, encode(Choice(kind, (row_id,), status))) for status, label in labels.items()),)
 
     def _prompt_text(self, session: Session, occurrence_id: int, _: Translate, locale: str, today: date) -> str:
         row = session.exec(
@@ -527,8 +530,6 @@ class Conversation:
         return [turn.answer(text, buttons=tuple((Button(label, payload),) for label, payload in buttons))]
 
     def _summary_file(self, session: Session, turn: Turn, person: Person, kind: str, args: str) -> list[Outgoing]:
-        if kind not in ("docx", "xlsx", "png"):
-            return [turn.answer(turn._("This button is no longer valid. Send /tasks to start again."))]
         try:
             filename, content = summary_files(
                 session,
@@ -644,7 +645,7 @@ class Conversation:
         for number, occurrence_id in enumerate(shown, start=1):
             code, due = known[occurrence_id]
             lines.append(f"{number}. {esc(code)} — " + due_phrase(_, due, turn.today, turn.locale))
-            rows.append((Button(f"{number}. {code}", f"pick:{pending_id}:{occurrence_id}"),))
+            rows.append((Button(f"{number}. {code}", encode(Choice(ChoiceKind.PICK, (pending_id, occurrence_id)))),))
         return [turn.answer("\n".join(lines), buttons=tuple(rows))]
 
     def _report_on(self, session: Session, turn: Turn, person: Person, occurrence_id: int, text: str) -> list[Outgoing]:
@@ -663,7 +664,7 @@ class Conversation:
                     _("I could not tell the status from your reply about {code}. Which is it?").format(
                         code=esc(target.task_code)
                     ),
-                    buttons=self._status_buttons(_, f"st:{report.id}"),
+                    buttons=self._status_buttons(_, ChoiceKind.STATUS, report.id),
                 )
             ]
         return [self._confirmation(session, turn, report, _("Recorded"), target)]
@@ -678,7 +679,7 @@ class Conversation:
         text = _("{verb}: {code} — {words}.").format(
             verb=verb, code=esc(target.task_code), words=self._report_words(_, report)
         )
-        return turn.answer(text, buttons=((Button(_("↩️ Undo"), f"undo:{report.id}"),),))
+        return turn.answer(text, buttons=((Button(_("↩️ Undo"), encode(Choice(ChoiceKind.UNDO, (report.id,)))),),))
 
     def _undo(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
         assert turn.person is not None
@@ -699,33 +700,28 @@ class Conversation:
 
     # ---- buttons -----------------------------------------------------------------------------------
 
-    def _button(self, session: Session, turn: Turn, payload: str) -> list[Outgoing]:
+    def _button(self, session: Session, turn: Turn, person: Person, payload: str) -> list[Outgoing]:
         _ = turn._
-        person = turn.person
-        if person is None:
-            return [turn.answer(self._guest_text(_))]
-        kind, _sep, rest = payload.partition(":")
-        try:
-            if kind == "st":
-                report_id, status = rest.split(":")
-                return self._set_status(session, turn, person, int(report_id), ReportStatus(status))
-            if kind == "rp":
-                prompt_id, status = rest.split(":")
-                return self._prompt_button(session, turn, person, int(prompt_id), ReportStatus(status))
-            if kind == "pick":
-                pending_id, occurrence_id = rest.split(":")
-                return self._pick(session, turn, person, int(pending_id), int(occurrence_id))
-            if kind == "sum":
-                file_kind, _sep, summary_args = rest.partition(":")
-                return self._summary_file(session, turn, person, file_kind, summary_args)
-            if kind == "undo":
-                report = replies.report_by_id(session, int(rest))
-                if report is None or report.member_id != person.member_id or report.withdrawn:
-                    return [turn.answer(_("This report was already withdrawn or is not yours."))]
-                return [self._withdraw(session, turn, report)]
-        except ValueError:
-            pass
-        return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
+        choice = decode(payload)
+        if choice is None:
+            return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
+        command = CHOICE_COMMANDS[choice.kind]
+        if not allowed(command, person.audience, turn.incoming.chat_kind):
+            if command == Command.REPORT:
+                return [turn.answer(_("Sorry, you cannot report progress in this chat."))]
+            return [turn.answer(_("Sorry, this button is not for you."))]
+        if choice.kind == ChoiceKind.STATUS and choice.status is not None:
+            return self._set_status(session, turn, person, choice.ids[0], choice.status)
+        if choice.kind == ChoiceKind.PROMPT and choice.status is not None:
+            return self._prompt_button(session, turn, person, choice.ids[0], choice.status)
+        if choice.kind == ChoiceKind.PICK:
+            return self._pick(session, turn, person, choice.ids[0], choice.ids[1])
+        if choice.kind == ChoiceKind.SUMMARY_FILE and choice.file is not None:
+            return self._summary_file(session, turn, person, choice.file, choice.token or "")
+        report = replies.report_by_id(session, choice.ids[0])
+        if report is None or report.member_id != person.member_id or report.withdrawn:
+            return [turn.answer(_("This report was already withdrawn or is not yours."))]
+        return [self._withdraw(session, turn, report)]
 
     def _set_status(
         self, session: Session, turn: Turn, person: Person, report_id: int, status: ReportStatus

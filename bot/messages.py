@@ -15,6 +15,14 @@ from enum import StrEnum
 MAX_PAYLOAD_BYTES = 64
 
 
+def checked_payload(payload: str) -> str:
+    """`payload` itself, or ValueError when Telegram would refuse it as callback data."""
+    size = len(payload.encode("utf-8"))
+    if not 1 <= size <= MAX_PAYLOAD_BYTES:
+        raise ValueError(f"button payload must be 1–{MAX_PAYLOAD_BYTES} bytes, not {size}")
+    return payload
+
+
 class Platform(StrEnum):
     TELEGRAM = "telegram"
     ZALO = "zalo"
@@ -31,9 +39,7 @@ class Button:
     payload: str
 
     def __post_init__(self) -> None:
-        size = len(self.payload.encode("utf-8"))
-        if not 1 <= size <= MAX_PAYLOAD_BYTES:
-            raise ValueError(f"button payload must be 1–{MAX_PAYLOAD_BYTES} bytes, not {size}")
+        checked_payload(self.payload)
 
 
 @dataclass(frozen=True)

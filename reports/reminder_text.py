@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.payloads import Choice, ChoiceKind, encode
 from locales import N_
 from locales.catalogs import Translate, translator
 from models.progress import ReportStatus
@@ -78,10 +79,14 @@ def esc(text: str) -> str:
 
 
 def status_buttons(_: Translate, prompt_id: int) -> Buttons:
-    """The sketch's three buttons; payloads `rp:<prompt id>:<status>` (well under Telegram's 64 bytes)."""
+    """The sketch's three buttons; their payloads are `bot.payloads` PROMPT choices."""
     return [
-        [{"label": _(label), "payload": f"rp:{prompt_id}:{status.value}"} for status, label, _icon in STATUS_LABELS]
+        [{"label": _(label), "payload": _prompt_payload(prompt_id, status)} for status, label, _icon in STATUS_LABELS]
     ]
+
+
+def _prompt_payload(prompt_id: int, status: ReportStatus) -> str:
+    return encode(Choice(ChoiceKind.PROMPT, (prompt_id,), status))
 
 
 def render_reminders(items: Sequence[ReminderItem], *, send_day: date, locale: str) -> RenderedReminder:
@@ -224,9 +229,10 @@ def _digest(_: Translate, items: Sequence[ReminderItem], send_day: date, locale:
         lines.append(_("Reply to this message to report progress (I will ask which task), or press a task's button:"))
         lines.append(_("✅ done · ⏳ in progress · ⚠️ blocked"))
         for item in answerable:
+            assert item.prompt_id is not None
             buttons.append(
                 [
-                    {"label": f"{icon} {item.task_code}", "payload": f"rp:{item.prompt_id}:{status.value}"}
+                    {"label": f"{icon} {item.task_code}", "payload": _prompt_payload(item.prompt_id, status)}
                     for status, _label, icon in STATUS_LABELS
                 ]
             )
