@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.invites import CODE_ALPHABET, CODE_LENGTH, canonical_code
 from models import Role
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat
 
@@ -83,3 +84,26 @@ def test_start_with_a_code_in_a_group_points_to_the_private_chat(chat: Chat) -> 
         "Để tham gia, gửi /start MÃ cho tôi trong chat riêng; trong nhóm dùng /bind MÃ."
     ]
     assert chat.member_id(lan) is None
+
+
+def test_a_code_retyped_in_lower_case_joins(chat: Chat) -> None:
+    code = chat.invite(Role.STAFF, QLTDC)
+    lan = chat.person("Nguyễn Thị Lan")
+    assert chat.say(lan, f"/start {code.lower()}")[0].startswith("Chào mừng Nguyễn Thị Lan! Bạn đã tham gia")
+
+
+def test_a_code_retyped_with_look_alikes_joins(chat: Chat) -> None:
+    code = chat.invite(Role.STAFF, QLTDC)
+    retyped = code.replace("0", "O").replace("1", "l").lower()
+    lan = chat.person("Nguyễn Thị Lan")
+    assert chat.say(lan, f"/start {retyped}")[0].startswith("Chào mừng Nguyễn Thị Lan! Bạn đã tham gia")
+
+
+def test_new_codes_use_only_capitals_and_digits_without_look_alikes(chat: Chat) -> None:
+    code = chat.invite(Role.STAFF, QLTDC)
+    assert len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
+    assert not set("ILOU") & set(CODE_ALPHABET)
+
+
+def test_a_typed_code_reads_as_its_canonical_form() -> None:
+    assert canonical_code(" k7mo-qlzp i ") == "K7M0Q1ZP1"
