@@ -3,7 +3,7 @@ and forged button presses through the conversation core. Prints one line per fau
 
     reliability_inputs: fuzz_inputs=<n> fuzz_crashes=<n> forged_accepted=<n>
 
-Fuzz: seeded generators (random bytes, truncated and corrupted zips, huge cells, odd Unicode, wrong
+Fuzz: seeded generators (random bytes, truncated and corrupted zips, a zip bomb, huge cells, odd Unicode, wrong
 columns, plan-like time texts, replies, payloads) feed the importer (`read_plan_bytes`), the schedule
 language (`parse_time_text`), the reply parser (`parse_progress`) and the payload decoder (`decode`).
 A crash is any exception but the importer's `PlanImportError`; an input that takes over a second
@@ -45,6 +45,7 @@ from importer.units import find_near_duplicates
 from models import ReportStatus, Role, db
 from scheduler.schedule_language import parse_time_text
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat, User
+from tests.importer.plan_import_files import docx_bytes, seed_plan, xlsx_bytes
 
 SLOW_SECONDS = 1.0
 SEED = 20251201
@@ -53,6 +54,7 @@ FULL_COUNTS = {
     "importer/random_bytes": 1500,
     "importer/corrupt_zip": 1500,
     "importer/huge_cell": 300,
+    "importer/zip_bomb": 100,
     "importer/odd_unicode": 1500,
     "importer/wrong_columns": 1500,
     "schedule/time_text": 30_000,
@@ -142,45 +144,29 @@ def random_bytes(rng: random.Random) -> tuple[bytes, str]:
     return rng.randbytes(rng.randrange(0, 2000)), rng.choice(NAMES)
 
 
-def _docx(rows: list[list[str]]) -> bytes:
-    from docx import Document
-
-    document = Document()
-    document.add_paragraph("KẾ HOẠCH")
-    table = document.add_table(rows=0, cols=len(rows[0]))
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=False):
-            cell.text = text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def _xlsx(rows: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 @dataclass(frozen=True)
 class ZipSamples:
-    """A small valid .docx and .xlsx plan, built once, that `corrupt_zip` cuts and scrambles."""
+    """The importer tests' seed plan as .docx and .xlsx, built once, that `corrupt_zip` cuts and scrambles."""
 
     docx: bytes
     xlsx: bytes
+    bomb: bytes  # the .docx with `bomb_mb` MB of zeros added: a few hundred KB
 
     @classmethod
-    def build(cls) -> ZipSamples:
-        rows = [HEADERS[:5], *ROWS]
-        return cls(_docx(rows), _xlsx(rows))
+    def build(cls, bomb_mb: int = 300) -> ZipSamples:
+        plan = seed_plan()
+        docx = docx_bytes(plan)
+        out = io.BytesIO(docx)
+        with (
+            zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as package,
+            package.open("word/media/image1.bin", "w", force_zip64=True) as member,
+        ):
+            for _ in range(bomb_mb):
+                member.write(bytes(1024 * 1024))
+        return cls(docx, xlsx_bytes(plan), out.getvalue())
+
+    def zip_bomb(self, rng: random.Random) -> tuple[bytes, str]:
+        return self.bomb, rng.choice(["ke-hoach.docx", "ke-hoach.xlsx"])
 
     def corrupt_zip(self, rng: random.Random) -> tuple[bytes, str]:
         name = rng.choice(["ke-hoach.docx", "ke-hoach.xlsx"])
@@ -314,6 +300,7 @@ def fuzz_kinds(samples: ZipSamples) -> list[FuzzKind]:
         kind("importer/random_bytes", random_bytes, read_import),  # type: ignore[arg-type]
         kind("importer/corrupt_zip", samples.corrupt_zip, read_import),  # type: ignore[arg-type]
         kind("importer/huge_cell", huge_cell, read_import),  # type: ignore[arg-type]
+        kind("importer/zip_bomb", samples.zip_bomb, read_import),  # type: ignore[arg-type]
         kind("importer/odd_unicode", odd_unicode, read_import),  # type: ignore[arg-type]
         kind("importer/wrong_columns", wrong_columns, read_import),  # type: ignore[arg-type]
         kind("schedule/time_text", time_text, read_time),  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from models import Role
 from tests.bot.chat import QLTDC, Chat
 
 SHARE = {"importer/huge_cell": 3, "schedule/time_text": 300, "reply/text": 300, "payload/text": 300}
-KINDS = {kind.name: kind for kind in fuzz_kinds(ZipSamples.build())}
+KINDS = {kind.name: kind for kind in fuzz_kinds(ZipSamples.build(bomb_mb=65))}
 
 
 @pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))

@@ -69,12 +69,3 @@ def test_staff_forging_the_report_file_button_get_no_file(chat: Chat) -> None:
     lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
     assert chat.press_payload(lan, payload) == ["Xin lỗi, nút này không dành cho bạn."]
     assert all(answer.attachment is None for answer in chat.answers)
-
-
-def test_a_unit_lead_still_gets_the_report_file(chat: Chat) -> None:
-    son = chat.member("Huỳnh Thanh Sơn", Role.UNIT_LEAD, QLTDC)
-    chat.say(son, "/summary")
-    payload = next(b.payload for row in chat.last(son).buttons for b in row if b.payload.startswith("sum:docx:"))
-    chat.press_payload(son, payload)
-    (answer,) = chat.answers
-    assert answer.attachment is not None and answer.attachment.filename.endswith(".docx")
