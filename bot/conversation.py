@@ -224,12 +224,15 @@ class Conversation:
             lines.append(_("/bind CODE — send reminders of a unit to this group (unit lead or admin)"))
         return "\n".join(lines)
 
-    def _status_buttons(self, _: Translate, kind: ChoiceKind, row_id: int) -> tuple[tuple[Button, ...], ...]:
-        labels = {
+    def _status_labels(self, _: Translate) -> dict[ReportStatus, str]:
+        return {
             ReportStatus.DONE: _("✅ Done"),
             ReportStatus.IN_PROGRESS: _("⏳ In progress"),
             ReportStatus.BLOCKED: _("⚠️ Blocked"),
         }
+
+    def _status_buttons(self, _: Translate, kind: ChoiceKind, row_id: int) -> tuple[tuple[Button, ...], ...]:
+        labels = self._status_labels(_)
         return (tuple(Button(label, encode(Choice(kind, (row_id,), status))) for status, label in labels.items()),)
 
     def _prompt_text(self, session: Session, occurrence_id: int, _: Translate, locale: str, today: date) -> str:
@@ -745,11 +748,7 @@ class Conversation:
             return [turn.answer(_("That task no longer exists in the plan."))]
         if not replies.may_report(person, target):
             return [self._not_yours(turn, target.task_code)]
-        labels = {
-            ReportStatus.DONE: _("✅ Done"),
-            ReportStatus.IN_PROGRESS: _("⏳ In progress"),
-            ReportStatus.BLOCKED: _("⚠️ Blocked"),
-        }
+        labels = self._status_labels(_)
         reading = ProgressReading(ProgressStatus(status.value), note=labels.get(status, status.value))
         report = replies.record(session, person, target, reading, turn.incoming, turn.now)
         confirmation = self._confirmation(session, turn, report, _("Recorded"), target)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import ChatKind
-from bot.payloads import Choice, ChoiceKind, encode
-from bot.permissions import PERMISSIONS, Audience, Command, allowed
+from bot.payloads import LAYOUTS, Choice, ChoiceKind, encode
+from bot.permissions import CHOICE_COMMANDS, PERMISSIONS, Audience, Command, allowed
 from models import Role
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat, Group, User
 
@@ -116,3 +116,7 @@ def test_replies_follow_the_table_too(chat: Chat, monkeypatch: pytest.MonkeyPatc
     assert chat.reports() == []
     son = chat.member("Huỳnh Thanh Sơn", Role.UNIT_LEAD, QLTDC)
     assert chat.say(son, "xong rồi", reply_to=reminder, group=group) == ["Đã ghi nhận: II.3 — đã hoàn thành."]
+
+
+def test_every_button_kind_has_a_layout_and_a_row_of_the_table() -> None:
+    assert set(CHOICE_COMMANDS) == set(ChoiceKind) == set(LAYOUTS)
