@@ -10,7 +10,7 @@ import pytest
 
 from importer.document import PlanImportError, UnitKind, UnitRef
 from importer.read import MSG_LONG_CODE, read_plan_bytes
-from importer.readers import MSG_CSV_CELL_TOO_LARGE, MSG_UNPACKS_TOO_LARGE
+from importer.readers import MSG_BAD_DOCX, MSG_CSV_CELL_TOO_LARGE, MSG_UNPACKS_TOO_LARGE
 from tests.importer.plan_import_files import docx_bytes, seed_plan
 
 HEADER = "TT\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian thực hiện"
@@ -42,6 +42,13 @@ def test_a_docx_that_unpacks_to_more_than_64_mb_is_refused_before_it_is_unpacked
         MSG_UNPACKS_TOO_LARGE,
         {"name": "ke-hoach.docx", "size_mb": "66", "limit_mb": "64"},  # the plan itself: about 1 MB
     )
+
+
+def test_a_docx_whose_zip_claims_an_unknown_version_is_a_damaged_file() -> None:
+    data = bytearray(docx_bytes(seed_plan()))
+    entry = data.find(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6 : entry + 8] = (130).to_bytes(2, "little")  # "version needed to extract": 13.0
+    assert _error(bytes(data), "ke-hoach.docx").message == MSG_BAD_DOCX
 
 
 def test_a_csv_cell_over_128_kb_is_reported_as_a_long_cell_not_a_quote_problem() -> None:
