@@ -45,7 +45,7 @@ from importer.units import find_near_duplicates
 from models import ReportStatus, Role, db
 from scheduler.schedule_language import parse_time_text
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat, User
-from tests.importer.plan_import_files import docx_bytes, seed_plan, xlsx_bytes
+from tests.importer.plan_import_files import docx_bytes, seed_plan, xlsx_bytes, zip_bomb
 
 SLOW_SECONDS = 1.0
 SEED = 20251201
@@ -156,14 +156,7 @@ class ZipSamples:
     def build(cls, bomb_mb: int = 300) -> ZipSamples:
         plan = seed_plan()
         docx = docx_bytes(plan)
-        out = io.BytesIO(docx)
-        with (
-            zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as package,
-            package.open("word/media/image1.bin", "w", force_zip64=True) as member,
-        ):
-            for _ in range(bomb_mb):
-                member.write(bytes(1024 * 1024))
-        return cls(docx, xlsx_bytes(plan), out.getvalue())
+        return cls(docx, xlsx_bytes(plan), zip_bomb(docx, bomb_mb))
 
     def zip_bomb(self, rng: random.Random) -> tuple[bytes, str]:
         return self.bomb, rng.choice(["ke-hoach.docx", "ke-hoach.xlsx"])

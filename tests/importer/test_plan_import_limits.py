@@ -3,15 +3,12 @@ on SQLite and PostgreSQL, and text that only looks like a separator is read as t
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 
 from importer.document import PlanImportError, UnitKind, UnitRef
 from importer.read import MSG_LONG_CODE, read_plan_bytes
 from importer.readers import MSG_BAD_DOCX, MSG_CSV_CELL_TOO_LARGE, MSG_UNPACKS_TOO_LARGE
-from tests.importer.plan_import_files import docx_bytes, seed_plan
+from tests.importer.plan_import_files import docx_bytes, seed_plan, zip_bomb
 
 HEADER = "TT\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian thực hiện"
 
@@ -22,20 +19,8 @@ def _error(data: bytes, name: str) -> PlanImportError:
     return caught.value
 
 
-def _bomb(package: bytes, megabytes: int) -> bytes:
-    """`package` with one more member of `megabytes` MB of zeros: a few hundred KB once compressed."""
-    out = io.BytesIO(package)
-    with (
-        zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive,
-        archive.open("word/media/image1.bin", "w", force_zip64=True) as member,
-    ):
-        for _ in range(megabytes):
-            member.write(bytes(1024 * 1024))
-    return out.getvalue()
-
-
 def test_a_docx_that_unpacks_to_more_than_64_mb_is_refused_before_it_is_unpacked() -> None:
-    data = _bomb(docx_bytes(seed_plan()), 65)
+    data = zip_bomb(docx_bytes(seed_plan()), 65)
     assert len(data) < 1024 * 1024
     error = _error(data, "ke-hoach.docx")
     assert (error.message, error.params) == (
