@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 
 from bot import invites, replies
 from bot.messages import Attachment, Button, ChatKind, Incoming, Outgoing, Platform
+from bot.payloads import Choice, ChoiceKind, decode, encode
 from bot.people import Person, greet, load_person, memberships_with_units, set_language, set_pause
-from bot.permissions import Audience, Command, allowed, sees_whole_plan
+from bot.permissions import CHOICE_COMMANDS, Audience, Command, allowed, sees_whole_plan
 from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
 from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
 from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
@@ -156,7 +157,10 @@ class Conversation:
             text = self._prompt_text(session, occurrence_id, _, locale, now.astimezone(self.tz).date())
             assert prompt.id is not None
             return Outgoing(
-                chat_id=chat_id, text=text, buttons=self._status_buttons(_, f"rp:{prompt.id}"), prompt_id=prompt.id
+                chat_id=chat_id,
+                text=text,
+                buttons=self._status_buttons(_, ChoiceKind.PROMPT, prompt.id),
+                prompt_id=prompt.id,
             )
 
     def prompt_sent(self, prompt_id: int, message_id: str) -> None:
@@ -176,13 +180,13 @@ class Conversation:
             return self._command(session, turn, match.group(1).lower(), (match.group(2) or "").strip())
         if incoming.payload is None and incoming.chat_kind == ChatKind.GROUP and not incoming.addressed_to_bot:
             return []  # group talk that is not for the bot
-        # Replies and button presses are the REPORT row of the permission table.
-        if person is None or not allowed(Command.REPORT, person.audience, incoming.chat_kind):
-            if person is None:
-                return [turn.answer(self._guest_text(turn._))]
-            return [turn.answer(turn._("Sorry, you cannot report progress in this chat."))]
+        if person is None:
+            return [turn.answer(self._guest_text(turn._))]
         if incoming.payload is not None:
-            return self._button(session, turn, incoming.payload)
+            return self._button(session, turn, person, incoming.payload)
+        # Replies are the REPORT row of the permission table.
+        if not allowed(Command.REPORT, person.audience, incoming.chat_kind):
+            return [turn.answer(turn._("Sorry, you cannot report progress in this chat."))]
         return self._reply(session, turn, person)
 
     def _command(self, session: Session, turn: Turn, name: str, args: str) -> list[Outgoing]:
@@ -191,7 +195,7 @@ class Conversation:
             command = Command(name)
         except ValueError:
             return [self._unknown_command(turn, name)]
-        if command == Command.REPORT:  # the permission table's name for replies, not a command people type
+        if command in (Command.REPORT, Command.SUMMARY_FILES):  # rows for replies and buttons, not typed
             return [self._unknown_command(turn, name)]
         audience = turn.person.audience if turn.person else Audience.GUEST
         if not allowed(command, audience, turn.incoming.chat_kind):
@@ -256,8 +260,12 @@ class Conversation:
         unknown = turn._("There is no command /{command}.").format(command=esc(name))
         return turn.answer(unknown + "\n" + self._help_text(turn))
 
-    def _status_buttons(self, _: Translate, prefix: str) -> tuple[tuple[Button, ...], ...]:
-        return (tuple(Button(_(label), f"{prefix}:{status.value}") for status, label, _icon in STATUS_LABELS),)
+    def _status_labels(self, _: Translate) -> dict[ReportStatus, str]:
+        return {status: _(label) for status, label, _icon in STATUS_LABELS}
+
+    def _status_buttons(self, _: Translate, kind: ChoiceKind, row_id: int) -> tuple[tuple[Button, ...], ...]:
+        labels = self._status_labels(_)
+        return (tuple(Button(label, encode(Choice(kind, (row_id,), status))) for status, label in labels.items()),)
 
     def _prompt_text(self, session: Session, occurrence_id: int, _: Translate, locale: str, today: date) -> str:
         row = session.exec(
@@ -577,8 +585,6 @@ class Conversation:
         return [turn.answer(text, buttons=tuple((Button(label, payload),) for label, payload in buttons))]
 
     def _summary_file(self, session: Session, turn: Turn, person: Person, kind: str, args: str) -> list[Outgoing]:
-        if kind not in ("docx", "xlsx", "png"):
-            return [turn.answer(turn._("This button is no longer valid. Send /tasks to start again."))]
         try:
             filename, content = summary_files(
                 session,
@@ -706,7 +712,7 @@ class Conversation:
         for number, occurrence_id in enumerate(shown, start=1):
             code, due = known[occurrence_id]
             lines.append(f"{number}. {esc(code)} — " + due_phrase(_, due, turn.today, turn.locale))
-            rows.append((Button(f"{number}. {code}", f"pick:{pending_id}:{occurrence_id}"),))
+            rows.append((Button(f"{number}. {code}", encode(Choice(ChoiceKind.PICK, (pending_id, occurrence_id)))),))
         return [turn.answer("\n".join(lines), buttons=tuple(rows))]
 
     def _report_on(self, session: Session, turn: Turn, person: Person, occurrence_id: int, text: str) -> list[Outgoing]:
@@ -725,7 +731,7 @@ class Conversation:
                     _("I could not tell the status from your reply about {code}. Which is it?").format(
                         code=esc(target.task_code)
                     ),
-                    buttons=self._status_buttons(_, f"st:{report.id}"),
+                    buttons=self._status_buttons(_, ChoiceKind.STATUS, report.id),
                 )
             ]
         return [self._confirmation(session, turn, report, _("Recorded"), target)]
@@ -741,7 +747,7 @@ class Conversation:
         text = _("{verb}: {code} — {words}.").format(
             verb=verb, code=esc(target.task_code), words=self._report_words(_, report, role)
         )
-        return turn.answer(text, buttons=((Button(_("↩️ Undo"), f"undo:{report.id}"),),))
+        return turn.answer(text, buttons=((Button(_("↩️ Undo"), encode(Choice(ChoiceKind.UNDO, (report.id,)))),),))
 
     def _undo(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
         assert turn.person is not None
@@ -762,35 +768,30 @@ class Conversation:
 
     # ---- buttons -----------------------------------------------------------------------------------
 
-    def _button(self, session: Session, turn: Turn, payload: str) -> list[Outgoing]:
+    def _button(self, session: Session, turn: Turn, person: Person, payload: str) -> list[Outgoing]:
         _ = turn._
-        person = turn.person
-        if person is None:
-            return [turn.answer(self._guest_text(_))]
-        kind, _sep, rest = payload.partition(":")
-        try:
-            if kind == "st":
-                report_id, status = rest.split(":")
-                return self._set_status(session, turn, person, int(report_id), ReportStatus(status))
-            if kind == "rp":
-                prompt_id, status = rest.split(":")
-                return self._prompt_button(session, turn, person, int(prompt_id), ReportStatus(status))
-            if kind == "rc":
-                return self._open_choices(session, turn, int(rest))
-            if kind == "pick":
-                pending_id, occurrence_id = rest.split(":")
-                return self._pick(session, turn, person, int(pending_id), int(occurrence_id))
-            if kind == "sum":
-                file_kind, _sep, summary_args = rest.partition(":")
-                return self._summary_file(session, turn, person, file_kind, summary_args)
-            if kind == "undo":
-                report = replies.report_by_id(session, int(rest))
-                if report is None or report.member_id != person.member_id or report.withdrawn:
-                    return [turn.answer(_("This report was already withdrawn or is not yours."))]
-                return [self._withdraw(session, turn, report)]
-        except ValueError:
-            pass
-        return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
+        choice = decode(payload)
+        if choice is None:
+            return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
+        command = CHOICE_COMMANDS[choice.kind]
+        if not allowed(command, person.audience, turn.incoming.chat_kind):
+            if command == Command.REPORT:
+                return [turn.answer(_("Sorry, you cannot report progress in this chat."))]
+            return [turn.answer(_("Sorry, this button is not for you."))]
+        if choice.kind == ChoiceKind.STATUS and choice.status is not None:
+            return self._set_status(session, turn, person, choice.ids[0], choice.status)
+        if choice.kind == ChoiceKind.PROMPT and choice.status is not None:
+            return self._prompt_button(session, turn, person, choice.ids[0], choice.status)
+        if choice.kind == ChoiceKind.OPEN_CHOICES:
+            return self._open_choices(session, turn, choice.ids[0])
+        if choice.kind == ChoiceKind.PICK:
+            return self._pick(session, turn, person, choice.ids[0], choice.ids[1])
+        if choice.kind == ChoiceKind.SUMMARY_FILE and choice.file is not None:
+            return self._summary_file(session, turn, person, choice.file, choice.token or "")
+        report = replies.report_by_id(session, choice.ids[0])
+        if report is None or report.member_id != person.member_id or report.withdrawn:
+            return [turn.answer(_("This report was already withdrawn or is not yours."))]
+        return [self._withdraw(session, turn, report)]
 
     def _set_status(
         self, session: Session, turn: Turn, person: Person, report_id: int, status: ReportStatus
@@ -815,7 +816,7 @@ class Conversation:
         if not replies.may_report(person, target):
             return [self._not_yours(turn, target.task_code)]
         # The label pressed is the note: reports.wording tells a button press from typed words by it.
-        labels = {button_status: _(label) for button_status, label, _icon in STATUS_LABELS}
+        labels = self._status_labels(_)
         reading = ProgressReading(ProgressStatus(status.value), note=labels.get(status, status.value))
         report = replies.record(session, person, target, reading, turn.incoming, turn.now)
         confirmation = self._confirmation(session, turn, report, _("Recorded"), target)
@@ -864,14 +865,13 @@ class Conversation:
 
 
 def _keyboard_prompts(keyboard: tuple[tuple[Button, ...], ...]) -> list[int]:
-    """The prompt ids a digest's buttons are about, in their order (`rc:<id>` and `rp:<id>:<status>`)."""
+    """The prompt ids a digest's buttons are about, in their order (its "Report" and status buttons)."""
     found = []
     for row in keyboard:
         for button in row:
-            kind, _sep, rest = button.payload.partition(":")
-            number = rest.split(":")[0]
-            if kind in ("rc", "rp") and number.isdigit():
-                found.append(int(number))
+            choice = decode(button.payload)
+            if choice is not None and choice.kind in (ChoiceKind.OPEN_CHOICES, ChoiceKind.PROMPT):
+                found.append(choice.ids[0])
     return found
 
 

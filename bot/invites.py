@@ -20,8 +20,21 @@ from models.unit_admin import find_unit
 
 UNIT_REQUIRED = N_('Staff and unit leads belong to a unit: add --unit "…".')
 BAD_USES = N_("The number of uses must be between 1 and 1000.")
-# Deep links allow 64 characters of A–Z a–z 0–9 _ -; token_urlsafe uses exactly that alphabet.
-CODE_BYTES = 6
+# Codes are copied from paper and phones: capitals and digits without the look-alikes I, L, O, U
+# (Crockford's base32), so any case and a typed O for 0 or I/L for 1 name the same code. Ten of them
+# carry 50 random bits and fit a deep link (64 characters of A–Z a–z 0–9 _ -).
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def canonical_code(typed: str) -> str:
+    """The code as stored, from what someone typed: any case, O/0 and I/L/1 alike, spaces and dashes dropped."""
+    return typed.strip().upper().translate(_LOOK_ALIKES)
 
 
 class InviteProblem(StrEnum):
@@ -68,9 +81,9 @@ def create_invite(
     unit = find_unit(session, unit_name) if unit_name else None
     if unit is None and role in (Role.STAFF, Role.UNIT_LEAD):
         raise UserFacingError(UNIT_REQUIRED)
-    code = secrets.token_urlsafe(CODE_BYTES)
+    code = new_code()
     while session.exec(select(Invite).where(Invite.code == code)).first() is not None:
-        code = secrets.token_urlsafe(CODE_BYTES)
+        code = new_code()
     expires_at = now + valid_for if valid_for else None
     session.add(
         Invite(
@@ -103,8 +116,18 @@ def how_to_use(_: Translate, invite: CreatedInvite) -> str:
     return _("In a private chat send: /start {code}; in the unit's group: /bind {code}").format(code=invite.code)
 
 
+def _find(session: Session, code: str) -> Invite | None:
+    """The invite a typed code names: as written (codes made before the base32 alphabet were
+    case-sensitive), else in its canonical form."""
+    typed = code.strip()
+    invite = session.exec(select(Invite).where(Invite.code == typed)).first()
+    if invite is None and canonical_code(typed) != typed:
+        invite = session.exec(select(Invite).where(Invite.code == canonical_code(typed))).first()
+    return invite
+
+
 def _usable(session: Session, code: str, now: datetime) -> Invite | InviteProblem:
-    invite = session.exec(select(Invite).where(Invite.code == code.strip())).first()
+    invite = _find(session, code)
     if invite is None:
         return InviteProblem.UNKNOWN
     if invite.expires_at is not None and invite.expires_at <= now:
@@ -185,7 +208,7 @@ def join(
 
 
 def _joined_before(session: Session, code: str, *, platform: Platform, user_id: str) -> Joined | None:
-    invite = session.exec(select(Invite).where(Invite.code == code.strip())).first()
+    invite = _find(session, code)
     account = session.exec(
         select(PlatformAccount).where(PlatformAccount.platform == platform.value, PlatformAccount.user_id == user_id)
     ).first()

@@ -7,12 +7,32 @@ shows the same choices numbered, and a reply with the number comes back as the b
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 # Telegram accepts 1–64 bytes of callback data; every payload the core makes fits, checked at creation.
 MAX_PAYLOAD_BYTES = 64
+# C0 controls but tab and line breaks, DEL, C1 controls, and lone surrogates: PostgreSQL refuses NUL in
+# text and UTF-8 cannot carry a surrogate, so such a message would fail on one database and not the
+# other. Nobody means them; they arrive from copy-paste and odd clients.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def checked_payload(payload: str) -> str:
+    """`payload` itself, or ValueError when Telegram would refuse it as callback data."""
+    size = len(payload.encode("utf-8"))
+    if not 1 <= size <= MAX_PAYLOAD_BYTES:
+        raise ValueError(f"button payload must be 1–{MAX_PAYLOAD_BYTES} bytes, not {size}")
+    return payload
+
+
+def clean_text(text: str) -> str:
+    """What people sent, as the core may keep it on any database: each control character a space
+    (so "xong\\x00rồi" still reads as two words), NFC."""
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
 
 
 class Platform(StrEnum):
@@ -31,9 +51,7 @@ class Button:
     payload: str
 
     def __post_init__(self) -> None:
-        size = len(self.payload.encode("utf-8"))
-        if not 1 <= size <= MAX_PAYLOAD_BYTES:
-            raise ValueError(f"button payload must be 1–{MAX_PAYLOAD_BYTES} bytes, not {size}")
+        checked_payload(self.payload)
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,11 @@ class Incoming:
     addressed_to_bot: bool = True
     # With a pressed button: the buttons of the message it is on (rows), so an answer can rearrange them.
     keyboard: tuple[tuple[Button, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        # The edge of the core: every transport's text is cleaned here, the same for SQLite and PostgreSQL.
+        object.__setattr__(self, "text", clean_text(self.text))
+        object.__setattr__(self, "sender_name", clean_text(self.sender_name))
 
 
 @dataclass(frozen=True)

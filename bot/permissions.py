@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.messages import ChatKind
+from bot.payloads import ChoiceKind
 from models.people import Role
 
 
@@ -30,6 +31,8 @@ class Command(StrEnum):
     SUMMARY = "summary"  # the monitor sees the plan, a unit lead the unit, staff the unit's short version
     EVENT = "event"
     BIND = "bind"
+    # Not typed: a /summary file button (the report .docx, the table, the chart), for those who lead.
+    SUMMARY_FILES = "summary_files"
 
 
 _EVERYONE = frozenset(Audience)
@@ -64,6 +67,19 @@ PERMISSIONS: dict[tuple[Command, ChatKind], frozenset[Audience]] = {
     (Command.EVENT, ChatKind.GROUP): _NOBODY,
     (Command.BIND, ChatKind.PRIVATE): _NOBODY,
     (Command.BIND, ChatKind.GROUP): frozenset({Audience.UNIT_LEAD, Audience.ADMIN}),
+    (Command.SUMMARY_FILES, ChatKind.PRIVATE): frozenset({Audience.UNIT_LEAD, Audience.MONITOR, Audience.ADMIN}),
+    (Command.SUMMARY_FILES, ChatKind.GROUP): frozenset({Audience.UNIT_LEAD, Audience.MONITOR, Audience.ADMIN}),
+}
+
+# What a pressed button may do is the table's row of its kind, not which buttons the chat showed:
+# a forged payload gets no more than the person could get by asking.
+CHOICE_COMMANDS: dict[ChoiceKind, Command] = {
+    ChoiceKind.STATUS: Command.REPORT,
+    ChoiceKind.PROMPT: Command.REPORT,
+    ChoiceKind.PICK: Command.REPORT,
+    ChoiceKind.UNDO: Command.UNDO,
+    ChoiceKind.SUMMARY_FILE: Command.SUMMARY_FILES,
+    ChoiceKind.OPEN_CHOICES: Command.REPORT,
 }
 
 _RANK = {Role.STAFF: 1, Role.UNIT_LEAD: 2, Role.MONITOR: 3, Role.ADMIN: 4}

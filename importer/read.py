@@ -6,13 +6,16 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
+from sqlmodel import SQLModel
+
 from importer.document import PlanDocument, PlanImportError
 from importer.metadata import extract_metadata
 from importer.obligations import find_obligations
 from importer.readers import MSG_EMPTY, read_csv, read_docx, read_text, read_xlsx
-from importer.table import Source, parse_table
+from importer.table import Source, parse_table, shortened
 from importer.units import find_near_duplicates
 from locales import N_
+from models.registry import Section, Task
 
 MSG_MISSING = N_("The file {name} was not found.")
 MSG_UNREADABLE = N_("The file {name} could not be opened; please check that it is readable.")
@@ -71,12 +74,24 @@ def read_plan(path: Path) -> PlanDocument:
     return read_plan_bytes(data, name)
 
 
+def _column_length(model: type[SQLModel], column: str) -> int:
+    length = model.__table__.c[column].type.length  # type: ignore[attr-defined]
+    assert isinstance(length, int)
+    return length
+
+
 MSG_NO_TASKS = N_("The task table in {name} has a header but no task rows.")
 MSG_LONG_UNIT = N_(
     "A unit name on line {line} of {name} is longer than {limit} characters; please check the unit columns."
 )
 # Unit names are matched through a unique key; a cell this long is a misplaced column, not a name.
 MAX_UNIT_NAME = 300
+MSG_LONG_CODE = N_(
+    "The number «{code}» on line {line} of {name} is longer than {limit} characters; please check the numbering column."
+)
+# The code columns' lengths: PostgreSQL refuses a longer code, SQLite stores it; refused here on both.
+MAX_TASK_CODE = _column_length(Task, "code")
+MAX_SECTION_CODE = _column_length(Section, "code")
 
 
 def read_plan_bytes(data: bytes, name: str) -> PlanDocument:
@@ -89,6 +104,12 @@ def read_plan_bytes(data: bytes, name: str) -> PlanDocument:
     table = parse_table(reader(data, name), name)
     if not table.tasks:
         raise PlanImportError(MSG_NO_TASKS, name=name)
+    for rows, limit in ((table.sections, MAX_SECTION_CODE), (table.tasks, MAX_TASK_CODE)):
+        for row in rows:
+            if len(row.code) > limit:
+                raise PlanImportError(
+                    MSG_LONG_CODE, name=name, code=shortened(row.code), line=str(row.line), limit=str(limit)
+                )
     for task in table.tasks:
         for unit in (*task.lead_units, *task.coordinating_units):
             if len(unit.name) > MAX_UNIT_NAME:

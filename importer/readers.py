@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
@@ -28,10 +29,20 @@ MSG_EMPTY = N_("The file {name} is empty.")
 MSG_BAD_DOCX = N_("The file {name} is not a valid Word (.docx) file; please open it in Word and save it again.")
 MSG_BAD_XLSX = N_("The file {name} is not a valid Excel (.xlsx) file; please open it in Excel and save it again.")
 MSG_BAD_CSV = N_("The file {name} is not well-formed CSV near line {line}; please check its quotes.")
+MSG_CSV_CELL_TOO_LARGE = N_(
+    "A cell near line {line} of {name} is longer than {limit_kb} KB; please check that cell (or a quote left open before it)."
+)
+MSG_UNPACKS_TOO_LARGE = N_("The file {name} unpacks to {size_mb} MB; a plan file may unpack to at most {limit_mb} MB.")
 
 CSV_DELIMITERS = (",", ";", "\t")
 # How many CSV records to look through for the header while choosing the delimiter.
 CSV_SNIFF_RECORDS = 500
+# A .docx or .xlsx is a zip: its declared unpacked size is checked before anything is unpacked, so a
+# small file that expands a thousandfold is refused without the memory it would take (zipfile never
+# yields more than a member's declared size).
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+# Python's csv refuses longer fields (the limit is process-wide, so it is reported, not raised).
+CSV_FIELD_LIMIT = csv.field_size_limit()
 # Columns of a sheet beyond this are ignored: task tables are narrow, stray far-away cells are not tables.
 XLSX_MAX_COLUMNS = 64
 
@@ -71,7 +82,12 @@ def _csv_records(text: str, delimiter: str, name: str, limit: int | None = None)
             yield Record(line=start, cells=tuple(row))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise PlanImportError(MSG_BAD_CSV, name=name, line=str(reader.line_num or start)) from error
+        line = str(reader.line_num or start)
+        if str(error).startswith("field larger than field limit"):
+            raise PlanImportError(
+                MSG_CSV_CELL_TOO_LARGE, name=name, line=line, limit_kb=str(CSV_FIELD_LIMIT // 1024)
+            ) from error
+        raise PlanImportError(MSG_BAD_CSV, name=name, line=line) from error
 
 
 def _header_position(records: Iterable[Record]) -> tuple[int, int] | None:
@@ -101,6 +117,21 @@ def read_csv(data: bytes, name: str) -> Source:
             best = rank
             chosen = delimiter
     return Source(records=list(_csv_records(text, chosen, name)))
+
+
+def check_unpacked_size(data: bytes, name: str) -> None:
+    """Refuses a zip package whose members declare more than MAX_UNPACKED_BYTES; a file that is no zip
+    is left to its reader to refuse."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            size = sum(member.file_size for member in package.infolist())
+    except Exception:  # zipfile raises many unrelated types (NotImplementedError for a made-up version)
+        return
+    if size > MAX_UNPACKED_BYTES:
+        mb = 1024 * 1024
+        raise PlanImportError(
+            MSG_UNPACKS_TOO_LARGE, name=name, size_mb=f"{size / mb:.0f}", limit_mb=str(MAX_UNPACKED_BYTES // mb)
+        )
 
 
 def _docx_paragraph_text(paragraph: Any) -> str:
@@ -156,6 +187,7 @@ def _docx_blocks(data: bytes) -> list[list[tuple[str, ...]] | str]:
 def read_docx(data: bytes, name: str) -> Source:
     """A Word document: prose is its paragraphs; the records are the rows of the first table with a header
     row and of the tables after it (a long appendix is often split into several tables)."""
+    check_unpacked_size(data, name)
     try:
         blocks = _docx_blocks(data)
     except Exception as error:
@@ -240,6 +272,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[list[Record]]:
 
 def read_xlsx(data: bytes, name: str) -> Source:
     """An Excel workbook: the first sheet with a header row; rows above the header are prose."""
+    check_unpacked_size(data, name)
     first: list[Record] | None = None
     try:
         for records in _xlsx_sheets(data):

@@ -3,6 +3,7 @@ heading words, and turns the rows into sections and tasks (merging rows split by
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,13 +122,23 @@ class Table:
     skipped: tuple[SkippedRow, ...]
 
 
+# A character reference with its semicolon ("&amp;", "&#273;"): the only entities a plan's HTML-ish
+# text holds. Read before the unit cells are split, or "Sở KH&amp;CN" would split at its ";".
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescape(text: str) -> str:
+    return _ENTITY.sub(lambda match: html.unescape(match.group(0)), text) if "&" in text else text
+
+
 def strip_markup(text: str) -> tuple[str, str | None]:
-    """`text` without inline tags (line-break tags become newlines) and the italic part, if any.
+    """`text` without inline tags (line-break tags become newlines) and character references, and the
+    italic part, if any.
 
     The italic part is whitespace-normalised and loses parentheses that wrap it whole.
     """
     if "<" not in text:
-        return text, None
+        return _unescape(text), None
     parts: list[str] = []
     notes: list[str] = []
     note: list[str] = []
@@ -159,9 +170,9 @@ def strip_markup(text: str) -> tuple[str, str | None]:
         # An italic tag left open runs to the end of the cell.
         note.append(tail)
         notes.append("".join(note))
-    cleaned = [_unwrap(normalize_text(item)) for item in notes]
+    cleaned = [_unwrap(normalize_text(_unescape(item))) for item in notes]
     joined = " ".join(item for item in cleaned if item)
-    return "".join(parts), joined or None
+    return _unescape("".join(parts)), joined or None
 
 
 def _unwrap(note: str) -> str:
@@ -179,7 +190,7 @@ def _unwrap(note: str) -> str:
     return note[1:-1].strip()
 
 
-def _shortened(text: str, limit: int = 40) -> str:
+def shortened(text: str, limit: int = 40) -> str:
     # A whole paragraph typed in the TT column would make the skip message unreadable.
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -342,7 +353,7 @@ class _Builder:
             if titled and others_empty:
                 self.open_section(record.line, titled.group(1), normalize_text(titled.group(2)))
             else:
-                self.skip(record.line, SKIP_BAD_NUMBER, number=_shortened(number))
+                self.skip(record.line, SKIP_BAD_NUMBER, number=shortened(number))
 
     @staticmethod
     def cell(cells: Sequence[str], column: int | None) -> str:

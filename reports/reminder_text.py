@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.payloads import Choice, ChoiceKind, encode
 from locales import N_
 from locales.catalogs import Translate, translator
 from models.progress import ReportStatus
@@ -95,21 +96,25 @@ def esc(text: str) -> str:
 
 
 def status_buttons(_: Translate, prompt_id: int) -> Buttons:
-    """The sketch's three buttons; payloads `rp:<prompt id>:<status>` (well under Telegram's 64 bytes)."""
+    """The sketch's three buttons; their payloads are `bot.payloads` PROMPT choices."""
     return [
-        [{"label": _(label), "payload": f"rp:{prompt_id}:{status.value}"} for status, label, _icon in STATUS_LABELS]
+        [{"label": _(label), "payload": _prompt_payload(prompt_id, status)} for status, label, _icon in STATUS_LABELS]
     ]
 
 
+def _prompt_payload(prompt_id: int, status: ReportStatus) -> str:
+    return encode(Choice(ChoiceKind.PROMPT, (prompt_id,), status))
+
+
 def choices_payload(prompt_id: int) -> str:
-    """`rc:<prompt id>`: open that task's three choices on the message (same shape as `rp:`)."""
-    return f"rc:{prompt_id}"
+    """Open that task's three choices on the message."""
+    return encode(Choice(ChoiceKind.OPEN_CHOICES, (prompt_id,)))
 
 
 def task_status_row(_: Translate, prompt_id: int, code: str) -> list[dict[str, str]]:
-    """One task's three choices, each with a word and the code: payloads `rp:<prompt id>:<status>`."""
+    """One task's three choices, each with a word and the code."""
     return [
-        {"label": _(label).format(code=code), "payload": f"rp:{prompt_id}:{status.value}"}
+        {"label": _(label).format(code=code), "payload": _prompt_payload(prompt_id, status)}
         for status, label in TASK_STATUS_LABELS
     ]
 

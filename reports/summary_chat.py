@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from bot.payloads import Choice, ChoiceKind, encode
 from bot.permissions import Audience, audience_of, sees_whole_plan
 from locales import N_
 from locales.catalogs import translator
@@ -254,7 +255,9 @@ def summary_reply(
     if view.short or not has_items:
         return text, []
     labels = {"docx": _("📄 Report (.docx)"), "xlsx": _("📊 Table (.xlsx)"), "png": _("📈 Chart (.png)")}
-    return text, [(label, f"sum:{kind}:{view.token}") for kind, label in labels.items()]
+    return text, [
+        (label, encode(Choice(ChoiceKind.SUMMARY_FILE, file=kind, token=view.token))) for kind, label in labels.items()
+    ]
 
 
 def file_name(summary: Summary, kind: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.invites import CODE_ALPHABET, CODE_LENGTH, canonical_code
 from bot.messages import Platform
 from models import Role
 from models.db import session_scope
@@ -99,3 +100,26 @@ def test_a_seeded_persons_first_start_is_a_welcome_and_the_next_a_welcome_back(c
 def test_someone_who_joined_with_a_code_is_welcomed_back(chat: Chat) -> None:
     lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
     assert chat.say(lan, "/start")[0].split("\n")[0] == "Chào mừng Nguyễn Thị Lan trở lại!"
+
+
+def test_a_code_retyped_in_lower_case_joins(chat: Chat) -> None:
+    code = chat.invite(Role.STAFF, QLTDC)
+    lan = chat.person("Nguyễn Thị Lan")
+    assert chat.say(lan, f"/start {code.lower()}")[0].startswith("Chào mừng Nguyễn Thị Lan! Bạn đã tham gia")
+
+
+def test_a_code_retyped_with_look_alikes_joins(chat: Chat) -> None:
+    code = chat.invite(Role.STAFF, QLTDC)
+    retyped = code.replace("0", "O").replace("1", "l").lower()
+    lan = chat.person("Nguyễn Thị Lan")
+    assert chat.say(lan, f"/start {retyped}")[0].startswith("Chào mừng Nguyễn Thị Lan! Bạn đã tham gia")
+
+
+def test_new_codes_use_only_capitals_and_digits_without_look_alikes(chat: Chat) -> None:
+    code = chat.invite(Role.STAFF, QLTDC)
+    assert len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
+    assert not set("ILOU") & set(CODE_ALPHABET)
+
+
+def test_a_typed_code_reads_as_its_canonical_form() -> None:
+    assert canonical_code(" k7mo-qlzp i ") == "K7M0Q1ZP1"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import ChatKind
-from bot.permissions import PERMISSIONS, Audience, Command, allowed
+from bot.payloads import LAYOUTS, Choice, ChoiceKind, encode
+from bot.permissions import CHOICE_COMMANDS, PERMISSIONS, Audience, Command, allowed
 from models import Role
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat, Group, User
 
@@ -34,6 +35,7 @@ def refusals(command: Command) -> set[str]:
         f"Xin lỗi, bạn không dùng được lệnh /{command.value}.",
         "Xin lỗi, bạn không báo cáo tiến độ được trong cuộc trò chuyện này.",
         NOT_IN_CHARGE,
+        "Xin lỗi, nút này không dành cho bạn.",
     }
 
 
@@ -62,6 +64,11 @@ def attempt(chat: Chat, user: User, command: Command, group: Group | None) -> li
     if text is not None:
         before = len(chat.audit())
         answers = chat.say(user, text, group=group)
+        changed = len(chat.audit()) != before
+    elif command == Command.SUMMARY_FILES:  # the /summary report-file button, pressed
+        before = len(chat.audit())
+        payload = encode(Choice(ChoiceKind.SUMMARY_FILE, file="docx", token="q4/2025"))
+        answers = chat.press_payload(user, payload, group=group)
         changed = len(chat.audit()) != before
     else:  # REPORT: a reply to the bot's reminder
         reminder = chat.remind(group or user, "II.3")
@@ -109,3 +116,7 @@ def test_replies_follow_the_table_too(chat: Chat, monkeypatch: pytest.MonkeyPatc
     assert chat.reports() == []
     son = chat.member("Huỳnh Thanh Sơn", Role.UNIT_LEAD, QLTDC)
     assert chat.say(son, "xong rồi", reply_to=reminder, group=group) == ["Đã ghi nhận: II.3 — đã hoàn thành."]
+
+
+def test_every_button_kind_has_a_layout_and_a_row_of_the_table() -> None:
+    assert set(CHOICE_COMMANDS) == set(ChoiceKind) == set(LAYOUTS)

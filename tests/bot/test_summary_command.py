@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from models import Role
 from tests.bot.chat import QLTDC, Chat
 
@@ -15,8 +17,9 @@ def test_the_monitor_gets_one_message_with_file_buttons(chat: Chat) -> None:
     assert all(len(p.encode()) <= 64 for p in payloads)
 
 
-def test_the_docx_button_sends_the_report_file(chat: Chat) -> None:
-    head = chat.member("Trần Văn Hùng", Role.MONITOR, QLTDC)
+@pytest.mark.parametrize("role", [Role.MONITOR, Role.UNIT_LEAD])
+def test_the_docx_button_sends_the_report_file(chat: Chat, role: Role) -> None:
+    head = chat.member("Trần Văn Hùng", role, QLTDC)
     chat.say(head, "/summary")
     payload = next(b.payload for row in chat.last(head).buttons for b in row if b.payload.startswith("sum:docx:"))
     chat.press_payload(head, payload)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -139,3 +140,16 @@ def without_lines(
         tuple(replace(section, line=0) for section in sections),
         tuple(replace(task, line=0) for task in tasks),
     )
+
+
+def zip_bomb(package: bytes, megabytes: int) -> bytes:
+    """`package` (a .docx or .xlsx) with one more member of `megabytes` MB of zeros: a few hundred KB
+    once compressed, `megabytes` MB unpacked."""
+    out = io.BytesIO(package)
+    with (
+        zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/media/image1.bin", "w", force_zip64=True) as member,
+    ):
+        for _ in range(megabytes):
+            member.write(bytes(1024 * 1024))
+    return out.getvalue()

@@ -12,10 +12,10 @@ import pytest
 from importer.document import PlanImportError
 from importer.read import MAX_BYTES, MSG_MISSING, MSG_TOO_LARGE, MSG_UNSUPPORTED, read_plan, read_plan_bytes
 from importer.readers import (
-    MSG_BAD_CSV,
     MSG_BAD_DOCX,
     MSG_BAD_XLSX,
     MSG_BINARY,
+    MSG_CSV_CELL_TOO_LARGE,
     MSG_EMPTY,
     MSG_NOT_UTF8,
     MSG_UTF16,
@@ -212,5 +212,6 @@ def test_duplicated_section_code() -> None:
 def test_csv_with_a_runaway_quoted_field() -> None:
     text = 'TT,Nội dung nhiệm vụ,Cơ quan chủ trì\n1,"' + "x" * 200_000 + "\n"
     error = _error(text.encode(), "ke-hoach.csv")
-    assert error.message == MSG_BAD_CSV
+    # A quote left open swallows the rest of the file into one cell: the long-cell message names both.
+    assert error.message == MSG_CSV_CELL_TOO_LARGE
     assert error.params["name"] == "ke-hoach.csv"

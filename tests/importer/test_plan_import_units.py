@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
 
+from importer import units
 from importer.document import NearDuplicate, UnitKind, UnitRef
 from importer.read import read_plan_bytes
 from importer.units import find_near_duplicates, near_duplicate, split_units
@@ -152,3 +154,43 @@ def test_up_to_300_names_every_pair_is_compared() -> None:
 def test_beyond_300_names_only_names_sharing_their_first_word_are_compared() -> None:
     names = ["UBND tỉnh", CHUYEN, *_filler(300), "Ủy ban nhân dân tỉnh", CHUYEN_DUNG]
     assert find_near_duplicates(names) == (NearDuplicate(CHUYEN, CHUYEN_DUNG, "diacritics"),)
+
+
+def _phong_names(count: int) -> list[str]:
+    """`count` distinct "Phòng …" names, as a big plan's unit columns hold them, with a few slips."""
+    rng = random.Random(24)
+    words = ["Quản lý", "Kế hoạch", "Tài chính", "Văn hóa", "Thông tin", "Khoa học", "Công nghệ", "Đo lường"]
+    words += ["Tiêu chuẩn", "Chất lượng", "Sở hữu", "trí tuệ", "Hành chính", "Tổng hợp", "Pháp chế", "Thanh tra"]
+    names = {"Phòng " + " ".join(rng.sample(words, rng.randrange(2, 6))) + f" khu vực {n}" for n in range(count)}
+    slips = ["Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng", "Phòng Quan ly Tieu chuan Do luong Chat luong"]
+    return [*sorted(names)[:count], *slips]
+
+
+def test_many_names_sharing_a_first_word_are_not_compared_pair_by_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = _phong_names(600)
+    calls = []
+    original = units._compare
+
+    def counted(a: units._Name, b: units._Name) -> str | None:
+        calls.append(1)
+        return original(a, b)
+
+    monkeypatch.setattr(units, "_compare", counted)
+    found = find_near_duplicates(names)
+    assert found == (
+        NearDuplicate(
+            "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng", "Phòng Quan ly Tieu chuan Do luong Chat luong", "diacritics"
+        ),
+    )
+    assert len(calls) < len(names) * 10  # all pairs would be 180,901
+
+
+def test_the_pairs_skipped_are_pairs_that_could_not_be_alike() -> None:
+    names = [*_phong_names(120), "Phòng KH&CN", "Phòng Khoa học và Công nghệ", "Phòng Khoa hoc Cong nghe khu vuc 3"]
+    every_pair = [
+        NearDuplicate(names[i], names[j], why)
+        for i in range(len(names))
+        for j in range(i + 1, len(names))
+        if (why := near_duplicate(names[i], names[j])) is not None
+    ]
+    assert find_near_duplicates(names) == tuple(every_pair)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.messages import Button
+from bot.payloads import MAX_ID
 from locales.catalogs import translator
 from models import ReminderKind
 from reports.reminder_text import ReminderItem, digest_buttons, render_reminders
@@ -208,7 +209,8 @@ def test_digest_buttons_carry_words_in_english_too() -> None:
 
 
 def test_plan_text_is_escaped_and_payloads_fit_telegram() -> None:
-    rendered = render_reminders([item(content="Đạt <50% & hơn", prompt_id=2**53)], send_day=DUE, locale="vi")
+    # The largest id a prompt can have (PostgreSQL INTEGER): its payload still fits.
+    rendered = render_reminders([item(content="Đạt <50% & hơn", prompt_id=MAX_ID)], send_day=DUE, locale="vi")
     assert "Đạt &lt;50% &amp; hơn" in rendered.text
     for row in rendered.buttons:
         for button in row:

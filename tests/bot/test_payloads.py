@@ -1,0 +1,71 @@
+"""Button payloads: what `bot.payloads` reads back, and what a forged or out-of-range press gets in chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.payloads import MAX_ID, Choice, ChoiceKind, decode, encode
+from models import ReportStatus, Role
+from tests.bot.chat import QLTDC, Chat
+
+INVALID = "Nút này không còn hiệu lực. Gửi /tasks để bắt đầu lại."
+
+
+def test_every_choice_the_bot_makes_reads_back() -> None:
+    choices = [
+        Choice(ChoiceKind.STATUS, (17,), ReportStatus.DONE),
+        Choice(ChoiceKind.PROMPT, (MAX_ID,), ReportStatus.BLOCKED),
+        Choice(ChoiceKind.PICK, (3, 4108)),
+        Choice(ChoiceKind.UNDO, (1,)),
+        Choice(ChoiceKind.SUMMARY_FILE, file="docx", token="q4/2025 #3"),
+    ]
+    assert [decode(encode(choice)) for choice in choices] == choices
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "undo:" + "9" * 23,
+        "undo:2147483648",
+        "st:99999999999999999999:done",
+        "rp:2147483648:done",
+        "pick:1:99999999999",
+        "undo:0",
+        "undo:-1",
+        "undo:+1",
+        "undo:٣",  # an Arabic-Indic digit: int() takes it, the bot never makes it
+        "undo: 1",
+        "undo:1:2",
+        "st:1:xong",
+        "sum:pdf:2025",
+        "pick:1",
+        "",
+    ],
+)
+def test_a_payload_the_bot_could_not_have_made_is_refused(payload: str) -> None:
+    assert decode(payload) is None
+
+
+def test_a_choice_with_an_id_over_the_database_range_cannot_be_encoded() -> None:
+    with pytest.raises(ValueError):
+        encode(Choice(ChoiceKind.UNDO, (MAX_ID + 1,)))
+
+
+@pytest.mark.parametrize("payload", ["undo:" + "1" * 23, "st:" + "9" * 20 + ":done", "rp:" + "9" * 12 + ":done"])
+def test_an_out_of_range_id_in_chat_is_a_stale_button_not_an_error(chat: Chat, payload: str) -> None:
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
+    assert chat.press_payload(lan, payload) == [INVALID]
+
+
+def test_an_out_of_range_pick_in_chat_is_a_stale_button_not_an_error(chat: Chat) -> None:
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
+    assert chat.press_payload(lan, "pick:" + "7" * 30 + ":1") == [INVALID]
+
+
+def test_staff_forging_the_report_file_button_get_no_file(chat: Chat) -> None:
+    head = chat.member("Trần Văn Hùng", Role.MONITOR, QLTDC)
+    chat.say(head, "/summary")
+    payload = next(b.payload for row in chat.last(head).buttons for b in row if b.payload.startswith("sum:docx:"))
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
+    assert chat.press_payload(lan, payload) == ["Xin lỗi, nút này không dành cho bạn."]
+    assert all(answer.attachment is None for answer in chat.answers)
