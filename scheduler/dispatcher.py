@@ -409,11 +409,15 @@ class Dispatcher:
                 wait = limiter.wait_time(message.chat_id, tick)
                 if wait > 0:
                     waiting_chats.add(chat)  # this chat's later messages wait behind this one
-                    soonest = wait if soonest is None else min(soonest, wait)
-                    if limiter.overall_wait(tick) > 0:
+                    overall = limiter.overall_wait(tick)
+                    if overall > 0:
+                        # Wake when the platform's budget is back, not when this chat's is: other
+                        # chats' messages may go then.
+                        soonest = overall if soonest is None else min(soonest, overall)
                         if len(self.limiters) == 1:
                             break  # nothing else may go before then either
                     else:
+                        soonest = wait if soonest is None else min(soonest, wait)
                         chat_limited = True
                     continue
                 slot = limiter.try_acquire(message.chat_id, tick)
@@ -427,9 +431,12 @@ class Dispatcher:
                 # The limits' wait, on the injected sleep (a millisecond at least: floats round).
                 waits.add(asyncio.ensure_future(self.sleep(max(soonest, 0.001))))
             wanted = len(held) - len(flying) < low_water or stuck
-            if not claim_now and wanted and len(held) < settings.max_held:
-                # Room for more rows: look at the database again when the claim interval is up.
-                waits.add(asyncio.ensure_future(asyncio.sleep(max(0.0, next_claim - loop.time()))))
+            if wanted and len(held) < settings.max_held:
+                # Room for more rows: look at the database again when the claim interval is up — at
+                # once after a full claim, so a chat waiting out its own limit never puts the loop to
+                # sleep on that limit while other chats' rows are due.
+                claim_in = 0.0 if claim_now else max(0.0, next_claim - loop.time())
+                waits.add(asyncio.ensure_future(asyncio.sleep(claim_in)))
             if not waits:
                 waits.add(asyncio.ensure_future(asyncio.sleep(settings.claim_interval_seconds)))
             waits.add(asyncio.ensure_future(self._wake.wait()))

@@ -331,3 +331,27 @@ async def test_a_timeout_is_retried_so_its_message_may_arrive_twice(
         await slow.bot.shutdown()
     assert rows(engine)["m0"].state == OutboxState.SENT
     assert delivered(box) == {"m0": 2}
+
+
+async def test_two_hundred_rows_for_one_group_do_not_stall_a_private_reminder(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    """A full claim of one group's rows: once the group's minute is used up, the loop claims other
+    chats' rows at once instead of sleeping on the group's window (the private reminder waited 120 s)."""
+    queue(engine, [GROUP] * 200, prefix="g")
+    queue(engine, [STAFF], now=NOW + timedelta(seconds=1), prefix="p")
+    box.clock.advance(timedelta(seconds=1))
+
+    async def short_waits_only(seconds: float) -> None:
+        # The private chat's and the overall budget's waits pass on the fake ticker; the group's minute never does.
+        if seconds < 5:
+            await fake.sleep(seconds)
+        else:
+            await asyncio.sleep(3600)
+
+    d = Dispatcher(
+        engine, {"telegram": sender}, settings=FAST, clock=box.clock.now, ticker=fake, sleep=short_waits_only, name="d1"
+    )
+    async with d:
+        await box.wait_until(lambda: delivered(box).get("p0"), timeout=10)
+    assert sum(delivered(box).values()) == 21  # the group's first twenty, then the private one
