@@ -13,7 +13,9 @@ class DispatchSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    max_attempts: int = 6  # sends that got an error before a row is failed (a 429 does not count)
+    # Sends that got an error are retried with backoff until this long after the first one (an outage
+    # of hours must not lose a reminder); then the row is failed, `nhacviec outbox retry` requeues it.
+    retry_horizon_seconds: float = 24 * 3600.0
     backoff_base_seconds: float = 30.0  # first retry after 15–30 s, then doubling…
     backoff_cap_seconds: float = 3600.0  # …up to an hour
     lease_seconds: float = 60.0  # a claimed row is this dispatcher's until then (renewed every third)

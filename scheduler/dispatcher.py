@@ -489,7 +489,7 @@ class Dispatcher:
                 holder=self.holder,
                 error=f"429 Too Many Requests: retry after {result.seconds:g}",
                 now=now,
-                max_attempts=settings.max_attempts,
+                horizon_seconds=settings.retry_horizon_seconds,
                 backoff=self._backoff,
                 retry_after=result.seconds,
             )
@@ -501,13 +501,16 @@ class Dispatcher:
                 holder=self.holder,
                 error=result.error,
                 now=now,
-                max_attempts=settings.max_attempts,
+                horizon_seconds=settings.retry_horizon_seconds,
                 backoff=self._backoff,
             )
             if state is OutboxState.FAILED:
                 self.counters.failed += 1
                 log.warning(
-                    "outbox row %s failed after %d attempts: %s", message.id, settings.max_attempts, result.error
+                    "outbox row %s failed: still failing %g s after its first failure: %s",
+                    message.id,
+                    settings.retry_horizon_seconds,
+                    result.error,
                 )
             else:
                 self.counters.retried += 1

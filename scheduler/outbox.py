@@ -325,6 +325,7 @@ def mark_sent_many(engine: Engine, acknowledged: Sequence[tuple[OutboxMessage, s
                     sent_at=now,
                     lease_until=None,
                     last_error=None,
+                    failing_since=None,
                     attempts=OutboxMessage.attempts + 1,
                 )
             )
@@ -346,13 +347,16 @@ def mark_retry(
     holder: str,
     error: str,
     now: datetime,
-    max_attempts: int,
+    horizon_seconds: float,
     backoff: Callable[[int], float],
     retry_after: float | None = None,
 ) -> OutboxState | None:
     """A send that may work later. Counts an attempt and puts the row back, due after `backoff(attempts)`
-    seconds — or marks it failed when that was the last attempt allowed. With `retry_after` (the
-    platform said when), the row is due then and no attempt is counted: it is not the message's fault.
+    seconds — until `horizon_seconds` after the first failure of this run (`failing_since`): the last
+    attempt is made at the horizon and, failing too, fails the row. A horizon, not a count of attempts,
+    because what a row must survive is an outage of some length (an hour of 5xx must not exhaust it).
+    With `retry_after` (the platform said when), the row is due then and no attempt is counted: it is
+    not the message's fault.
 
     Returns the new state, or None when the row is no longer this holder's (its lease was taken over).
     """
@@ -367,15 +371,31 @@ def mark_retry(
             row.due_at = max(row.due_at, now + timedelta(seconds=retry_after))
         else:
             row.attempts += 1
-            if row.attempts >= max_attempts:
+            since = row.failing_since or now
+            row.failing_since = since
+            give_up_at = since + timedelta(seconds=horizon_seconds)
+            if now >= give_up_at:
                 row.state = OutboxState.FAILED  # leased_by stays: who gave up on it
             else:
                 row.state = OutboxState.PENDING
-                row.due_at = now + timedelta(seconds=backoff(row.attempts))
+                row.due_at = min(now + timedelta(seconds=backoff(row.attempts)), give_up_at)
         if row.state == OutboxState.PENDING:
             row.leased_by = None
         session.add(row)
         return row.state
+
+
+def requeue_failed(session: Session, *, now: datetime, ids: Collection[int] | None = None) -> list[int]:
+    """`nhacviec outbox retry`: failed rows (all, or those of `ids`) are due again now, with a fresh
+    retry horizon — once whatever made them fail is fixed. In the caller's transaction; returns the ids."""
+    m = OutboxMessage
+    statement = sa.update(m).where(col(m.state) == OutboxState.FAILED)
+    if ids is not None:
+        statement = statement.where(col(m.id).in_(list(ids)))
+    statement = statement.values(
+        state=OutboxState.PENDING, due_at=now, failing_since=None, lease_until=None, leased_by=None
+    ).returning(_table.c.id)
+    return sorted(int(row_id) for row_id in session.execute(statement).scalars().all())
 
 
 def mark_failed(engine: Engine, message: OutboxMessage, *, holder: str, error: str, now: datetime) -> bool:
@@ -599,6 +619,7 @@ __all__ = [
     "release",
     "release_dispatcher_lease",
     "renew",
+    "requeue_failed",
     "stats",
     "stats_lines",
     "unfinished",

@@ -28,7 +28,9 @@ from tests.helpers import cli
 # PTB itself warns, when it builds a RetryAfter, that retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
-FAST = DispatchSettings(backoff_base_seconds=60.0, backoff_cap_seconds=600.0, max_attempts=3, poll_seconds=5.0)
+FAST = DispatchSettings(
+    backoff_base_seconds=60.0, backoff_cap_seconds=600.0, retry_horizon_seconds=3 * 3600.0, poll_seconds=5.0
+)
 
 
 @pytest.fixture
@@ -137,22 +139,54 @@ async def test_server_errors_are_retried_with_backoff(
     assert sorted(m.attempts for m in rows(engine).values()) == [1, 2, 2]
 
 
-async def test_a_message_failing_every_time_is_given_up_and_shown(
+async def test_an_outage_of_an_hour_loses_nothing(engine: Engine, box: Sandbox, fake: FakeTime) -> None:
+    """Every send answered 502 for an hour, with the default settings: the rows are retried with
+    backoff all along, and arrive once the platform is back (they were failed for good after six)."""
+    keys = queue(engine, [STAFF, LEAD, OTHER])
+    box.faults.server_errors(fraction=1.0, status=502)
+    made = telegram_sender("123456:TEST", base_url=box.base_url)
+    await made.bot.initialize()
+    try:
+        async with Dispatcher(
+            engine, {"telegram": made}, clock=box.clock.now, ticker=fake, sleep=fake.sleep, name="d1"
+        ) as d:
+            while box.clock.now() < NOW + timedelta(hours=1):
+                box.clock.advance(timedelta(minutes=5))
+                await d.drain()
+            assert {m.state for m in rows(engine).values()} == {OutboxState.PENDING}
+            box.faults.clear()
+            box.clock.advance(timedelta(hours=1))
+            d.poke()
+            await d.run_until_done()
+    finally:
+        await made.bot.shutdown()
+    assert delivered(box) == {key: 1 for key in keys}
+    assert all(m.attempts > 6 and m.failing_since is None for m in rows(engine).values())
+
+
+async def test_a_message_failing_past_the_horizon_is_shown_and_requeued_by_outbox_retry(
     db_url: str, engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
 ) -> None:
     queue(engine, [STAFF])
     box.faults.server_errors(fraction=1.0, status=500)
     async with dispatcher(engine, sender, box, fake) as d:
-        for _ in range(FAST.max_attempts):
+        while rows(engine)["m0"].state != OutboxState.FAILED:
             await d.drain()
-            box.clock.advance(timedelta(hours=1))
-    failed = rows(engine)["m0"]
-    assert failed.state == OutboxState.FAILED and failed.attempts == FAST.max_attempts
-    assert "Internal Server Error" in (failed.last_error or "")
-    assert d.counters.failed == 1 and delivered(box) == {}
-    result = cli(db_url, "outbox")
-    assert result.exit_code == 0, result.output
-    assert "Internal Server Error" in result.output and "telegram:101" in result.output
+            box.clock.advance(timedelta(minutes=10))
+        failed = rows(engine)["m0"]
+        assert failed.failing_since == NOW and "Internal Server Error" in (failed.last_error or "")
+        assert box.clock.now() - NOW <= timedelta(hours=3, minutes=10)  # FAST's horizon: 3 h
+        assert d.counters.failed == 1 and delivered(box) == {}
+        shown = cli(db_url, "outbox")
+        assert shown.exit_code == 0, shown.output
+        assert "Internal Server Error" in shown.output and "telegram:101" in shown.output
+        box.faults.clear()  # the cause is fixed
+        requeued = cli(db_url, "outbox", "retry")
+        assert requeued.exit_code == 0, requeued.output
+        assert requeued.output.splitlines() == ["Đã đưa 1 tin thất bại trở lại hàng đợi: #1."]
+        d.poke()
+        await d.run_until_done()
+    assert delivered(box) == {"m0": 1}
 
 
 async def test_a_person_who_blocked_the_bot_is_recorded_and_their_lead_told(
