@@ -76,15 +76,23 @@ class Running:
 
 
 def prepare_database(engine: Engine, actor: str) -> ImportResult | None:
-    """Migrates, and imports the bundled plan (its reporting duty accepted) when there is no plan yet."""
-    db.upgrade(engine)
-    with db.session_scope(engine) as session:
-        if list_plans(session):
-            return None
-        document = read_plan(bundled_plan_path())
-        return import_plan(
-            session, document, PlanOverrides(), actor=actor, now=datetime.now(UTC), accept_obligations=True
-        )
+    """Migrates, and imports the bundled plan (its reporting duty accepted) when there is no plan yet —
+    under the start-up lock, so that of two processes starting at once one does it and the other waits."""
+    with db.startup_lock(engine):
+        db.upgrade(engine, lock=False)
+        with db.session_scope(engine) as session:
+            if list_plans(session):
+                return None
+            document = read_plan(bundled_plan_path())
+            return import_plan(
+                session, document, PlanOverrides(), actor=actor, now=datetime.now(UTC), accept_obligations=True
+            )
+
+
+def seed_sandbox_people(engine: Engine, now: datetime) -> list[SimulatedPerson]:
+    """The sandbox's simulated people, created once (under the start-up lock, like the plan)."""
+    with db.startup_lock(engine), db.session_scope(engine) as session:
+        return seed_people(session, now)
 
 
 async def start(
@@ -107,8 +115,7 @@ async def start(
     people: list[SimulatedPerson] = []
     if settings.telegram_token is None:
         sandbox_clock = sandbox_clock or SandboxClock(datetime.now(VIETNAM), running=True)
-        with db.session_scope(engine) as session:
-            people = seed_people(session, sandbox_clock.now())
+        people = await asyncio.to_thread(seed_sandbox_people, engine, sandbox_clock.now())
         sandbox = Sandbox(
             [SimPerson(id=p.id, name=p.name, unit=p.unit, role=p.role.value) for p in people] + list(guests),
             clock=sandbox_clock,
