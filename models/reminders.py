@@ -65,6 +65,7 @@ class OutboxState(StrEnum):
     SENDING = "sending"  # claimed by a dispatcher until `lease_until`
     SENT = "sent"  # only once the platform acknowledged it
     FAILED = "failed"  # gave up (retry horizon passed, or refused by the platform); shown to admins
+    HELD = "held"  # set aside unsent: the recipient blocked the bot or is paused (see scheduler/outbox.py)
 
 
 class OutboxMessage(SQLModel, table=True):

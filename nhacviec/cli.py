@@ -278,7 +278,7 @@ def add_outbox_commands(app: typer.Typer, _: Translate) -> None:
         c: Context = ctx.obj
         _ = c._
         with c.session() as session:
-            requeued = requeue_failed(session, now=now_utc(), ids=None if row_id is None else [row_id])
+            requeued = requeue_failed(session, ids=None if row_id is None else [row_id])
         if requeued:
             numbers = ", ".join(f"#{number}" for number in requeued)
             typer.echo(_("Queued {count} failed messages again: {ids}.").format(count=len(requeued), ids=numbers))

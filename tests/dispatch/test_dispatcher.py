@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models import OutboxMessage, OutboxState, PlatformAccount
+from models import Member, OutboxMessage, OutboxState, PlatformAccount
 from models.db import session_scope
 from nhacviec.settings import Settings
 from sandbox import Limits, Sandbox, SandboxClock
@@ -198,7 +198,7 @@ async def test_a_person_who_blocked_the_bot_is_recorded_and_their_lead_told(
     async with dispatcher(engine, sender, box, fake) as d:
         await d.run_until_done()
     stored = rows(engine)
-    assert stored["m0"].state == OutboxState.FAILED and "blocked" in (stored["m0"].last_error or "")
+    assert stored["m0"].state == OutboxState.HELD and "blocked" in (stored["m0"].last_error or "")
     assert stored["m1"].state == OutboxState.SENT
     with Session(engine) as session:
         account = session.exec(select(PlatformAccount).where(PlatformAccount.private_chat_id == str(STAFF))).one()
@@ -389,3 +389,102 @@ async def test_two_hundred_rows_for_one_group_do_not_stall_a_private_reminder(
     async with d:
         await box.wait_until(lambda: delivered(box).get("p0"), timeout=10)
     assert sum(delivered(box).values()) == 21  # the group's first twenty, then the private one
+
+
+def pause(engine: Engine, member_id: int, until: date) -> None:
+    with session_scope(engine) as session:
+        member = session.get(Member, member_id)
+        assert member is not None
+        member.paused_until = until
+        session.add(member)
+
+
+def queue_for(engine: Engine, member_id: int, chat: int, count: int, *, prefix: str) -> None:
+    with session_scope(engine) as session:
+        for n in range(count):
+            outbox.enqueue(
+                session,
+                key=f"{prefix}{n}",
+                platform="telegram",
+                chat_id=str(chat),
+                text=f"Nhắc việc {prefix}{n}",
+                due_at=NOW,
+                now=NOW,
+                member_id=member_id,
+            )
+
+
+async def test_rows_to_a_chat_already_flagged_blocked_are_held_without_a_send(
+    db_url: str, engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    """Fifty rows for someone flagged blocked ahead of one ordinary reminder: not one request for
+    them (each was a 403, at a few rows a second), and they stay visible in `nhacviec outbox`."""
+    seeded = seed_unit(engine)
+    with session_scope(engine) as session:
+        account = session.exec(select(PlatformAccount).where(PlatformAccount.private_chat_id == str(STAFF))).one()
+        account.blocked_at = NOW - timedelta(days=1)
+        session.add(account)
+    queue_for(engine, seeded.staff_id, STAFF, 50, prefix="b")
+    queue(engine, [OTHER], now=NOW, prefix="ok")
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.run_until_done()
+    assert delivered(box) == {"ok0": 1}
+    assert [chat for _status, chat in sends(box)] == [str(OTHER)]
+    held = [m for m in rows(engine).values() if m.state == OutboxState.HELD]
+    assert len(held) == 50 and {m.last_error for m in held} == {outbox.HELD_BLOCKED}
+    shown = cli(db_url, "outbox")
+    assert "Đang giữ lại (người nhận đã chặn bot hoặc tạm dừng nhắc việc): 50." in shown.output
+
+
+async def test_rows_for_a_member_who_paused_after_they_were_queued_wait_for_the_pause_to_end(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    """Queued Monday 08:30, paused until Tuesday: nothing on Monday or Tuesday; on Wednesday the rows
+    go out at 08:30, the time of day they were due — not at midnight when the pause ends."""
+    seeded = seed_unit(engine)
+    queue_for(engine, seeded.staff_id, STAFF, 3, prefix="p")
+    pause(engine, seeded.staff_id, date(2026, 3, 3))
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.drain()
+        assert {m.state for m in rows(engine).values()} == {OutboxState.HELD}
+        box.clock.advance(timedelta(days=1, hours=15, minutes=40))  # Wednesday 00:10 in Hà Nội
+        await d.drain()
+        assert {m.due_at for m in rows(engine).values()} == {NOW + timedelta(days=2)}
+        assert delivered(box) == {}
+        box.clock.advance(timedelta(hours=8, minutes=20))  # Wednesday 08:30
+        await d.drain()
+    assert delivered(box) == {"p0": 1, "p1": 1, "p2": 1}
+
+
+async def test_rows_held_past_the_stale_limit_are_dropped_visibly(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    seeded = seed_unit(engine)
+    queue_for(engine, seeded.staff_id, STAFF, 2, prefix="p")
+    pause(engine, seeded.staff_id, date(2026, 3, 9))
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.drain()
+        box.clock.advance(timedelta(days=8))  # Tuesday 10/03, six days after the rows were due
+        await d.drain()
+    assert delivered(box) == {}
+    dropped = rows(engine).values()
+    assert {(m.state, m.last_error) for m in dropped} == {
+        (OutboxState.FAILED, "dropped: held until it was 72 hours overdue")
+    }
+
+
+async def test_a_chat_that_does_not_exist_fails_all_its_rows_after_one_refusal(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    """Sixty rows for a group the bot was removed from, ahead of an ordinary reminder: one request
+    answers "chat not found" and fails them all (visible, `outbox retry` brings them back); the
+    ordinary reminder does not wait behind fifty-nine more refusals."""
+    queue(engine, [-999] * 60, prefix="gone")
+    queue(engine, [OTHER], prefix="ok")
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.run_until_done()
+    assert delivered(box) == {"ok0": 1}
+    assert [chat for _status, chat in sends(box)] == ["-999", str(OTHER)]
+    gone = [m for m in rows(engine).values() if m.chat_id == "-999"]
+    assert {m.state for m in gone} == {OutboxState.FAILED}
+    assert all("chat not found" in (m.last_error or "").lower() for m in gone)

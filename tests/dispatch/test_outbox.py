@@ -127,7 +127,9 @@ def test_claim_takes_the_earliest_due_first_and_leases_them(engine: Engine) -> N
     assert [m.idempotency_key for m in claimed] == ["latest", "late", "b"]
     assert all(m.state == OutboxState.SENDING and m.leased_by == "a" for m in claimed)
     assert all(m.lease_until == NOW + timedelta(seconds=LEASE) for m in claimed)
-    assert [m.idempotency_key for m in claim(engine, "b")] == ["a"]  # the rest that is due, nothing claimed twice
+    # The rest that is due stays with the dispatcher sending to its chat; nothing is claimed twice.
+    assert claim(engine, "b") == []
+    assert [m.idempotency_key for m in claim(engine, "a")] == ["a"]
     assert claim(engine, "c") == []
 
 
@@ -290,7 +292,7 @@ def test_an_hour_of_server_errors_leaves_a_row_due_again(engine: Engine) -> None
     assert (sent.state, sent.attempts, sent.failing_since) == (OutboxState.SENT, failures + 1, None)
 
 
-def test_requeue_failed_makes_failed_rows_due_now_with_a_fresh_horizon(engine: Engine) -> None:
+def test_requeue_failed_makes_failed_rows_due_at_once_with_a_fresh_horizon(engine: Engine) -> None:
     queue(engine, ["101", "102", "103"])
     first, second, third = claim(engine)
     retry(engine, first, horizon=0.0)
@@ -298,10 +300,10 @@ def test_requeue_failed_makes_failed_rows_due_now_with_a_fresh_horizon(engine: E
     outbox.mark_sent(engine, third, platform_message_id="9", now=NOW)
     later = NOW + timedelta(hours=30)
     with session_scope(engine) as session:
-        assert outbox.requeue_failed(session, now=later, ids=[third.id or 0]) == []  # sent: left alone
-        assert outbox.requeue_failed(session, now=later) == [first.id, second.id]
+        assert outbox.requeue_failed(session, ids=[third.id or 0]) == []  # sent: left alone
+        assert outbox.requeue_failed(session) == [first.id, second.id]
     requeued = row(engine, "m0")
-    assert (requeued.state, requeued.due_at, requeued.failing_since) == (OutboxState.PENDING, later, None)
+    assert (requeued.state, requeued.due_at, requeued.failing_since) == (OutboxState.PENDING, NOW, None)
     assert [m.idempotency_key for m in claim(engine, now=later)] == ["m0", "m1"]
 
 
@@ -371,9 +373,10 @@ def test_a_blocked_person_is_flagged_and_the_unit_lead_told_once(engine: Engine)
             name="Nguyễn Văn An", unit="Phòng Kế hoạch - Tài chính"
         )
         assert note.text == expected and "đã chặn" in note.text
-        failed = session.exec(select(OutboxMessage).where(col(OutboxMessage.state) == OutboxState.FAILED)).all()
-        assert sorted(m.idempotency_key for m in failed) == ["m0", "m1"]
-        assert all("blocked" in (m.last_error or "") for m in failed)
+        # Held, not failed: they go out if the person unblocks the bot in time.
+        held = session.exec(select(OutboxMessage).where(col(OutboxMessage.state) == OutboxState.HELD)).all()
+        assert sorted(m.idempotency_key for m in held) == ["m0", "m1"]
+        assert all("blocked" in (m.last_error or "") for m in held)
 
 
 def test_a_blocked_group_or_unknown_chat_only_fails_the_row(engine: Engine) -> None:
@@ -399,6 +402,7 @@ def test_stats_show_counts_the_oldest_pending_and_recent_failures(engine: Engine
         OutboxState.SENDING: 1,
         OutboxState.SENT: 1,
         OutboxState.FAILED: 1,
+        OutboxState.HELD: 0,
     }
     assert summary.oldest_pending is not None and summary.oldest_pending.idempotency_key == "m2"
     assert summary.overdue == 2
@@ -443,3 +447,12 @@ def test_random_walks_through_the_state_machine_keep_its_invariants(engine: Engi
         rows = session.exec(select(OutboxMessage)).all()
     assert all(m.platform_message_id for m in rows if m.state == OutboxState.SENT)
     assert all(m.failing_since is None for m in rows if m.state == OutboxState.SENT)
+
+
+def test_a_chat_another_dispatcher_is_sending_to_is_left_to_it(engine: Engine) -> None:
+    """Two workers never send to one chat at once: its order and its own limit stay in one place."""
+    queue(engine, ["101", "101", "102"])
+    (first,) = claim(engine, "a", limit=1)
+    assert first.idempotency_key == "m0"
+    assert [m.idempotency_key for m in claim(engine, "b")] == ["m2"]
+    assert [m.idempotency_key for m in claim(engine, "a")] == ["m1"]  # its own chat: yes

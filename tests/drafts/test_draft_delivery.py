@@ -150,7 +150,7 @@ async def test_a_monitor_who_blocked_the_bot_is_recorded_for_a_document_too(
     async with dispatcher(engine, sender, box, fake) as d:
         await d.run_until_done()
     row = rows(engine)["f1"]
-    assert row.state == OutboxState.FAILED and "blocked" in (row.last_error or "")
+    assert row.state == OutboxState.HELD and "blocked" in (row.last_error or "")
     with Session(engine) as session:
         account = session.exec(select(PlatformAccount).where(PlatformAccount.private_chat_id == str(MONITOR))).one()
         assert account.blocked_at == NOW
