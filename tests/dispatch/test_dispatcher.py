@@ -8,7 +8,7 @@ clock is the sandbox's, frozen; tests move it and poke the dispatcher.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
 
 import pytest
@@ -64,6 +64,19 @@ def dispatcher(
     return Dispatcher(
         engine, {"telegram": sender}, settings=settings, clock=box.clock.now, ticker=fake, sleep=fake.sleep, name="d1"
     )
+
+
+def short_waits_only(fake: FakeTime) -> Callable[[float], Awaitable[None]]:
+    """A sleep on which short waits (a private chat's second, the platform's budget) pass on the fake
+    ticker, and a group's minute never does."""
+
+    async def sleep(seconds: float) -> None:
+        if seconds < 5:
+            await fake.sleep(seconds)
+        else:
+            await asyncio.sleep(3600)
+
+    return sleep
 
 
 def rows(engine: Engine) -> dict[str, OutboxMessage]:
@@ -300,16 +313,14 @@ async def test_a_stop_gives_back_what_was_not_sent(
     engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
 ) -> None:
     queue(engine, [GROUP] * 25)
-
-    async def short_waits_only(seconds: float) -> None:
-        # Short waits pass on the fake ticker; the group's minute never does.
-        if seconds < 5:
-            await fake.sleep(seconds)
-        else:
-            await asyncio.sleep(3600)
-
     d = Dispatcher(
-        engine, {"telegram": sender}, settings=FAST, clock=box.clock.now, ticker=fake, sleep=short_waits_only, name="d1"
+        engine,
+        {"telegram": sender},
+        settings=FAST,
+        clock=box.clock.now,
+        ticker=fake,
+        sleep=short_waits_only(fake),
+        name="d1",
     )
     await d.start()
     await box.wait_until(lambda: sum(delivered(box).values()) >= 20 or None, timeout=5)
@@ -375,16 +386,14 @@ async def test_two_hundred_rows_for_one_group_do_not_stall_a_private_reminder(
     queue(engine, [GROUP] * 200, prefix="g")
     queue(engine, [STAFF], now=NOW + timedelta(seconds=1), prefix="p")
     box.clock.advance(timedelta(seconds=1))
-
-    async def short_waits_only(seconds: float) -> None:
-        # The private chat's and the overall budget's waits pass on the fake ticker; the group's minute never does.
-        if seconds < 5:
-            await fake.sleep(seconds)
-        else:
-            await asyncio.sleep(3600)
-
     d = Dispatcher(
-        engine, {"telegram": sender}, settings=FAST, clock=box.clock.now, ticker=fake, sleep=short_waits_only, name="d1"
+        engine,
+        {"telegram": sender},
+        settings=FAST,
+        clock=box.clock.now,
+        ticker=fake,
+        sleep=short_waits_only(fake),
+        name="d1",
     )
     async with d:
         await box.wait_until(lambda: delivered(box).get("p0"), timeout=10)
