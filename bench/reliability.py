@@ -474,7 +474,8 @@ async def workers(count: int, messages: int, pg: str, totals: Totals) -> None:
 
 # ---- downtime -----------------------------------------------------------------------------------------
 
-STEP = re.compile(r"nhiệm vụ ([\w.]+) — còn (\d+) ngày")
+# "• I.1 — còn 6 ngày" in a morning's merged reminder, "nhiệm vụ I.1 đến hạn … (còn 6 ngày)" for a coordinating unit.
+STEP = re.compile(r"(?:• |nhiệm vụ )([A-Z]+\.[\w.]+)[^\n]*?còn (\d+) ngày")
 
 
 async def downtime(totals: Totals) -> None:
@@ -508,8 +509,7 @@ async def downtime(totals: Totals) -> None:
                         stale += 1
                     for code, days in STEP.findall(message["text"]):
                         seen.setdefault((person.id, code), []).append(int(days))
-            stale += sum(len(days) - 1 for days in seen.values())  # an older step, or twice
-            stale += sum(1 for days in seen.values() if max(days) > 7)
+            stale += sum(len(days) - 1 for days in seen.values())  # an older step as well, or twice
             missed = 0 if any(code == "I.1" for _person, code in seen) else 1
         finally:
             await running.stop()
