@@ -5,6 +5,7 @@ SQLite (WAL, foreign keys on) is the default; PostgreSQL serves several processe
 
 from __future__ import annotations
 
+import fcntl
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -103,12 +104,47 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Held while a process migrates and seeds the database: a second process starting at the same
+    time waits here, then finds the work done (both ran Alembic at once and one crashed, or the
+    bundled plan was imported twice). PostgreSQL: a session advisory lock, per schema (tests run
+    side by side in their own schemas); SQLite: an exclusive lock on a file next to the database."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            key = text("SELECT hashtext('nhacviec.startup:' || current_schema())")
+            lock = connection.execute(key).scalar_one()
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": lock})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": lock})
+                connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield  # nothing another process could share
+        return
+    with open(f"{database}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # the loser waits; the kernel frees it if its holder dies
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def upgrade(engine: Engine, revision: str = "head", *, lock: bool = True) -> None:
+    """Migrate to `revision`, under the start-up lock (`lock=False` when the caller holds it already)."""
     if revision == "head" and _stored_revision(engine) == script_head():
         return  # nothing to do: Alembic need not even be imported
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)
+    if not lock:
+        command.upgrade(alembic_config(engine), revision)
+        return
+    with startup_lock(engine):
+        command.upgrade(alembic_config(engine), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -64,7 +64,8 @@ class OutboxState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"  # claimed by a dispatcher until `lease_until`
     SENT = "sent"  # only once the platform acknowledged it
-    FAILED = "failed"  # gave up after the configured attempts; shown to admins
+    FAILED = "failed"  # gave up (retry horizon passed, or refused by the platform); shown to admins
+    HELD = "held"  # set aside unsent: the recipient blocked the bot or is paused (see scheduler/outbox.py)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -89,6 +90,8 @@ class OutboxMessage(SQLModel, table=True):
     leased_by: str | None = Field(default=None, max_length=120)
     attempts: int = 0
     last_error: str | None = None
+    # When the current run of failed sends began (None once sent): retries go on until the horizon after it.
+    failing_since: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     platform_message_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
@@ -106,3 +109,15 @@ class DispatcherLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     holder: str = Field(max_length=120)
     lease_until: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class RateBudget(SQLModel, table=True):
+    """One platform's overall send budget shared by the workers on one database: a token bucket in
+    wall-clock seconds, and a pause after the platform said 429 to more than one chat."""
+
+    __tablename__ = "rate_budget"
+
+    platform: str = Field(primary_key=True, max_length=20)
+    tokens: float
+    updated: float  # wall-clock seconds (epoch) of the last refill
+    paused_until: float = 0.0

@@ -359,6 +359,48 @@ def event_lines(event: "EventView", _: Translate, locale: str) -> list[str]:
     ]
 
 
+def add_outbox_commands(app: typer.Typer, _: Translate) -> None:
+    """`nhacviec outbox` (counts, the oldest waiting, recent failures) and `nhacviec outbox retry`."""
+    outbox_app = typer.Typer(
+        help=_("The outbox: messages by state, the oldest waiting, recent failures."), invoke_without_command=True
+    )
+    app.add_typer(outbox_app, name="outbox")
+
+    @outbox_app.callback()
+    def outbox_command(
+        ctx: typer.Context,
+        failures: Annotated[int, typer.Option("--failures", help=_("How many recent failures to show."))] = 10,
+    ) -> None:
+        if ctx.invoked_subcommand is not None:
+            return
+        from scheduler.outbox import stats, stats_lines
+
+        c: Context = ctx.obj
+        with c.session(read_only=True) as session:
+            summary = stats(session, now=now_utc(), failures=max(0, failures))
+        for line in stats_lines(summary, c._, c.settings.tz):
+            typer.echo(line)
+
+    @outbox_app.command("retry", help=_("Queue failed messages again (all, or one with --id) once the cause is fixed."))
+    def outbox_retry(
+        ctx: typer.Context,
+        row_id: Annotated[int | None, typer.Option("--id", help=_("Only this message (its # in the outbox)."))] = None,
+    ) -> None:
+        from scheduler.outbox import requeue_failed
+
+        c: Context = ctx.obj
+        _ = c._
+        with c.session() as session:
+            requeued = requeue_failed(session, ids=None if row_id is None else [row_id])
+        if requeued:
+            numbers = ", ".join(f"#{number}" for number in requeued)
+            typer.echo(_("Queued {count} failed messages again: {ids}.").format(count=len(requeued), ids=numbers))
+        elif row_id is not None:
+            fail(_, _("Message #{id} is not a failed message of the outbox.").format(id=row_id))
+        else:
+            typer.echo(_("No failed messages."))
+
+
 def build_app(lang: str = "vi") -> typer.Typer:
     """The whole command tree, with help texts in `lang` (Typer reads help when commands are defined)."""
     _ = translator(lang)
@@ -1063,18 +1105,7 @@ def build_app(lang: str = "vi") -> typer.Typer:
         for line in preview_lines(reminders, first, last, c.settings.locale):
             typer.echo(line)
 
-    @app.command("outbox", help=_("The outbox: messages by state, the oldest waiting, recent failures."))
-    def outbox_command(
-        ctx: typer.Context,
-        failures: Annotated[int, typer.Option("--failures", help=_("How many recent failures to show."))] = 10,
-    ) -> None:
-        from scheduler.outbox import stats, stats_lines
-
-        c: Context = ctx.obj
-        with c.session(read_only=True) as session:
-            summary = stats(session, now=now_utc(), failures=max(0, failures))
-        for line in stats_lines(summary, c._, c.settings.tz):
-            typer.echo(line)
+    add_outbox_commands(app, _)
 
     report_app = typer.Typer(help=_("Progress reports recorded from the command line."), no_args_is_help=True)
     app.add_typer(report_app, name="report")

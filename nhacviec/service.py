@@ -164,18 +164,28 @@ def sandbox_group(group: SimulatedGroup, _: Translate) -> SimGroup:
 
 
 def prepare_database(engine: Engine, actor: str) -> ImportResult | None:
-    """Migrates, and imports the bundled plan (its reporting duty accepted) when there is no plan yet."""
+    """Migrates, and imports the bundled plan (its reporting duty accepted) when there is no plan yet —
+    under the start-up lock, so that of two processes starting at once one does it and the other waits."""
     from importer.read import read_plan
     from importer.store import PlanOverrides, import_plan
 
-    db.upgrade(engine)
-    with db.session_scope(engine) as session:
-        if list_plans(session):
-            return None
-        document = read_plan(bundled_plan_path())
-        return import_plan(
-            session, document, PlanOverrides(), actor=actor, now=datetime.now(UTC), accept_obligations=True
-        )
+    with db.startup_lock(engine):
+        db.upgrade(engine, lock=False)
+        with db.session_scope(engine) as session:
+            if list_plans(session):
+                return None
+            document = read_plan(bundled_plan_path())
+            return import_plan(
+                session, document, PlanOverrides(), actor=actor, now=datetime.now(UTC), accept_obligations=True
+            )
+
+
+def seed_sandbox(engine: Engine, now: datetime) -> tuple[list[SimulatedPerson], list[SimulatedGroup]]:
+    """The sandbox's simulated people and their units' groups, created once (under the start-up lock,
+    like the plan)."""
+    with db.startup_lock(engine), db.session_scope(engine) as session:
+        people = seed_people(session, now)
+        return people, seed_groups(session, people, now)
 
 
 async def start(
@@ -203,9 +213,7 @@ async def start(
 
         if sandbox_clock is None:
             sandbox_clock = SandboxClock(await asyncio.to_thread(resume_sandbox_time, engine), running=True)
-        with db.session_scope(engine) as session:
-            people = seed_people(session, sandbox_clock.now())
-            groups = seed_groups(session, people, sandbox_clock.now())
+        people, groups = await asyncio.to_thread(seed_sandbox, engine, sandbox_clock.now())
         sandbox = Sandbox(
             [SimPerson(id=p.id, name=p.name, unit=p.unit, role=p.role.value) for p in people] + list(guests),
             groups=[sandbox_group(group, translator(settings.locale)) for group in groups],

@@ -185,6 +185,14 @@ class _Storm:
 
 
 @dataclass
+class _Every:
+    every: int
+    retry_after: int
+    seen: int
+    methods: frozenset[str]
+
+
+@dataclass
 class _ServerErrors:
     remaining: int | None
     fraction: float
@@ -216,6 +224,7 @@ class Faults:
     # Where `storm` reads "now" when not told: the same wall time the server passes to `decide`.
     ticker: Callable[[], float] = time.monotonic
     _storm: _Storm | None = None
+    _every: _Every | None = None
     _errors: _ServerErrors | None = None
     _delays: _Delays | None = None
     _random: random.Random = field(init=False, repr=False)
@@ -236,6 +245,12 @@ class Faults:
             raise ValueError("a storm needs a positive duration and retry_after of at least 1")
         start = self.ticker() if now is None else now
         self._storm = _Storm(until=start + seconds, retry_after=retry_after, methods=_methods(methods))
+
+    def throttle_every(self, every: int, *, retry_after: int, methods: frozenset[str] | set[str] | None = None) -> None:
+        """Answer every `every`-th matching request 429 with `retry_after` (a limit met now and then)."""
+        if every < 1 or retry_after < 1:
+            raise ValueError("every and retry_after must be at least 1")
+        self._every = _Every(every=every, retry_after=retry_after, seen=0, methods=_methods(methods))
 
     def server_errors(
         self,
@@ -269,6 +284,7 @@ class Faults:
 
     def clear(self) -> None:
         self._storm = None
+        self._every = None
         self._errors = None
         self._delays = None
 
@@ -280,6 +296,11 @@ class Faults:
                 self._storm = None
             elif name in storm.methods:
                 return Throttle(storm.retry_after)
+        every = self._every
+        if every is not None and name in every.methods:
+            every.seen += 1
+            if every.seen % every.every == 0:
+                return Throttle(every.retry_after)
         errors = self._errors
         if errors is not None and name in errors.methods:
             if errors.remaining is not None:

@@ -13,9 +13,14 @@ class DispatchSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    max_attempts: int = 6  # sends that got an error before a row is failed (a 429 does not count)
+    # Sends that got an error are retried with backoff until this long after the first one (an outage
+    # of hours must not lose a reminder); then the row is failed, `nhacviec outbox retry` requeues it.
+    retry_horizon_seconds: float = 24 * 3600.0
     backoff_base_seconds: float = 30.0  # first retry after 15–30 s, then doubling…
     backoff_cap_seconds: float = 3600.0  # …up to an hour
+    # Rows held for someone who blocked the bot or paused reminders go out when they can take them
+    # again, unless they are older than this by then: a reminder days old was overtaken by the next step.
+    held_stale_seconds: float = 3 * 24 * 3600.0
     lease_seconds: float = 60.0  # a claimed row is this dispatcher's until then (renewed every third)
     batch_size: int = 100  # rows per claim
     max_held: int = 1000  # rows held in memory at most (waiting for their chat's limit)

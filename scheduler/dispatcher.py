@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import os
 import random
 import secrets
@@ -49,7 +50,7 @@ from telegram import Bot
 
 from models import db
 from models.reminders import OutboxMessage, OutboxState
-from scheduler import outbox
+from scheduler import outbox, shared_budget
 from scheduler.dispatch_settings import DispatchSettings
 from scheduler.ratelimit import RateLimiter, Slot
 from scheduler.senders import (
@@ -75,6 +76,7 @@ Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
 
 WAKEUP_JOB = "outbox-wakeup"
+CHAT_NOT_FOUND = "chat not found"  # Telegram's 400 for a chat that does not exist (or the bot left)
 SANDBOX_TOKEN = "7000000001:SANDBOX-local-only"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -116,6 +118,7 @@ class Dispatcher:
         rng: random.Random | None = None,
         name: str | None = None,
         on_result: Callable[[str, SendResult], None] | None = None,
+        wall: Ticker | None = None,
     ) -> None:
         """`on_result(platform, result)` hears every send's result (the service's metrics count them).
 
@@ -135,6 +138,13 @@ class Dispatcher:
         self.rng = rng or random.Random()
         self.holder = name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.single = engine.dialect.name != "postgresql"  # SQLite: one dispatcher at a time, by lease
+        # PostgreSQL: workers share each platform's overall budget through the database, on wall-clock
+        # seconds (the ticker's, when a test passes its own ticker).
+        self.shared = not self.single
+        self.wall = wall or (time.time if ticker is time.monotonic else ticker)
+        self._granted: dict[str, int] = {}
+        self._granted_at: dict[str, float] = {}
+        self._shared_wait: dict[str, float] = {}
         self.limiters = {
             platform: RateLimiter(self.settings.limits_for(platform), ticker=ticker, sleep=sleep)
             for platform in self.platforms
@@ -324,7 +334,15 @@ class Dispatcher:
                 )
                 if not await self._db(lease, now=self.clock()):
                     return  # another dispatcher is at work; the wake-up is armed for when its lease ends
-            await self._db(outbox.recover_expired, now=self.clock(), platforms=self.platforms)
+            now = self.clock()
+            await self._db(outbox.recover_expired, now=now, platforms=self.platforms)
+            await self._db(
+                outbox.release_held,
+                now=now,
+                tz=self.tz,
+                stale_seconds=self.settings.held_stale_seconds,
+                platforms=self.platforms,
+            )
             heartbeat = asyncio.create_task(self._heartbeat(), name="outbox lease heartbeat")
             try:
                 await self._send_all()
@@ -387,6 +405,7 @@ class Dispatcher:
                         limit=room,
                         platforms=self.platforms,
                         exclude_chats=exclude,
+                        today=self.clock().astimezone(self.tz).date(),
                     )
                 except Exception:
                     # The database is unwell: finish what is on its way, and ask again a little later.
@@ -422,15 +441,31 @@ class Dispatcher:
                 wait = limiter.wait_time(message.chat_id, tick)
                 if wait > 0:
                     waiting_chats.add(chat)  # this chat's later messages wait behind this one
-                    soonest = wait if soonest is None else min(soonest, wait)
-                    if limiter.overall_wait(tick) > 0:
+                    overall = limiter.overall_wait(tick)
+                    if overall > 0:
+                        # Wake when the platform's budget is back, not when this chat's is: other
+                        # chats' messages may go then.
+                        soonest = overall if soonest is None else min(soonest, overall)
                         if len(self.limiters) == 1:
                             break  # nothing else may go before then either
                     else:
+                        soonest = wait if soonest is None else min(soonest, wait)
                         chat_limited = True
                     continue
-                slot = limiter.try_acquire(message.chat_id, tick)
-                assert slot is not None
+                if self.shared and not await self._take_shared(message.platform, len(held) - len(flying), tick):
+                    # The platform's budget shared with the other workers is spent for now.
+                    wait = max(self._shared_wait.get(message.platform, 0.0) - tick, 0.001)
+                    soonest = wait if soonest is None else min(soonest, wait)
+                    if len(self.limiters) == 1:
+                        break
+                    continue
+                slot = limiter.try_acquire(message.chat_id, self.ticker() if self.shared else tick)
+                if slot is None:
+                    # A 429 answered while the shared budget was asked: this chat waits after all.
+                    self._granted[message.platform] = self._granted.get(message.platform, 0) + 1
+                    waiting_chats.add(chat)
+                    soonest = 0.001 if soonest is None else min(soonest, 0.001)
+                    continue
                 busy.add(chat)
                 flying[asyncio.create_task(self._send_one(message, slot))] = chat
             stuck = chat_limited and not capped
@@ -440,9 +475,12 @@ class Dispatcher:
                 # The limits' wait, on the injected sleep (a millisecond at least: floats round).
                 waits.add(asyncio.ensure_future(self.sleep(max(soonest, 0.001))))
             wanted = len(held) - len(flying) < low_water or stuck
-            if not claim_now and wanted and len(held) < settings.max_held:
-                # Room for more rows: look at the database again when the claim interval is up.
-                waits.add(asyncio.ensure_future(asyncio.sleep(max(0.0, next_claim - loop.time()))))
+            if wanted and len(held) < settings.max_held:
+                # Room for more rows: look at the database again when the claim interval is up — at
+                # once after a full claim, so a chat waiting out its own limit never puts the loop to
+                # sleep on that limit while other chats' rows are due.
+                claim_in = 0.0 if claim_now else max(0.0, next_claim - loop.time())
+                waits.add(asyncio.ensure_future(asyncio.sleep(claim_in)))
             if not waits:
                 waits.add(asyncio.ensure_future(asyncio.sleep(settings.claim_interval_seconds)))
             waits.add(asyncio.ensure_future(self._wake.wait()))
@@ -457,8 +495,38 @@ class Dispatcher:
                 outcome = task.result()
                 if not outcome.keep and outcome.message.id is not None:
                     held.pop(outcome.message.id, None)
-                if isinstance(outcome.result, Blocked):
-                    claim_now = True  # notes to the unit leads were queued, due now
+                result = outcome.result
+                gone = isinstance(result, Permanent) and CHAT_NOT_FOUND in result.error.lower()
+                if isinstance(result, Blocked) or gone:
+                    claim_now = True  # notes to the unit leads were queued, due now; or room was made
+                    # The chat's other rows in memory: failed with it (gone), or given back to be set
+                    # aside by the next claim (blocked). Either way they no longer wait here.
+                    chat = (outcome.message.platform, outcome.message.chat_id)
+                    same = [key for key, row in held.items() if (row.platform, row.chat_id) == chat]
+                    for key in same:
+                        held.pop(key)
+                    if same and not gone:
+                        await self._db(outbox.release, holder=self.holder, ids=same)
+
+    async def _take_shared(self, platform: str, wanted: int, tick: float) -> bool:
+        """One token of the platform's budget shared by every worker (PostgreSQL): from what this worker
+        was granted, else a few more from the database. Unused grants lapse after a second, so that an
+        idle worker's tokens do not add to another's burst."""
+        if tick - self._granted_at.get(platform, -math.inf) > 1.0:
+            self._granted[platform] = 0
+        if self._granted.get(platform, 0) < 1:
+            if tick < self._shared_wait.get(platform, -math.inf):
+                return False
+            limits = self.settings.limits_for(platform)
+            want = max(1, min(wanted, limits.overall_burst))
+            got, wait = await self._db(shared_budget.take, platform, want=want, now=self.wall(), limits=limits)
+            if got == 0:
+                self._shared_wait[platform] = tick + wait
+                return False
+            self._granted[platform] = got
+            self._granted_at[platform] = tick
+        self._granted[platform] -= 1
+        return True
 
     async def _send_one(self, message: OutboxMessage, slot: Slot) -> _Outcome:
         limiter = self.limiters[message.platform]
@@ -492,7 +560,11 @@ class Dispatcher:
             return False
         if isinstance(result, RetryAfter):
             self.counters.throttled += 1
-            self.limiters[message.platform].pause(result.seconds, self.ticker())
+            if (
+                self.limiters[message.platform].throttled(message.chat_id, result.seconds, self.ticker())
+                and self.shared
+            ):
+                await self._db(shared_budget.pause, message.platform, until=self.wall() + result.seconds)
             if result.seconds <= settings.hold_retry_after_seconds:
                 return True
             await self._db(
@@ -501,7 +573,7 @@ class Dispatcher:
                 holder=self.holder,
                 error=f"429 Too Many Requests: retry after {result.seconds:g}",
                 now=now,
-                max_attempts=settings.max_attempts,
+                horizon_seconds=settings.retry_horizon_seconds,
                 backoff=self._backoff,
                 retry_after=result.seconds,
             )
@@ -513,13 +585,16 @@ class Dispatcher:
                 holder=self.holder,
                 error=result.error,
                 now=now,
-                max_attempts=settings.max_attempts,
+                horizon_seconds=settings.retry_horizon_seconds,
                 backoff=self._backoff,
             )
             if state is OutboxState.FAILED:
                 self.counters.failed += 1
                 log.warning(
-                    "outbox row %s failed after %d attempts: %s", message.id, settings.max_attempts, result.error
+                    "outbox row %s failed: still failing %g s after its first failure: %s",
+                    message.id,
+                    settings.retry_horizon_seconds,
+                    result.error,
                 )
             else:
                 self.counters.retried += 1
@@ -532,7 +607,10 @@ class Dispatcher:
         assert isinstance(result, Permanent)
         self.counters.failed += 1
         log.warning("outbox row %s refused by the platform: %s", message.id, result.error)
-        await self._db(outbox.mark_failed, message, holder=self.holder, error=result.error, now=now)
+        if CHAT_NOT_FOUND in result.error.lower():
+            await self._db(outbox.fail_chat, message, holder=self.holder, error=result.error, now=now)
+        else:
+            await self._db(outbox.mark_failed, message, holder=self.holder, error=result.error, now=now)
         return False
 
     async def _record_sent(self, message: OutboxMessage, platform_message_id: str) -> None:

@@ -4,6 +4,13 @@
        ▲                  │  ├──mark_retry (attempts left)──▶ pending, due later (backoff with jitter)
        │                  │  ├──mark_retry (no attempts left) / mark_failed / mark_blocked──▶ failed
        └──recover_expired / release (a crashed or stopping dispatcher's rows)
+    pending ──claim, the recipient blocked the bot or is paused──▶ held ──release_held──▶ pending (or failed: stale)
+
+Held rows are set aside in the claim itself, so that a thousand rows for people who blocked the bot
+or paused their reminders neither go out nor hold up anybody's next reminder. They go out when the
+person can take them again (unblocked, the pause over): on the first working day from then, at the
+time of day they were due — unless they are older than the stale limit by then (a reminder days old
+has been overtaken by the next step): those are failed with a note, visible in `nhacviec outbox`.
 
 A row is marked sent only with the platform's message id, i.e. once the platform acknowledged it;
 `attempts` counts the sends that got an answer (a crash in the middle of a send does not count, so
@@ -26,7 +33,7 @@ import random
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from html import escape, unescape
 from typing import Any
 
@@ -42,6 +49,7 @@ from locales.catalogs import translator
 from models import Member, Membership, PlatformAccount, Prompt, Role, Unit
 from models.db import session_scope
 from models.reminders import DispatcherLease, OutboxMessage, OutboxState
+from scheduler.calendar_overrides import load_calendar
 
 OUTBOX_LEASE = "outbox"  # the dispatcher_lease row SQLite dispatchers take turns on
 MAX_ERROR = 500  # characters of an error kept in last_error
@@ -54,6 +62,11 @@ BLOCKED_NOTICE = N_(
     "{name} ({unit}) has blocked the bot and no longer receives reminders. "
     "Please ask them to unblock it, or name someone else to receive the unit's reminders."
 )
+
+# Why a row is held (its last_error while held): shown by `nhacviec outbox`, in English like every error.
+HELD_BLOCKED = "held: the person has blocked the bot"
+HELD_PAUSED = "held: the person has paused reminders"
+DROPPED_STALE = "dropped: held until it was {hours:g} hours overdue"
 
 _table: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
 _lease_table: sa.Table = DispatcherLease.__table__  # type: ignore[attr-defined]
@@ -184,12 +197,14 @@ def claim(
     limit: int,
     platforms: Collection[str],
     exclude_chats: Mapping[str, Collection[str]] | None = None,
+    today: date | None = None,
 ) -> list[OutboxMessage]:
     """Lease up to `limit` due rows to `holder`, the earliest due first, and return them in that order.
 
     `exclude_chats` (platform → chat ids) leaves out chats the dispatcher already holds messages for,
     so a chat held back by its own limit never fills a claim that other chats are waiting behind.
-    On SQLite, call only while holding the dispatcher lease.
+    With `today` (the local date), due rows for people who blocked the bot or are paused that day are
+    set aside (held) in the same transaction first. On SQLite, call only while holding the dispatcher lease.
     """
     if limit < 1 or not platforms:
         return []
@@ -200,6 +215,17 @@ def claim(
     for platform, chats in (exclude_chats or {}).items():
         if chats:
             due = due.where(sa.not_(sa.and_(col(m.platform) == platform, col(m.chat_id).in_(list(chats)))))
+    # One worker at a time per chat: a chat another dispatcher is sending to is left to it, so that
+    # the chat's messages keep their order and its own limit is counted in one place.
+    other = sa.alias(_table, "other")
+    due = due.where(
+        ~sa.exists().where(
+            other.c.state == OutboxState.SENDING.value,
+            other.c.platform == col(m.platform),
+            other.c.chat_id == col(m.chat_id),
+            other.c.leased_by != holder,
+        )
+    )
     due = due.order_by(col(m.due_at), col(m.id)).limit(limit)
     if _is_postgresql(engine):
         due = due.with_for_update(skip_locked=True)
@@ -212,9 +238,79 @@ def claim(
         .execution_options(synchronize_session=False)
     )
     with session_scope(engine) as session:
+        if _is_postgresql(engine):
+            # Claims take turns (for the length of one short transaction): two at once could each
+            # take a row of the same chat, each seeing the other's row not yet sending.
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('nhacviec.claim:' || current_schema()))"))
+        if today is not None:
+            set_aside(session, now=now, today=today, platforms=platforms)
         rows = list(session.execute(statement).scalars().all())
     rows.sort(key=lambda row: (row.due_at, row.id or 0))
     return rows
+
+
+def _blocked_chat() -> sa.ColumnElement[bool]:
+    a = PlatformAccount
+    return sa.exists().where(
+        col(a.platform) == col(OutboxMessage.platform),
+        col(a.private_chat_id) == col(OutboxMessage.chat_id),
+        col(a.blocked_at).is_not(None),
+    )
+
+
+def _paused_member(today: date) -> sa.ColumnElement[bool]:
+    return col(OutboxMessage.member_id).in_(select(Member.id).where(col(Member.paused_until) >= today))
+
+
+def set_aside(session: Session, *, now: datetime, today: date, platforms: Collection[str]) -> int:
+    """Due pending rows whose recipient blocked the bot, or is paused `today`, become held; returns how many."""
+    m = OutboxMessage
+    due = sa.update(m).where(
+        col(m.state) == OutboxState.PENDING, col(m.due_at) <= now, col(m.platform).in_(list(platforms))
+    )
+    held = 0
+    for reason, why in ((_blocked_chat(), HELD_BLOCKED), (_paused_member(today), HELD_PAUSED)):
+        statement = due.where(reason).values(state=OutboxState.HELD, last_error=why, lease_until=None, leased_by=None)
+        held += int(session.execute(statement.execution_options(synchronize_session=False)).rowcount)  # type: ignore[attr-defined]
+    return held
+
+
+def release_held(
+    engine: Engine, *, now: datetime, tz: tzinfo, stale_seconds: float, platforms: Collection[str]
+) -> tuple[int, int]:
+    """Held rows whose recipient can take them again go back to pending — due on the first working day
+    from now at the local time of day they were due (now, if that time has passed today) — or, older
+    than `stale_seconds`, are failed with a note. Returns (released, dropped)."""
+    m = OutboxMessage
+    today = now.astimezone(tz).date()
+    ready = select(m).where(
+        col(m.state) == OutboxState.HELD,
+        col(m.platform).in_(list(platforms)),
+        sa.not_(_blocked_chat()),
+        sa.not_(_paused_member(today)),
+    )
+    released = dropped = 0
+    with session_scope(engine) as session:
+        rows = session.exec(ready.order_by(col(m.id)).limit(1000)).all()
+        if not rows:
+            return 0, 0
+        calendar = load_calendar(session)
+        day = today
+        while not calendar.is_working_day(day):
+            day += timedelta(days=1)
+        for row in rows:
+            if (now - row.due_at).total_seconds() > stale_seconds:
+                row.state = OutboxState.FAILED
+                row.last_error = DROPPED_STALE.format(hours=stale_seconds / 3600)
+                dropped += 1
+            else:
+                local_time: time = row.due_at.astimezone(tz).timetz().replace(tzinfo=None)
+                row.due_at = max(now, datetime.combine(day, local_time, tzinfo=tz))
+                row.state = OutboxState.PENDING
+                row.last_error = None
+                released += 1
+            session.add(row)
+    return released, dropped
 
 
 def renew(engine: Engine, *, holder: str, now: datetime, lease_seconds: float) -> int:
@@ -325,6 +421,7 @@ def mark_sent_many(engine: Engine, acknowledged: Sequence[tuple[OutboxMessage, s
                     sent_at=now,
                     lease_until=None,
                     last_error=None,
+                    failing_since=None,
                     attempts=OutboxMessage.attempts + 1,
                 )
             )
@@ -346,13 +443,16 @@ def mark_retry(
     holder: str,
     error: str,
     now: datetime,
-    max_attempts: int,
+    horizon_seconds: float,
     backoff: Callable[[int], float],
     retry_after: float | None = None,
 ) -> OutboxState | None:
     """A send that may work later. Counts an attempt and puts the row back, due after `backoff(attempts)`
-    seconds — or marks it failed when that was the last attempt allowed. With `retry_after` (the
-    platform said when), the row is due then and no attempt is counted: it is not the message's fault.
+    seconds — until `horizon_seconds` after the first failure of this run (`failing_since`): the last
+    attempt is made at the horizon and, failing too, fails the row. A horizon, not a count of attempts,
+    because what a row must survive is an outage of some length (an hour of 5xx must not exhaust it).
+    With `retry_after` (the platform said when), the row is due then and no attempt is counted: it is
+    not the message's fault.
 
     Returns the new state, or None when the row is no longer this holder's (its lease was taken over).
     """
@@ -367,15 +467,32 @@ def mark_retry(
             row.due_at = max(row.due_at, now + timedelta(seconds=retry_after))
         else:
             row.attempts += 1
-            if row.attempts >= max_attempts:
+            since = row.failing_since or now
+            row.failing_since = since
+            give_up_at = since + timedelta(seconds=horizon_seconds)
+            if now >= give_up_at:
                 row.state = OutboxState.FAILED  # leased_by stays: who gave up on it
             else:
                 row.state = OutboxState.PENDING
-                row.due_at = now + timedelta(seconds=backoff(row.attempts))
+                row.due_at = min(now + timedelta(seconds=backoff(row.attempts)), give_up_at)
         if row.state == OutboxState.PENDING:
             row.leased_by = None
         session.add(row)
         return row.state
+
+
+def requeue_failed(session: Session, *, ids: Collection[int] | None = None) -> list[int]:
+    """`nhacviec outbox retry`: failed rows (all, or those of `ids`) are due again at once, with a fresh
+    retry horizon — once whatever made them fail is fixed. In the caller's transaction; returns the ids."""
+    m = OutboxMessage
+    statement = sa.update(m).where(col(m.state) == OutboxState.FAILED)
+    if ids is not None:
+        statement = statement.where(col(m.id).in_(list(ids)))
+    # due_at stays: a failed row was due when it failed, so it is due at once (on any clock).
+    statement = statement.values(
+        state=OutboxState.PENDING, failing_since=None, lease_until=None, leased_by=None
+    ).returning(_table.c.id)
+    return sorted(int(row_id) for row_id in session.execute(statement).scalars().all())
 
 
 def mark_failed(engine: Engine, message: OutboxMessage, *, holder: str, error: str, now: datetime) -> bool:
@@ -398,10 +515,34 @@ def mark_failed(engine: Engine, message: OutboxMessage, *, holder: str, error: s
         return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
 
 
+def fail_chat(engine: Engine, message: OutboxMessage, *, holder: str, error: str, now: datetime) -> list[int]:
+    """The platform says the row's chat does not exist (a group the bot was removed from, a deleted
+    chat): the row fails, and so do the chat's other rows not yet sent — pending, or claimed by this
+    holder — so that they neither go one by one to the same refusal nor hold up other chats.
+    `nhacviec outbox retry` brings them back. Returns the ids failed."""
+    m = OutboxMessage
+    statement = (
+        sa.update(m)
+        .where(
+            col(m.platform) == message.platform,
+            col(m.chat_id) == message.chat_id,
+            sa.or_(
+                col(m.state) == OutboxState.PENDING,
+                sa.and_(col(m.state) == OutboxState.SENDING, col(m.leased_by) == holder),
+            ),
+        )
+        .values(state=OutboxState.FAILED, last_error=_clip(error), lease_until=None)
+        .returning(_table.c.id)
+    )
+    with session_scope(engine) as session:
+        return sorted(int(row_id) for row_id in session.execute(statement).scalars().all())
+
+
 def mark_blocked(engine: Engine, message: OutboxMessage, *, holder: str, error: str, now: datetime) -> list[int]:
     """403: the person blocked the bot. Their account is flagged (bot/delivery.record_blocked), their
-    units' leads get a short note through the outbox, and the row is failed. Safe to repeat: the flag
-    is set once and the notes are keyed by the account and the moment it was blocked.
+    units' leads get a short note through the outbox, and the row is held (it goes out if they unblock
+    the bot in time) — or failed, when the chat is nobody's account. Safe to repeat: the flag is set
+    once and the notes are keyed by the account and the moment it was blocked.
 
     Returns the ids of the notes queued (or already there).
     """
@@ -410,10 +551,23 @@ def mark_blocked(engine: Engine, message: OutboxMessage, *, holder: str, error: 
         platform = Platform(message.platform)
     except ValueError:
         platform = None
-    if platform is not None and record_blocked(engine, platform, message.chat_id, now):
-        with session_scope(engine) as session:
-            notes = _tell_unit_leads(session, platform, message.chat_id, now)
-    mark_failed(engine, message, holder=holder, error=error, now=now)
+    if platform is None or not record_blocked(engine, platform, message.chat_id, now):
+        mark_failed(engine, message, holder=holder, error=error, now=now)
+        return notes
+    with session_scope(engine) as session:
+        notes = _tell_unit_leads(session, platform, message.chat_id, now)
+        m = OutboxMessage
+        session.execute(
+            sa.update(m)
+            .where(col(m.id) == message.id, col(m.state) == OutboxState.SENDING, col(m.leased_by) == holder)
+            .values(
+                state=OutboxState.HELD,
+                last_error=_clip(f"{HELD_BLOCKED} ({error})"),
+                lease_until=None,
+                leased_by=None,
+                attempts=m.attempts + 1,
+            )
+        )
     return notes
 
 
@@ -543,6 +697,12 @@ def stats_lines(summary: OutboxStats, _: Callable[[str], str], tz: tzinfo) -> li
             failed=counts[OutboxState.FAILED],
         )
     ]
+    if counts[OutboxState.HELD]:
+        lines.append(
+            _("Held back (the person blocked the bot or paused reminders): {count}.").format(
+                count=counts[OutboxState.HELD]
+            )
+        )
     oldest = summary.oldest_pending
     if oldest is None:
         lines.append(_("Nothing is waiting to be sent."))
@@ -579,6 +739,9 @@ def stats_lines(summary: OutboxStats, _: Callable[[str], str], tz: tzinfo) -> li
 __all__ = [
     "BLOCKED_NOTICE",
     "CAPTION_LIMIT",
+    "DROPPED_STALE",
+    "HELD_BLOCKED",
+    "HELD_PAUSED",
     "OUTBOX_LEASE",
     "Enqueued",
     "OutboxStats",
@@ -589,6 +752,7 @@ __all__ = [
     "claim",
     "dispatcher_lease",
     "enqueue",
+    "fail_chat",
     "mark_blocked",
     "mark_failed",
     "mark_retry",
@@ -598,7 +762,10 @@ __all__ = [
     "recover_expired",
     "release",
     "release_dispatcher_lease",
+    "release_held",
     "renew",
+    "requeue_failed",
+    "set_aside",
     "stats",
     "stats_lines",
     "unfinished",

@@ -58,6 +58,9 @@ class PlatformLimits:
     private_burst: int = 2
     group_per_minute: int = 20
     group_window_seconds: float = 60.0
+    # A 429 pauses the chat it answered; 429s for this many different chats within their pauses mean
+    # the platform's overall limit, and pause the whole platform (Telegram says nothing of the scope).
+    platform_pause_chats: int = 3
 
     def __post_init__(self) -> None:
         if min(self.overall_per_second, self.private_per_second, self.group_window_seconds) <= 0:
@@ -101,6 +104,19 @@ class TokenBucket:
     def idle(self, now: float) -> bool:
         self.refill(now)
         return self.tokens >= self.capacity - EPSILON
+
+
+def grant(
+    tokens: float, updated: float, now: float, *, rate: float, capacity: float, want: int
+) -> tuple[float, int, float]:
+    """A shared token bucket (one platform's overall budget, kept in the database for every worker):
+    refill it to `now`, take up to `want` whole tokens. Returns (tokens left, tokens granted, seconds
+    until the next token when none was granted)."""
+    tokens = min(capacity, tokens + max(0.0, now - updated) * rate)
+    granted = max(0, min(want, math.floor(tokens + EPSILON)))
+    tokens -= granted
+    wait = 0.0 if granted else (1 - tokens) / rate
+    return tokens, granted, wait
 
 
 @dataclass
@@ -161,6 +177,7 @@ class RateLimiter:
         self._private: dict[str, TokenBucket] = {}
         self._groups: dict[str, SlidingWindow] = {}
         self._paused_until = -math.inf
+        self._chat_paused: dict[str, float] = {}  # chat → end of its 429 pause
         self._checks = 0
 
     # ---- pure: everything takes `now` -----------------------------------------------------------
@@ -172,9 +189,10 @@ class RateLimiter:
     def chat_wait(self, chat_id: str, now: float, kind: ChatKind | None = None) -> float:
         """Seconds before a message to this chat may go, as far as the chat's own budget goes."""
         kind = kind or chat_kind(chat_id)
+        paused = self._chat_paused.get(chat_id, -math.inf) - now
         if kind is ChatKind.GROUP:
-            return self._group(chat_id).wait(now)
-        return self._private_bucket(chat_id, now).wait(now)
+            return max(paused, self._group(chat_id).wait(now))
+        return max(paused, self._private_bucket(chat_id, now).wait(now))
 
     def wait_time(self, chat_id: str, now: float, kind: ChatKind | None = None) -> float:
         """Seconds before a message to this chat may go (0: now)."""
@@ -206,6 +224,17 @@ class RateLimiter:
     def pause(self, seconds: float, now: float) -> None:
         """The platform said `429 retry after N`: nothing goes to it for `seconds`."""
         self._paused_until = max(self._paused_until, now + max(0.0, seconds))
+
+    def throttled(self, chat_id: str, seconds: float, now: float) -> bool:
+        """The platform said `429 retry after N` to a message for this chat: the chat waits `seconds`.
+        When that makes `platform_pause_chats` chats paused at once, it is the overall limit: the whole
+        platform waits too. Returns whether it did."""
+        self._chat_paused = {chat: until for chat, until in self._chat_paused.items() if until > now}
+        self._chat_paused[chat_id] = max(self._chat_paused.get(chat_id, -math.inf), now + max(0.0, seconds))
+        if len(self._chat_paused) < self.limits.platform_pause_chats:
+            return False
+        self.pause(seconds, now)
+        return True
 
     def paused_for(self, now: float) -> float:
         return max(0.0, self._paused_until - now)
@@ -258,4 +287,5 @@ __all__ = [
     "Slot",
     "TokenBucket",
     "chat_kind",
+    "grant",
 ]

@@ -36,7 +36,7 @@ def test_counts_the_oldest_pending_and_the_failures(db_url: str, engine: Engine)
         holder="a",
         error="NetworkError: Bad Gateway",
         now=NOW,
-        max_attempts=5,
+        horizon_seconds=3600.0,
         backoff=lambda attempt: 60.0,
     )
     result = cli(db_url, "outbox")
@@ -52,3 +52,12 @@ def test_counts_the_oldest_pending_and_the_failures(db_url: str, engine: Engine)
     english = cli(db_url, "--lang", "en", "outbox", "--failures", "0")
     assert english.output.splitlines()[0] == "Outbox: 3 pending, 0 sending, 0 sent, 1 failed."
     assert "Recent failures" not in english.output and "No failed messages" not in english.output
+
+
+def test_outbox_retry_of_a_row_that_did_not_fail_says_so(db_url: str, engine: Engine) -> None:
+    queue(engine, ["101"])
+    result = cli(db_url, "outbox", "retry", "--id", "1")
+    assert result.exit_code == 2
+    assert result.output.strip() == "Lỗi: Tin #1 không phải là tin gửi thất bại trong hàng đợi."
+    nothing = cli(db_url, "outbox", "retry")
+    assert nothing.exit_code == 0 and nothing.output.splitlines() == ["Không có tin nào gửi thất bại."]

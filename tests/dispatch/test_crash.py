@@ -113,7 +113,7 @@ async def test_a_killed_dispatcher_loses_nothing_and_repeats_only_what_was_in_fl
         "claim_interval_seconds": 0.05,
         "backoff_base_seconds": 0.05,
         "backoff_cap_seconds": 0.2,
-        "max_attempts": 1000,
+        "retry_horizon_seconds": 1e9,
         "telegram": {"overall_per_second": 300, "overall_burst": 5, "private_per_second": 300, "private_burst": 5},
     }
     await box.start("127.0.0.1", 0)

@@ -8,14 +8,14 @@ clock is the sandbox's, frozen; tests move it and poke the dispatcher.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models import OutboxMessage, OutboxState, PlatformAccount
+from models import Member, OutboxMessage, OutboxState, PlatformAccount
 from models.db import session_scope
 from nhacviec.settings import Settings
 from sandbox import Sandbox
@@ -39,7 +39,9 @@ from tests.helpers import cli
 # PTB itself warns, when it builds a RetryAfter, that retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
-FAST = DispatchSettings(backoff_base_seconds=60.0, backoff_cap_seconds=600.0, max_attempts=3, poll_seconds=5.0)
+FAST = DispatchSettings(
+    backoff_base_seconds=60.0, backoff_cap_seconds=600.0, retry_horizon_seconds=3 * 3600.0, poll_seconds=5.0
+)
 
 
 @pytest.fixture
@@ -69,6 +71,19 @@ def dispatcher(
     return Dispatcher(
         engine, {"telegram": sender}, settings=settings, clock=box.clock.now, ticker=fake, sleep=fake.sleep, name="d1"
     )
+
+
+def short_waits_only(fake: FakeTime) -> Callable[[float], Awaitable[None]]:
+    """A sleep on which short waits (a private chat's second, the platform's budget) pass on the fake
+    ticker, and a group's minute never does."""
+
+    async def sleep(seconds: float) -> None:
+        if seconds < 5:
+            await fake.sleep(seconds)
+        else:
+            await asyncio.sleep(3600)
+
+    return sleep
 
 
 def rows(engine: Engine) -> dict[str, OutboxMessage]:
@@ -144,22 +159,54 @@ async def test_server_errors_are_retried_with_backoff(
     assert sorted(m.attempts for m in rows(engine).values()) == [1, 2, 2]
 
 
-async def test_a_message_failing_every_time_is_given_up_and_shown(
+async def test_an_outage_of_an_hour_loses_nothing(engine: Engine, box: Sandbox, fake: FakeTime) -> None:
+    """Every send answered 502 for an hour, with the default settings: the rows are retried with
+    backoff all along, and arrive once the platform is back (they were failed for good after six)."""
+    keys = queue(engine, [STAFF, LEAD, OTHER])
+    box.faults.server_errors(fraction=1.0, status=502)
+    made = telegram_sender("123456:TEST", base_url=box.base_url)
+    await made.bot.initialize()
+    try:
+        async with Dispatcher(
+            engine, {"telegram": made}, clock=box.clock.now, ticker=fake, sleep=fake.sleep, name="d1"
+        ) as d:
+            while box.clock.now() < NOW + timedelta(hours=1):
+                box.clock.advance(timedelta(minutes=5))
+                await d.drain()
+            assert {m.state for m in rows(engine).values()} == {OutboxState.PENDING}
+            box.faults.clear()
+            box.clock.advance(timedelta(hours=1))
+            d.poke()
+            await d.run_until_done()
+    finally:
+        await made.bot.shutdown()
+    assert delivered(box) == {key: 1 for key in keys}
+    assert all(m.attempts > 6 and m.failing_since is None for m in rows(engine).values())
+
+
+async def test_a_message_failing_past_the_horizon_is_shown_and_requeued_by_outbox_retry(
     db_url: str, engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
 ) -> None:
     queue(engine, [STAFF])
     box.faults.server_errors(fraction=1.0, status=500)
     async with dispatcher(engine, sender, box, fake) as d:
-        for _ in range(FAST.max_attempts):
+        while rows(engine)["m0"].state != OutboxState.FAILED:
             await d.drain()
-            box.clock.advance(timedelta(hours=1))
-    failed = rows(engine)["m0"]
-    assert failed.state == OutboxState.FAILED and failed.attempts == FAST.max_attempts
-    assert "Internal Server Error" in (failed.last_error or "")
-    assert d.counters.failed == 1 and delivered(box) == {}
-    result = cli(db_url, "outbox")
-    assert result.exit_code == 0, result.output
-    assert "Internal Server Error" in result.output and "telegram:101" in result.output
+            box.clock.advance(timedelta(minutes=10))
+        failed = rows(engine)["m0"]
+        assert failed.failing_since == NOW and "Internal Server Error" in (failed.last_error or "")
+        assert box.clock.now() - NOW <= timedelta(hours=3, minutes=10)  # FAST's horizon: 3 h
+        assert d.counters.failed == 1 and delivered(box) == {}
+        shown = cli(db_url, "outbox")
+        assert shown.exit_code == 0, shown.output
+        assert "Internal Server Error" in shown.output and "telegram:101" in shown.output
+        box.faults.clear()  # the cause is fixed
+        requeued = cli(db_url, "outbox", "retry")
+        assert requeued.exit_code == 0, requeued.output
+        assert requeued.output.splitlines() == ["Đã đưa 1 tin thất bại trở lại hàng đợi: #1."]
+        d.poke()
+        await d.run_until_done()
+    assert delivered(box) == {"m0": 1}
 
 
 async def test_a_person_who_blocked_the_bot_is_recorded_and_their_lead_told(
@@ -171,7 +218,7 @@ async def test_a_person_who_blocked_the_bot_is_recorded_and_their_lead_told(
     async with dispatcher(engine, sender, box, fake) as d:
         await d.run_until_done()
     stored = rows(engine)
-    assert stored["m0"].state == OutboxState.FAILED and "blocked" in (stored["m0"].last_error or "")
+    assert stored["m0"].state == OutboxState.HELD and "blocked" in (stored["m0"].last_error or "")
     assert stored["m1"].state == OutboxState.SENT
     with Session(engine) as session:
         account = session.exec(select(PlatformAccount).where(PlatformAccount.private_chat_id == str(STAFF))).one()
@@ -273,16 +320,14 @@ async def test_a_stop_gives_back_what_was_not_sent(
     engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
 ) -> None:
     queue(engine, [GROUP] * 25)
-
-    async def short_waits_only(seconds: float) -> None:
-        # Short waits pass on the fake ticker; the group's minute never does.
-        if seconds < 5:
-            await fake.sleep(seconds)
-        else:
-            await asyncio.sleep(3600)
-
     d = Dispatcher(
-        engine, {"telegram": sender}, settings=FAST, clock=box.clock.now, ticker=fake, sleep=short_waits_only, name="d1"
+        engine,
+        {"telegram": sender},
+        settings=FAST,
+        clock=box.clock.now,
+        ticker=fake,
+        sleep=short_waits_only(fake),
+        name="d1",
     )
     await d.start()
     await box.wait_until(lambda: sum(delivered(box).values()) >= 20 or None, timeout=5)
@@ -338,3 +383,124 @@ async def test_a_timeout_is_retried_so_its_message_may_arrive_twice(
         await slow.bot.shutdown()
     assert rows(engine)["m0"].state == OutboxState.SENT
     assert delivered(box) == {"m0": 2}
+
+
+async def test_two_hundred_rows_for_one_group_do_not_stall_a_private_reminder(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    """A full claim of one group's rows: once the group's minute is used up, the loop claims other
+    chats' rows at once instead of sleeping on the group's window (the private reminder waited 120 s)."""
+    queue(engine, [GROUP] * 200, prefix="g")
+    queue(engine, [STAFF], now=NOW + timedelta(seconds=1), prefix="p")
+    box.clock.advance(timedelta(seconds=1))
+    d = Dispatcher(
+        engine,
+        {"telegram": sender},
+        settings=FAST,
+        clock=box.clock.now,
+        ticker=fake,
+        sleep=short_waits_only(fake),
+        name="d1",
+    )
+    async with d:
+        await box.wait_until(lambda: delivered(box).get("p0"), timeout=10)
+    assert sum(delivered(box).values()) == 21  # the group's first twenty, then the private one
+
+
+def pause(engine: Engine, member_id: int, until: date) -> None:
+    with session_scope(engine) as session:
+        member = session.get(Member, member_id)
+        assert member is not None
+        member.paused_until = until
+        session.add(member)
+
+
+def queue_for(engine: Engine, member_id: int, chat: int, count: int, *, prefix: str) -> None:
+    with session_scope(engine) as session:
+        for n in range(count):
+            outbox.enqueue(
+                session,
+                key=f"{prefix}{n}",
+                platform="telegram",
+                chat_id=str(chat),
+                text=f"Nhắc việc {prefix}{n}",
+                due_at=NOW,
+                now=NOW,
+                member_id=member_id,
+            )
+
+
+async def test_rows_to_a_chat_already_flagged_blocked_are_held_without_a_send(
+    db_url: str, engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    """Fifty rows for someone flagged blocked ahead of one ordinary reminder: not one request for
+    them (each was a 403, at a few rows a second), and they stay visible in `nhacviec outbox`."""
+    seeded = seed_unit(engine)
+    with session_scope(engine) as session:
+        account = session.exec(select(PlatformAccount).where(PlatformAccount.private_chat_id == str(STAFF))).one()
+        account.blocked_at = NOW - timedelta(days=1)
+        session.add(account)
+    queue_for(engine, seeded.staff_id, STAFF, 50, prefix="b")
+    queue(engine, [OTHER], now=NOW, prefix="ok")
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.run_until_done()
+    assert delivered(box) == {"ok0": 1}
+    assert [chat for _status, chat in sends(box)] == [str(OTHER)]
+    held = [m for m in rows(engine).values() if m.state == OutboxState.HELD]
+    assert len(held) == 50 and {m.last_error for m in held} == {outbox.HELD_BLOCKED}
+    shown = cli(db_url, "outbox")
+    assert "Đang giữ lại (người nhận đã chặn bot hoặc tạm dừng nhắc việc): 50." in shown.output
+
+
+async def test_rows_for_a_member_who_paused_after_they_were_queued_wait_for_the_pause_to_end(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    """Queued Monday 08:30, paused until Tuesday: nothing on Monday or Tuesday; on Wednesday the rows
+    go out at 08:30, the time of day they were due — not at midnight when the pause ends."""
+    seeded = seed_unit(engine)
+    queue_for(engine, seeded.staff_id, STAFF, 3, prefix="p")
+    pause(engine, seeded.staff_id, date(2026, 3, 3))
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.drain()
+        assert {m.state for m in rows(engine).values()} == {OutboxState.HELD}
+        box.clock.advance(timedelta(days=1, hours=15, minutes=40))  # Wednesday 00:10 in Hà Nội
+        await d.drain()
+        assert {m.due_at for m in rows(engine).values()} == {NOW + timedelta(days=2)}
+        assert delivered(box) == {}
+        box.clock.advance(timedelta(hours=8, minutes=20))  # Wednesday 08:30
+        await d.drain()
+    assert delivered(box) == {"p0": 1, "p1": 1, "p2": 1}
+
+
+async def test_rows_held_past_the_stale_limit_are_dropped_visibly(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    seeded = seed_unit(engine)
+    queue_for(engine, seeded.staff_id, STAFF, 2, prefix="p")
+    pause(engine, seeded.staff_id, date(2026, 3, 9))
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.drain()
+        box.clock.advance(timedelta(days=8))  # Tuesday 10/03, six days after the rows were due
+        await d.drain()
+    assert delivered(box) == {}
+    dropped = rows(engine).values()
+    assert {(m.state, m.last_error) for m in dropped} == {
+        (OutboxState.FAILED, "dropped: held until it was 72 hours overdue")
+    }
+
+
+async def test_a_chat_that_does_not_exist_fails_all_its_rows_after_one_refusal(
+    engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
+) -> None:
+    """Sixty rows for a group the bot was removed from, ahead of an ordinary reminder: one request
+    answers "chat not found" and fails them all (visible, `outbox retry` brings them back); the
+    ordinary reminder does not wait behind fifty-nine more refusals."""
+    queue(engine, [-999] * 60, prefix="gone")
+    queue(engine, [OTHER], prefix="ok")
+    async with dispatcher(engine, sender, box, fake) as d:
+        await d.run_until_done()
+    assert delivered(box) == {"ok0": 1}
+    assert [chat for _status, chat in sends(box)] == ["-999", str(OTHER)]
+    gone = [m for m in rows(engine).values() if m.chat_id == "-999"]
+    assert {m.state for m in gone} == {OutboxState.FAILED}
+    assert all("chat not found" in (m.last_error or "").lower() for m in gone)

@@ -49,7 +49,7 @@ def retry(
     holder: str = "a",
     *,
     now: datetime = NOW,
-    max_attempts: int = 3,
+    horizon: float = 30.0,
     retry_after: float | None = None,
 ) -> OutboxState | None:
     return outbox.mark_retry(
@@ -58,7 +58,7 @@ def retry(
         holder=holder,
         error="NetworkError: Bad Gateway",
         now=now,
-        max_attempts=max_attempts,
+        horizon_seconds=horizon,
         backoff=lambda attempt: 10.0 * attempt,
         retry_after=retry_after,
     )
@@ -127,7 +127,9 @@ def test_claim_takes_the_earliest_due_first_and_leases_them(engine: Engine) -> N
     assert [m.idempotency_key for m in claimed] == ["latest", "late", "b"]
     assert all(m.state == OutboxState.SENDING and m.leased_by == "a" for m in claimed)
     assert all(m.lease_until == NOW + timedelta(seconds=LEASE) for m in claimed)
-    assert [m.idempotency_key for m in claim(engine, "b")] == ["a"]  # the rest that is due, nothing claimed twice
+    # The rest that is due stays with the dispatcher sending to its chat; nothing is claimed twice.
+    assert claim(engine, "b") == []
+    assert [m.idempotency_key for m in claim(engine, "a")] == ["a"]
     assert claim(engine, "c") == []
 
 
@@ -242,7 +244,7 @@ def _prompt(session: Session, member_id: int) -> int:
     return prompt.id
 
 
-def test_retry_backs_off_then_fails_after_the_last_attempt(engine: Engine) -> None:
+def test_retry_backs_off_then_fails_at_the_horizon(engine: Engine) -> None:
     queue(engine, ["101"])
     (message,) = claim(engine)
     assert retry(engine, message) is OutboxState.PENDING
@@ -252,12 +254,57 @@ def test_retry_backs_off_then_fails_after_the_last_attempt(engine: Engine) -> No
     assert claim(engine, now=NOW + timedelta(seconds=9)) == []  # not due before its backoff ends
     (message,) = claim(engine, now=NOW + timedelta(seconds=10))
     assert retry(engine, message, now=NOW + timedelta(seconds=10)) is OutboxState.PENDING
+    # The backoff would say 20 s later; the horizon (30 s after the first failure) comes first.
     assert row(engine, "m0").due_at == NOW + timedelta(seconds=30)
+    assert row(engine, "m0").failing_since == NOW
     (message,) = claim(engine, now=NOW + timedelta(seconds=30))
     assert retry(engine, message, now=NOW + timedelta(seconds=30)) is OutboxState.FAILED
     failed = row(engine, "m0")
     assert (failed.state, failed.attempts) == (OutboxState.FAILED, 3)
     assert claim(engine, now=NOW + timedelta(days=1)) == []
+
+
+def test_an_hour_of_server_errors_leaves_a_row_due_again(engine: Engine) -> None:
+    """An outage of an hour with the default 24 h horizon and real backoff: a dozen failed sends, the
+    row still pending; the first send after the outage goes through (it failed after six before)."""
+    queue(engine, ["101"])
+    rng = random.Random(1)
+    now = NOW
+    failures = 0
+    while now < NOW + timedelta(hours=1):
+        (message,) = claim(engine, now=now)
+        state = outbox.mark_retry(
+            engine,
+            message,
+            holder="a",
+            error="NetworkError: Bad Gateway",
+            now=now,
+            horizon_seconds=24 * 3600.0,
+            backoff=lambda attempt: outbox.backoff_delay(attempt, base=30.0, cap=3600.0, rng=rng),
+        )
+        assert state is OutboxState.PENDING
+        failures += 1
+        now = row(engine, "m0").due_at
+    assert failures >= 6
+    (message,) = claim(engine, now=now)
+    assert outbox.mark_sent(engine, message, platform_message_id="77", now=now)
+    sent = row(engine, "m0")
+    assert (sent.state, sent.attempts, sent.failing_since) == (OutboxState.SENT, failures + 1, None)
+
+
+def test_requeue_failed_makes_failed_rows_due_at_once_with_a_fresh_horizon(engine: Engine) -> None:
+    queue(engine, ["101", "102", "103"])
+    first, second, third = claim(engine)
+    retry(engine, first, horizon=0.0)
+    outbox.mark_failed(engine, second, holder="a", error="BadRequest: chat not found", now=NOW)
+    outbox.mark_sent(engine, third, platform_message_id="9", now=NOW)
+    later = NOW + timedelta(hours=30)
+    with session_scope(engine) as session:
+        assert outbox.requeue_failed(session, ids=[third.id or 0]) == []  # sent: left alone
+        assert outbox.requeue_failed(session) == [first.id, second.id]
+    requeued = row(engine, "m0")
+    assert (requeued.state, requeued.due_at, requeued.failing_since) == (OutboxState.PENDING, NOW, None)
+    assert [m.idempotency_key for m in claim(engine, now=later)] == ["m0", "m1"]
 
 
 def test_retry_after_honours_the_platform_and_counts_no_attempt(engine: Engine) -> None:
@@ -326,9 +373,10 @@ def test_a_blocked_person_is_flagged_and_the_unit_lead_told_once(engine: Engine)
             name="Nguyễn Văn An", unit="Phòng Kế hoạch - Tài chính"
         )
         assert note.text == expected and "đã chặn" in note.text
-        failed = session.exec(select(OutboxMessage).where(col(OutboxMessage.state) == OutboxState.FAILED)).all()
-        assert sorted(m.idempotency_key for m in failed) == ["m0", "m1"]
-        assert all("blocked" in (m.last_error or "") for m in failed)
+        # Held, not failed: they go out if the person unblocks the bot in time.
+        held = session.exec(select(OutboxMessage).where(col(OutboxMessage.state) == OutboxState.HELD)).all()
+        assert sorted(m.idempotency_key for m in held) == ["m0", "m1"]
+        assert all("blocked" in (m.last_error or "") for m in held)
 
 
 def test_a_blocked_group_or_unknown_chat_only_fails_the_row(engine: Engine) -> None:
@@ -354,6 +402,7 @@ def test_stats_show_counts_the_oldest_pending_and_recent_failures(engine: Engine
         OutboxState.SENDING: 1,
         OutboxState.SENT: 1,
         OutboxState.FAILED: 1,
+        OutboxState.HELD: 0,
     }
     assert summary.oldest_pending is not None and summary.oldest_pending.idempotency_key == "m2"
     assert summary.overdue == 2
@@ -364,7 +413,7 @@ def test_stats_show_counts_the_oldest_pending_and_recent_failures(engine: Engine
 
 def test_random_walks_through_the_state_machine_keep_its_invariants(engine: Engine) -> None:
     """Many random claims, answers, crashes and clock steps: a row is sent at most once, never sent
-    without an id, attempts never pass the limit, and in the end everything is sent or failed."""
+    without an id, a sent row is not failing any more, and in the end everything is sent or failed."""
     rng = random.Random(3)
     queue(engine, [str(100 + n % 7) for n in range(60)])
     now = NOW
@@ -379,7 +428,7 @@ def test_random_walks_through_the_state_machine_keep_its_invariants(engine: Engi
                 if outbox.mark_sent(engine, message, platform_message_id=str(message.id), now=now):
                     sent_calls[message.idempotency_key] = sent_calls.get(message.idempotency_key, 0) + 1
             elif fate < 0.8:
-                retry(engine, message, holder, now=now, max_attempts=4)
+                retry(engine, message, holder, now=now, horizon=120.0)
             elif fate < 0.85:
                 outbox.mark_failed(engine, message, holder=holder, error="BadRequest", now=now)
             # else: the dispatcher "crashed" holding it
@@ -397,4 +446,13 @@ def test_random_walks_through_the_state_machine_keep_its_invariants(engine: Engi
     with Session(engine) as session:
         rows = session.exec(select(OutboxMessage)).all()
     assert all(m.platform_message_id for m in rows if m.state == OutboxState.SENT)
-    assert all(m.attempts <= 4 for m in rows)
+    assert all(m.failing_since is None for m in rows if m.state == OutboxState.SENT)
+
+
+def test_a_chat_another_dispatcher_is_sending_to_is_left_to_it(engine: Engine) -> None:
+    """Two workers never send to one chat at once: its order and its own limit stay in one place."""
+    queue(engine, ["101", "101", "102"])
+    (first,) = claim(engine, "a", limit=1)
+    assert first.idempotency_key == "m0"
+    assert [m.idempotency_key for m in claim(engine, "b")] == ["m2"]
+    assert [m.idempotency_key for m in claim(engine, "a")] == ["m1"]  # its own chat: yes

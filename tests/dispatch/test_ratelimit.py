@@ -80,7 +80,25 @@ def test_overall_private_and_group_limits() -> None:
     assert limiter.try_acquire(group, 61.2) is not None
 
 
-def test_a_429_pauses_the_whole_platform() -> None:
+def test_a_429_pauses_only_the_chat_it_answered() -> None:
+    limiter = RateLimiter(PlatformLimits())
+    assert not limiter.throttled("101", 5, now=10.0)
+    assert limiter.wait_time("101", 11.0) == pytest.approx(4.0)
+    assert limiter.try_acquire("102", 11.0) is not None  # another chat goes on at once
+    assert limiter.try_acquire("-100200", 11.0) is not None
+    assert limiter.try_acquire("101", 15.0) is not None
+
+
+def test_429s_for_three_chats_at_once_pause_the_whole_platform() -> None:
+    limiter = RateLimiter(PlatformLimits())
+    assert not limiter.throttled("101", 2, now=10.0)
+    assert not limiter.throttled("102", 2, now=11.0)
+    assert not limiter.throttled("103", 2, now=12.5)  # 101's pause is over: two chats paused, not three
+    assert limiter.throttled("104", 2, now=12.8)
+    assert limiter.wait_time("999", 13.0) == pytest.approx(1.8)
+
+
+def test_a_platform_pause_stops_every_chat() -> None:
     limiter = RateLimiter(PlatformLimits())
     limiter.pause(3, now=10.0)
     assert limiter.paused_for(11.0) == pytest.approx(2.0)

@@ -29,7 +29,9 @@ from tests.drafts.conftest import VN
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
-FAST = DispatchSettings(backoff_base_seconds=60.0, backoff_cap_seconds=600.0, max_attempts=3, poll_seconds=5.0)
+FAST = DispatchSettings(
+    backoff_base_seconds=60.0, backoff_cap_seconds=600.0, retry_horizon_seconds=3 * 3600.0, poll_seconds=5.0
+)
 NOW = datetime(2026, 11, 9, 8, 30, tzinfo=VN)  # Monday: five working days before Sunday 15/11/2026
 MONITOR = 1011
 STAFF_TDC = 1001
@@ -150,7 +152,7 @@ async def test_a_monitor_who_blocked_the_bot_is_recorded_for_a_document_too(
     async with dispatcher(engine, sender, box, fake) as d:
         await d.run_until_done()
     row = rows(engine)["f1"]
-    assert row.state == OutboxState.FAILED and "blocked" in (row.last_error or "")
+    assert row.state == OutboxState.HELD and "blocked" in (row.last_error or "")
     with Session(engine) as session:
         account = session.exec(select(PlatformAccount).where(PlatformAccount.private_chat_id == str(MONITOR))).one()
         assert account.blocked_at == NOW
