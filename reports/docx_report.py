@@ -38,7 +38,9 @@ from locales.catalogs import translator
 from reports.status import STATE_WORDS, OccurrenceState
 from reports.summary import ReportView, Summary, SummaryItem
 from reports.summary_text import (
+    CARRIED_OVER,
     PLAN_WIDE,
+    carried_words,
     contribution_words,
     format_rate,
     report_numbers,
@@ -393,7 +395,9 @@ def _problems(summary: Summary) -> list[str]:
     if summary.late:
         for item in summary.late:
             due = ""
-            if item.due is not None:
+            if item.carried and item.due is not None:
+                due = ", " + carried_words(_vi, item.due)
+            elif item.due is not None:
                 due = f", kỳ báo cáo {item.due:%d/%m/%Y}" if item.checkin else f", hạn {item.due:%d/%m/%Y}"
             latest = _report_words(item.latest) if item.latest else "chưa có báo cáo"
             parts.append(
@@ -444,6 +448,8 @@ def _due_words(item: SummaryItem) -> str:
         return f"Chờ sự kiện: {item.event}" if item.event else "Chờ sự kiện"
     if item.checkin:
         return f"Kỳ báo cáo {item.due:%d/%m/%Y}"
+    if item.carried:
+        return f"{item.due:%d/%m/%Y}\n({_vi(CARRIED_OVER)})"
     return f"{item.due:%d/%m/%Y}"
 
 

@@ -108,6 +108,9 @@ class Standing:
     blocked_by: tuple[ReportFact, ...]  # the lead reports that say blocked
     units_done: tuple[int, int] | None  # (done, all) when several units lead the task
     contributions: tuple[ReportFact, ...]  # coordinating units' reports, newest first
+    # The local day it was done (the last lead unit's, when several lead it); None while not done. A
+    # summary carries an earlier deadline into a period when it was not done before the period began.
+    done_on: date | None = None
 
     @property
     def done(self) -> bool:
@@ -136,7 +139,8 @@ def standing(
         if len(reports) == 1 and reports[0].role == UnitRole.LEAD:
             only = reports[0]
             state = occurrence_state(due, only.status, only.on, checkin, today)
-            return Standing(state, only, (only,) if state.blocked else (), None, ())
+            done_on = only.on if only.status == ReportStatus.DONE else None
+            return Standing(state, only, (only,) if state.blocked else (), None, (), done_on)
     contributions = tuple(r for r in reports if r.role != UnitRole.LEAD) if reports else ()
     lead_reports = [r for r in reports if r.role == UnitRole.LEAD] if contributions else reports
     if len(leads) > 1 and unit_id in leads:
@@ -147,7 +151,8 @@ def standing(
     if shown is None:
         return Standing(occurrence_state(due, None, None, checkin, today), None, (), None, contributions)
     state = occurrence_state(due, shown.status, shown.on, checkin, today)
-    return Standing(state, shown, (shown,) if state.blocked else (), None, contributions)
+    done_on = shown.on if shown.status == ReportStatus.DONE else None
+    return Standing(state, shown, (shown,) if state.blocked else (), None, contributions, done_on)
 
 
 @lru_cache(maxsize=4096)
@@ -182,4 +187,5 @@ def _shared(
     else:
         status = None
     state = occurrence_state(due, status, on, checkin, today)
-    return Standing(state, shown, blocked_by, (len(done), len(leads)), contributions)
+    done_on = on if status == ReportStatus.DONE else None
+    return Standing(state, shown, blocked_by, (len(done), len(leads)), contributions, done_on)

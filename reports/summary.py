@@ -3,9 +3,11 @@ is passed in, so the same facts always give the same summary.
 
 Rules (the README's "Tổng hợp" part says the same in Vietnamese):
 
-- An occurrence is in the period when its due date is. A task is in the period when one of its
-  occurrences is, or when it waits for an outside event that has not been recorded (in any period
-  from the plan's issue on).
+- An occurrence is in the period when its due date is. An earlier deadline (not a check-in) is carried
+  over into the period when it was still open when the period began: it is overdue and not done now,
+  or it was done on or after the period's first day. A task is in the period when one of its
+  occurrences is (or is carried over), or when it waits for an outside event that has not been
+  recorded (in any period from the plan's issue on).
 - Each occurrence's state is `reports.status.standing` of its due date and its units' latest reports,
   the derivation every other view uses too: only lead units' reports decide (a coordinating unit's
   report is a contribution, shown beside the line, and never closes the task); a check-in of ongoing
@@ -16,10 +18,15 @@ Rules (the README's "Tổng hợp" part says the same in Vietnamese):
 - A task's line in the period: its deadlines decide (the first one not done, else the last one); a task
   with only check-ins takes its newest report in the period, else the latest check-in already passed,
   else the first still ahead.
+- A carried-over deadline takes part in its task's line like the period's own (being the earliest, it
+  speaks for the task while open; the line says "chuyển từ kỳ trước: hạn 31/12/2025"), so it counts
+  under its current state, and among the late lines while not done.
 - Late: the lines "đang thực hiện quá hạn" and "chưa thực hiện" (past the deadline and not done).
-- On-time rate: among the deadlines (not check-ins) of the period already done or past due, the share
-  done on time (0–1); None when there is none. The previous period is measured the same way.
-- Not reported: the lead units of the period's tasks with no report on any of the period's occurrences.
+- On-time rate: among the deadlines (not check-ins) due in the period already done or past due, the
+  share done on time (0–1); None when there is none. Carried-over deadlines are left out (they belong
+  to their own period's rate). The previous period is measured the same way.
+- Not reported: the lead units of the period's tasks with no report on any of the period's occurrences
+  (on a carried-over deadline, only a report last changed in the period counts).
 - Targets: the numbers the plan states (percentages in a task's note, "01 lớp/năm") next to the newest
   report of the period that gives a number.
 """
@@ -162,6 +169,7 @@ class SummaryItem:
     event: str | None = None
     units_done: tuple[int, int] | None = None  # (done, all) when several units lead the task
     contributions: tuple[ReportView, ...] = ()  # coordinating units' reports: shown, never deciding
+    carried: bool = False  # `due` is an earlier period's deadline, still open when this period began
 
     @property
     def late(self) -> bool:
@@ -221,6 +229,7 @@ class Summary:
 class _Judged:
     occurrence: OccurrenceFact
     standing: Standing
+    carried: bool = False  # an earlier deadline still open at the period's start
 
     @property
     def state(self) -> DerivedState:
@@ -364,13 +373,26 @@ def build_summary(
     judged_by_task: dict[int, list[_Judged]] = {}
     judge = ctx.judge
     for occurrence in sorted(facts.occurrences, key=_OCCURRENCE_ORDER):
-        if start <= occurrence.due <= end and occurrence.task_id in in_scope:
+        if occurrence.task_id not in in_scope:
+            continue
+        due = occurrence.due
+        if start <= due <= end:
             judged = judge(occurrence)
-            found = judged_by_task.get(occurrence.task_id)
-            if found is None:
-                judged_by_task[occurrence.task_id] = [judged]
+        elif due < start and not occurrence.checkin:
+            judged = judge(occurrence)
+            done_on = judged.standing.done_on
+            # Carried over: still open (overdue now), or done only once the period had begun.
+            if judged.state.state in LATE_STATES or (done_on is not None and done_on >= start):
+                judged.carried = True
             else:
-                found.append(judged)
+                continue
+        else:
+            continue
+        found = judged_by_task.get(occurrence.task_id)
+        if found is None:
+            judged_by_task[occurrence.task_id] = [judged]
+        else:
+            found.append(judged)
 
     ordered_sections = sorted(facts.sections, key=lambda s: s.position)
     section_codes: dict[int | None, str] = {s.id: s.code for s in ordered_sections}
@@ -423,6 +445,7 @@ def build_summary(
             task.event,
             chosen.standing.units_done,
             tuple(view for r in chosen.standing.contributions if (view := ctx.view(r)) is not None),
+            chosen.carried,
         )
         section_items = items_by_section.get(section_code)
         if section_items is None:
@@ -461,14 +484,15 @@ def build_summary(
                 late.append(item)
     late.sort(key=lambda i: i.due or date.max)
 
-    # Who has not reported: the lead units of the period's tasks with no report on its occurrences.
+    # Who has not reported: the lead units of the period's tasks with no report on its occurrences (on
+    # a carried-over deadline, only a report made in the period counts: an older one says nothing of it).
     expected: set[int] = set()
     reported: set[int] = set()
     for task_id, judged_list in judged_by_task.items():
         expected.update(ctx.leads[task_id])
         for j in judged_list:
             for r in facts.reports.get(j.occurrence.id, ()):
-                if r.unit_id is not None:
+                if r.unit_id is not None and (not j.carried or r.on >= start):
                     reported.add(r.unit_id)
     if unit_id is not None:
         expected &= {unit_id}
@@ -482,7 +506,8 @@ def build_summary(
             if not o.checkin and first <= o.due <= last and o.task_id in in_scope
         )
 
-    rate = _rate(j for judged_list in judged_by_task.values() for j in judged_list)
+    # The on-time rate measures the period's own deadlines: a carried-over one was measured in its own period.
+    rate = _rate(j for judged_list in judged_by_task.values() for j in judged_list if not j.carried)
     return Summary(
         plan=facts.plan,
         period=period,

@@ -1,7 +1,8 @@
 """From the database to the plain facts a summary is built from: eight queries, whatever the plan's size.
 
 The statements are built once, on the tables rather than the ORM classes (loading rows through the ORM
-costs more than running the query). Only the occurrences of the periods asked about are read, with the
+costs more than running the query). Only the occurrences of the periods asked about (and the deadlines
+before them, which may be carried over) are read, with the
 newest report of each unit on each of them (`models.progress.with_unit_reports`, the read every view shares).
 """
 
@@ -96,12 +97,13 @@ _EVENT_TASKS = (
         _OCCURRENCE.archived_at.is_(None),
     )
 )
-# The occurrences of the window: every deadline, and the check-ins of the main period only (rates and
-# the chart need deadlines alone).
+# The occurrences of the window: every deadline up to its end, those before it too (a summary carries
+# the ones still open into its period; one range on `ix_occurrence_due`, no second query), and the
+# check-ins of the main period only (rates and the chart need deadlines alone).
 _IN_WINDOW = sa.and_(
     _TASK.plan_id == sa.bindparam("plan_id"),
     _OCCURRENCE.archived_at.is_(None),
-    _OCCURRENCE.due.between(sa.bindparam("low"), sa.bindparam("high")),
+    _OCCURRENCE.due <= sa.bindparam("high"),
     sa.or_(_OCCURRENCE.checkin.is_(False), _OCCURRENCE.due >= sa.bindparam("checkins_from")),
 )
 # What `read_unit_reports` takes: the occurrence, then each unit of its task with its role there and its newest report
@@ -270,14 +272,13 @@ def load_facts(
     tz: ZoneInfo,
     registry: RegistryCache | None = None,
 ) -> SummaryFacts:
-    """The facts of `main` (every occurrence) and of `others` (deadlines only: the previous period, the
-    chart's history). `registry`: where the registry facts are kept between calls (read afresh without)."""
+    """The facts of `main` (every occurrence, and every earlier deadline: `build_summary` carries the
+    open ones over) and of `others` (deadlines only: the previous period, the chart's history). `registry`: where the registry facts are kept between calls (read afresh without)."""
     facts = registry.get(session, plan_id) if registry is not None else load_registry(session, plan_id)
     units, tasks = facts.units, facts.tasks
     periods = [main, *others]
     window = {
         "plan_id": plan_id,
-        "low": min(p.start for p in periods),
         "high": max(p.end for p in periods),
         "checkins_from": main.start,
     }

@@ -14,6 +14,7 @@ import html
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from locales import N_
@@ -26,6 +27,8 @@ from reports.wording import is_button_label, plan_name, task_counts
 from scheduler.periods import period_label
 
 __all__ = [
+    "CARRIED_OVER",
+    "carried_words",
     "contribution_words",
     "format_rate",
     "report_numbers",
@@ -96,6 +99,14 @@ CONTRIBUTION_WORDS = {
     ReportStatus.BLOCKED: N_("blocked"),
     ReportStatus.NOT_STARTED: N_("not started"),
 }
+
+
+CARRIED_OVER = N_("carried over from an earlier period")
+
+
+def carried_words(_: Translate, due: date) -> str:
+    """ "chuyển từ kỳ trước: hạn 31/12/2025": an earlier period's deadline still open in this one."""
+    return _("carried over from an earlier period: due {date}").format(date=short_day(due))
 
 
 def units_done_words(_: Translate, units_done: tuple[int, int]) -> str:
@@ -285,7 +296,9 @@ class _Writer:
             if detail.note and item.event:
                 extra.append(_("waiting for: {event}").format(event=self.esc(short_title(item.event, detail.note))))
         else:
-            if (
+            if item.carried and item.due is not None:
+                extra.append(carried_words(_, item.due))
+            elif (
                 item.due is not None
                 and not item.checkin
                 and item.state

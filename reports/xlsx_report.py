@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from locales.catalogs import translator
 from reports.status import STATE_WORDS
 from reports.summary import STATE_ORDER, Summary, SummaryItem
-from reports.summary_text import PLAN_WIDE, format_rate
+from reports.summary_text import CARRIED_OVER, PLAN_WIDE, format_rate
 from reports.wording import (
     PLAN_WIDE_DUTIES,
     TABLE_TASKS,
@@ -92,7 +92,7 @@ def _row(item: SummaryItem, section: str) -> list[object]:
         item.content,
         "; ".join(item.lead_units),
         item.due if item.due is not None and not item.checkin else (None if item.due else "Chờ sự kiện"),
-        item.due if item.checkin else None,
+        item.due if item.checkin else (capitalised(_vi(CARRIED_OVER)) if item.carried else None),
         capitalised(report_text(latest)) if latest else None,
         latest.on if latest else None,
         _vi(STATE_WORDS[item.state]),

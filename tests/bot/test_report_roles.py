@@ -99,3 +99,36 @@ def test_tasks_and_summary_say_the_same_of_a_deadline_only_a_coordinating_unit_r
         "❌ <b>III.1</b> Xây dựng kế hoạch và tổ chức đào tạo, tập huấn, bồi dưỡng… — hạn 31/12/2025 · chưa có báo cáo\n"
         "    phối hợp: Văn phòng Sở — đang thực hiện, 50 %"
     ) in summary
+
+
+@pytest.fixture
+def lead_reported_late(chat: Chat) -> tuple[Chat, User]:
+    """Finding 2, as the lead unit sees it: Phòng Quản lý TĐC (III.1's lead; Văn phòng Sở only coordinates
+    it) replies "dang lam 50%" to the reminder of III.1's 31/12/2025 deadline, two months after it."""
+    chat.on(date(2026, 3, 2))
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
+    answer = chat.say(lan, "dang lam 50%", reply_to=chat.remind(lan, "III.1", date(2025, 12, 31)))
+    assert answer == ["Đã ghi nhận: III.1 — đang thực hiện, 50 %."]
+    return chat, lan
+
+
+def test_a_years_summary_carries_an_earlier_deadline_still_open_in_the_state_tasks_shows(
+    lead_reported_late: tuple[Chat, User],
+) -> None:
+    chat, lan = lead_reported_late
+    (tasks,) = chat.say(lan, "/tasks")
+    (summary,) = chat.say(chat.member("Trần Thị Bình", Role.MONITOR), "/summary 2026")
+    assert "⏰ <b>III.1</b> — đang thực hiện quá hạn · hạn Thứ Tư, 31/12/2025, quá 61 ngày · 50 %" in tasks
+    assert (
+        "⏰ <b>III.1</b> Xây dựng kế hoạch và tổ chức đào tạo, tập huấn, bồi dưỡng… — chuyển từ kỳ trước: hạn "
+        "31/12/2025 · «dang lam 50%» (02/03)"
+    ) in summary
+
+
+def test_a_unit_that_reported_in_the_period_on_a_carried_deadline_is_not_listed_as_silent(
+    lead_reported_late: tuple[Chat, User],
+) -> None:
+    chat, _lan = lead_reported_late
+    (summary,) = chat.say(chat.member("Trần Thị Bình", Role.MONITOR), "/summary 2026")
+    silent = next(line for line in summary.split("\n") if line.startswith("📭"))
+    assert QLTDC not in silent

@@ -241,6 +241,7 @@ def _check(engine: Engine, scene: Scene, model: list[ModelReport]) -> None:
         _check_tasks(session, scene, model, expected)
         _check_task_details(session, scene, expected)
         _check_summary(session, scene, expected)
+        _check_carried_over(session, scene, expected)
         _check_reminders(session, scene, expected)
 
 
@@ -307,6 +308,29 @@ def _check_summary(session: Session, scene: Scene, expected: dict[tuple[int, int
             assert {c.unit for c in item.contributions} == {
                 facts.units[r.unit_id].name for r in want.contributions if r.unit_id is not None
             }, ("/summary", occurrence_id, side)
+
+
+def _check_carried_over(session: Session, scene: Scene, expected: dict[tuple[int, int | None], Standing]) -> None:
+    """/summary of a later period (the month of TODAY): a deadline still open when it began (not done, or
+    done only since) is carried over as its task's line, in the state the model says; one done before is not."""
+    month = Period.month_of(TODAY)
+    facts = summary_facts(session, scene.plan_id, main=month, tz=TZ)
+    for occurrence_id, task_id, due, checkin in scene.occurrences:
+        if checkin or due >= month.start:
+            continue
+        for side in _sides(scene, task_id):
+            summary = build_summary(facts, period=month, previous=None, today=TODAY, unit_id=side)
+            item = next((i for i in summary.items if i.task_id == task_id), None)
+            want = expected[(occurrence_id, side)]
+            if want.done and want.done_on is not None and want.done_on < month.start:
+                assert item is None or not (item.carried and item.due == due), ("carried", occurrence_id, side)
+                continue
+            assert item is not None and item.carried and item.due == due, ("carried", occurrence_id, side)
+            assert (item.state, item.blocked, item.units_done) == (
+                want.state.state,
+                want.state.blocked,
+                want.units_done,
+            ), ("carried", occurrence_id, side)
 
 
 def _check_reminders(session: Session, scene: Scene, expected: dict[tuple[int, int | None], Standing]) -> None:

@@ -31,17 +31,18 @@ MONITOR_YEAR = """\
 Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 10/11/2026
 Nhiệm vụ trong kỳ: 20 (19 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 4
-⏳ đang thực hiện (trong hạn): 10
+☑️ hoàn thành quá hạn: 1
+⏳ đang thực hiện (trong hạn): 7
+⏰ đang thực hiện quá hạn: 3
 ❌ chưa thực hiện: 2
-🕒 chưa đến hạn: 1
 ⏸️ chờ sự kiện: 3
 Tỷ lệ hoàn thành đúng hạn: 100 % (Năm 2025: 55 %, tăng 45 điểm).
 
 ⚠️ <b>Vướng mắc (2):</b>
-• <b>IV.1</b> (Văn phòng Sở): kinh phí năm 2026 chưa được phân bổ
+• <b>IV.1</b> (Văn phòng Sở): kinh phí
 • <b>VI.2</b> (Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng): chưa có kinh phí tổ chức diễn đàn
 
-⏰ <b>Quá hạn (2):</b> II.4, II.5
+⏰ <b>Quá hạn (5):</b> BC.1, III.2, IV.1, V.3, II.5
 
 📭 <b>Chưa báo cáo trong kỳ (2):</b> Trung tâm Chuyên đổi số và Đổi mới sáng tạo; Phòng Bưu chính viễn thông và CDS
 
@@ -54,30 +55,30 @@ Tỷ lệ hoàn thành đúng hạn: 100 % (Năm 2025: 55 %, tăng 45 điểm).
 ⏳ <b>II.1</b> Rà soát văn bản quy phạm pháp luật để… — «đang rà soát, đạt 70%» (20/06)
 ⏸️ <b>II.2</b> Cụ thể hóa các chủ trương, chính sách… — chờ: sau khi trung ương ban hành…
 ⏳ <b>II.3</b> Xây dựng kế hoạch thực hiện Quyết định… — «đang triển khai kế hoạch…» (28/09)
-❌ <b>II.4</b> Xây dựng kế hoạch thực hiện Quyết định… — chưa có báo cáo
+☑️ <b>II.4</b> Xây dựng kế hoạch thực hiện Quyết định… — chuyển từ kỳ trước: hạn 31/12/2025 · «đã ban hành kế hoạch» (12/02)
 ❌ <b>II.5</b> Xây dựng kế hoạch thực hiện Quyết định… — chưa có báo cáo
 
 <b>III. Phát triển nguồn nhân lực trong lĩnh…</b>
 ⏳ <b>III.1</b> Xây dựng kế hoạch và tổ chức đào tạo… — «đã tập huấn cho 100% công…» (25/06)
-⏳ <b>III.2</b> Thường xuyên cử công chức, viên chức… — hạn 31/12/2026 · «đã cử 30% công chức tham gia…» (30/09)
+⏰ <b>III.2</b> Thường xuyên cử công chức, viên chức… — chuyển từ kỳ trước: hạn 31/12/2025 · «đã cử 38% công chức, viên…» (18/12)
 ✅ <b>III.3</b> Tổ chức triển khai thực hiện Đề án của… — «đã xây dựng kế hoạch triển…» (20/05)
 ⏳ <b>III.4</b> Tổ chức các khoá đào tạo, bồi dưỡng… — hạn 31/12/2026 · «đang chuẩn bị mở lớp, đạt 50%» (20/10)
 
 <b>IV. Tăng cường đầu tư ngân sách nhà nước…</b>
-⚠️ <b>IV.1</b> Tiếp tục đầu tư cơ sở vật chất cho… — hạn 31/12/2026 · «vướng kinh phí năm 2026 chưa…» (10/08)
+⚠️ <b>IV.1</b> Tiếp tục đầu tư cơ sở vật chất cho… — chuyển từ kỳ trước: hạn 31/12/2025 · «vướng kinh phí, chưa được bố…» (22/12)
 ⏸️ <b>IV.2</b> Xây dựng cơ sở dữ liệu về tiêu chuẩn… — chờ: sau khi có hướng dẫn cụ thể…
 
 <b>V. Đẩy mạnh công tác kiểm tra trong lĩnh…</b>
 ✅ <b>V.1</b> Tăng cường kiểm tra các đơn vị, cá… — «đã ban hành kế hoạch kiểm…» (20/03)
 ✅ <b>V.2</b> Tăng cường kiểm tra đối với các tổ… — «đã kiểm tra 3 tổ chức kiểm…» (10/06)
-🕒 <b>V.3</b> Đẩy mạnh công tác khảo sát chất lượng… — hạn 31/12/2026
+❌ <b>V.3</b> Đẩy mạnh công tác khảo sát chất lượng… — chuyển từ kỳ trước: hạn 31/12/2025 · chưa có báo cáo
 
 <b>VI. Tăng cường các hoạt động hợp tác trong…</b>
 ⏸️ <b>VI.1</b> Tổ chức thực hiện Đề án tăng cường Hội… — chờ: Sau khi Trung ương ban hành…
 ⚠️ <b>VI.2</b> Tổ chức các diễn đàn trao đổi thông… — hạn 31/12/2026 · «vướng: chưa có kinh phí tổ…» (05/10)
 
 <b>Nghĩa vụ chung của kế hoạch</b>
-⏳ <b>BC.1</b> Các phòng, đơn vị trực thuộc Sở căn cứ… — hạn 15/11/2026 · 1/4 đơn vị chủ trì đã xong · «đang tổng hợp, đạt 80%» (09/11)
+⏰ <b>BC.1</b> Các phòng, đơn vị trực thuộc Sở căn cứ… — chuyển từ kỳ trước: hạn 15/11/2025 · 3/4 đơn vị chủ trì đã xong · «đã gửi báo cáo, xong» (20/11)
 
 🎯 <b>Chỉ tiêu của kế hoạch</b>
 • <b>I.3</b>: 1 lần/năm — báo cáo: 1/1
@@ -154,14 +155,20 @@ Chi tiết đầy đủ trong các tệp bên dưới."""
 MONITOR_JUNE_ZALO = """\
 📊 <b>Tình hình thực hiện kế hoạch — Tháng 6/2026</b>
 Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 10/11/2026
-Nhiệm vụ trong kỳ: 13 (đều tại Phụ lục)
+Nhiệm vụ trong kỳ: 17 (16 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 2
 ⏳ đang thực hiện (trong hạn): 2
-❌ chưa thực hiện: 6
+⏰ đang thực hiện quá hạn: 3
+❌ chưa thực hiện: 7
 ⏸️ chờ sự kiện: 3
 Tỷ lệ hoàn thành đúng hạn: 100 % (Tháng 5/2026: 100 %, không đổi).
 
-⏰ <b>Quá hạn (6):</b> I.2, I.4, II.3, II.4, II.5, V.1
+⚠️ <b>Vướng mắc (1):</b>
+• <b>IV.1</b> (Văn phòng Sở): kinh phí
+
+⏰ <b>Quá hạn (10):</b> BC.1, III.2, IV.1, V.3, I.2, I.4, II.3, II.4, II.5, V.1
+
+📭 <b>Chưa báo cáo trong kỳ (3):</b> Trung tâm Chuyên đổi số và Đổi mới sáng tạo; Văn phòng Sở; Phòng Bưu chính viễn thông và CDS
 
 <b>I. Tuyên truyền, nâng cao nhận…</b>
 ❌ <b>I.2</b> — chưa có báo cáo
@@ -177,20 +184,28 @@ Tỷ lệ hoàn thành đúng hạn: 100 % (Tháng 5/2026: 100 %, không đổi)
 
 <b>III. Phát triển nguồn nhân lực…</b>
 ⏳ <b>III.1</b>
+⏰ <b>III.2</b> — chuyển từ kỳ trước: hạn 31/12/2025
 
 <b>IV. Tăng cường đầu tư ngân sách…</b>
+⚠️ <b>IV.1</b> — chuyển từ kỳ trước: hạn 31/12/2025
 ⏸️ <b>IV.2</b>
 
 <b>V. Đẩy mạnh công tác kiểm tra…</b>
 ❌ <b>V.1</b> — chưa có báo cáo
 ✅ <b>V.2</b>
+❌ <b>V.3</b> — chuyển từ kỳ trước: hạn 31/12/2025 · chưa có báo cáo
 
 <b>VI. Tăng cường các hoạt động hợp…</b>
 ⏸️ <b>VI.1</b>
 
+<b>Nghĩa vụ chung của kế hoạch</b>
+⏰ <b>BC.1</b> — chuyển từ kỳ trước: hạn 15/11/2025 · 3/4 đơn vị chủ trì đã xong
+
 🎯 <b>Chỉ tiêu của kế hoạch</b>
 • <b>I.3</b>: 1 lần/năm — báo cáo: 1/1
 • <b>III.1</b>: 100% công chức cấp tỉnh; 95% công chức cấp xã — báo cáo: 80 %
+• <b>III.2</b>: khoảng 35% công chức, viên chức — báo cáo: 38 %
+• <b>V.3</b>: Ít nhất 1 lần/năm — chưa có số liệu báo cáo
 
 Chi tiết đầy đủ trong các tệp bên dưới."""
 
@@ -200,53 +215,28 @@ MONITOR_YEAR_ZALO = """\
 Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · toàn bộ kế hoạch · số liệu đến 10/11/2026
 Nhiệm vụ trong kỳ: 20 (19 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 4
-⏳ đang thực hiện (trong hạn): 10
+☑️ hoàn thành quá hạn: 1
+⏳ đang thực hiện (trong hạn): 7
+⏰ đang thực hiện quá hạn: 3
 ❌ chưa thực hiện: 2
-🕒 chưa đến hạn: 1
 ⏸️ chờ sự kiện: 3
 Tỷ lệ hoàn thành đúng hạn: 100 % (Năm 2025: 55 %, tăng 45 điểm).
 
 ⚠️ <b>Vướng mắc (2):</b>
-• <b>IV.1</b> (Văn phòng Sở): kinh phí năm 2026 chưa được phân bổ
+• <b>IV.1</b> (Văn phòng Sở): kinh phí
 • <b>VI.2</b> (Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng): chưa có kinh phí tổ chức diễn đàn
 
-⏰ <b>Quá hạn (2):</b> II.4, II.5
+⏰ <b>Quá hạn (5):</b> BC.1, III.2, IV.1, V.3, II.5
 
 📭 <b>Chưa báo cáo trong kỳ (2):</b> Trung tâm Chuyên đổi số và Đổi mới sáng tạo; Phòng Bưu chính viễn thông và CDS
 
-<b>I. Tuyên truyền, nâng cao nhận…</b>
-⏳ <b>I.2</b>
-✅ <b>I.3</b>
-⏳ <b>I.4</b>
-
-<b>II. Rà soát, xây dựng, bổ sung…</b>
-⏳ <b>II.1</b>
-⏸️ <b>II.2</b>
-⏳ <b>II.3</b>
-❌ <b>II.4</b> — chưa có báo cáo
-❌ <b>II.5</b> — chưa có báo cáo
-
-<b>III. Phát triển nguồn nhân lực…</b>
-⏳ <b>III.1</b>
-⏳ <b>III.2</b> — hạn 31/12/2026
-✅ <b>III.3</b>
-⏳ <b>III.4</b> — hạn 31/12/2026
-
-<b>IV. Tăng cường đầu tư ngân sách…</b>
-⚠️ <b>IV.1</b> — hạn 31/12/2026
-⏸️ <b>IV.2</b>
-
-<b>V. Đẩy mạnh công tác kiểm tra…</b>
-✅ <b>V.1</b>
-✅ <b>V.2</b>
-🕒 <b>V.3</b> — hạn 31/12/2026
-
-<b>VI. Tăng cường các hoạt động hợp…</b>
-⏸️ <b>VI.1</b>
-⚠️ <b>VI.2</b> — hạn 31/12/2026
-
-<b>Nghĩa vụ chung của kế hoạch</b>
-⏳ <b>BC.1</b> — hạn 15/11/2026 · 1/4 đơn vị chủ trì đã xong
+<b>I</b>: ✅ I.3 · ⏳ I.2, I.4
+<b>II</b>: ☑️ II.4 · ⏳ II.1, II.3 · ❌ II.5 · ⏸️ II.2
+<b>III</b>: ✅ III.3 · ⏳ III.1, III.4 · ⏰ III.2
+<b>IV</b>: ⚠️ IV.1 · ⏸️ IV.2
+<b>V</b>: ✅ V.1, V.2 · ❌ V.3
+<b>VI</b>: ⚠️ VI.2 · ⏸️ VI.1
+<b>Nghĩa vụ chung của kế hoạch</b>: ⏰ BC.1
 
 🎯 <b>Chỉ tiêu của kế hoạch</b>
 • <b>I.3</b>: 1 lần/năm — báo cáo: 1/1
@@ -264,13 +254,16 @@ LEAD_YEAR = """\
 Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · Văn phòng Sở · số liệu đến 10/11/2026
 Nhiệm vụ trong kỳ: 6 (5 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 1
-⏳ đang thực hiện (trong hạn): 4
+⏳ đang thực hiện (trong hạn): 3
+⏰ đang thực hiện quá hạn: 1
 ⏸️ chờ sự kiện: 1
 Tỷ lệ hoàn thành đúng hạn: 100 % (Năm 2025: 75 %, tăng 25 điểm).
 
 ⚠️ <b>Vướng mắc (2):</b>
-• <b>IV.1</b> (Văn phòng Sở): kinh phí năm 2026 chưa được phân bổ
+• <b>IV.1</b> (Văn phòng Sở): kinh phí
 • <b>VI.2</b> (Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng): chưa có kinh phí tổ chức diễn đàn
+
+⏰ <b>Quá hạn (1):</b> IV.1
 
 <b>I. Tuyên truyền, nâng cao nhận thức của các cấp ủy đảng, chính quyền, nhân dân và doanh…</b>
 ✅ <b>I.3</b> Tổ chức diễn đàn đối thoại với doanh nghiệp, tổ chức, cá nhân trong lĩnh vực tiêu chuẩn… — «đã tổ chức 1/1 diễn đàn đối thoại» (18/06)
@@ -279,7 +272,7 @@ Tỷ lệ hoàn thành đúng hạn: 100 % (Năm 2025: 75 %, tăng 25 điểm).
 ⏳ <b>III.1</b> Xây dựng kế hoạch và tổ chức đào tạo, tập huấn, bồi dưỡng nghiệp vụ quản lý nhà nước về… — «đã tập huấn cho 100% công chức cấp tỉnh, 80% công chức cấp xã» (25/06)
 
 <b>IV. Tăng cường đầu tư ngân sách nhà nước cho công tác tiêu chuẩn, đo lường, chất lượng</b>
-⚠️ <b>IV.1</b> Tiếp tục đầu tư cơ sở vật chất cho Trung tâm Kỹ thuật tiêu chuẩn đo lường chất lượng của… — hạn 31/12/2026 · «vướng kinh phí năm 2026 chưa được phân bổ» (10/08)
+⚠️ <b>IV.1</b> Tiếp tục đầu tư cơ sở vật chất cho Trung tâm Kỹ thuật tiêu chuẩn đo lường chất lượng của… — chuyển từ kỳ trước: hạn 31/12/2025 · «vướng kinh phí, chưa được bố trí dự toán» (22/12)
 
 <b>VI. Tăng cường các hoạt động hợp tác trong lĩnh vực tiêu chuẩn, đo lường, chất lượng</b>
 ⏸️ <b>VI.1</b> Tổ chức thực hiện Đề án tăng cường Hội nhập hợp tác quốc tế về tiêu chuẩn, đo lường… — chờ: Sau khi Trung ương ban hành Đề án
@@ -301,21 +294,20 @@ STAFF_YEAR = """\
 Kế hoạch của Sở Khoa học và Công nghệ thực hiện Kế hoạch số 40/KH-UBND · Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng · số liệu đến 10/11/2026
 Nhiệm vụ trong kỳ: 8 (7 nhiệm vụ tại Phụ lục, 1 nghĩa vụ chung)
 ✅ hoàn thành đúng hạn: 4
-⏳ đang thực hiện (trong hạn): 1
-❌ chưa thực hiện: 1
-🕒 chưa đến hạn: 1
+⏰ đang thực hiện quá hạn: 1
+❌ chưa thực hiện: 2
 ⏸️ chờ sự kiện: 1
 Tỷ lệ hoàn thành đúng hạn: 100 % (Năm 2025: 50 %, tăng 50 điểm).
 
 ⚠️ <b>Vướng mắc (1):</b>
-• <b>IV.1</b> (Văn phòng Sở): kinh phí năm 2026 chưa được phân bổ
+• <b>IV.1</b> (Văn phòng Sở): kinh phí
 
-⏰ <b>Quá hạn (1):</b> II.5
+⏰ <b>Quá hạn (3):</b> IV.1, V.3, II.5
 
 <b>II</b>: ❌ II.5
 <b>III</b>: ✅ III.3
 <b>IV</b>: ⚠️ IV.1
-<b>V</b>: ✅ V.1, V.2 · 🕒 V.3
+<b>V</b>: ✅ V.1, V.2 · ❌ V.3
 <b>VI</b>: ⏸️ VI.1
 <b>Nghĩa vụ chung của kế hoạch</b>: ✅ BC.1"""
 
