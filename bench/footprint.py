@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import compileall
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,6 +51,13 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process has used so far: on a loaded machine wall time mostly measures
+    the neighbours."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def environment(db_url: str, base_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NHACVIEC_")}
     env |= {"NHACVIEC_DB_URL": db_url}
@@ -58,8 +66,8 @@ def environment(db_url: str, base_url: str | None = None) -> dict[str, str]:
     return env
 
 
-async def measure_run(role: str, db_url: str, idle: float, workdir: Path) -> tuple[float, float]:
-    """(seconds from exec to the first getUpdates, resident MB after `idle` seconds)."""
+async def measure_run(role: str, db_url: str, idle: float, workdir: Path) -> tuple[float, float, float]:
+    """(seconds from exec to the first getUpdates, CPU seconds by then, resident MB after `idle` seconds)."""
     sandbox = Sandbox([])
     await sandbox.start("127.0.0.1", 0)
     try:
@@ -81,6 +89,7 @@ async def measure_run(role: str, db_url: str, idle: float, workdir: Path) -> tup
                     raise SystemExit(f"nhacviec run --role {role} stopped: {error.decode()}")
                 await asyncio.sleep(0.005)
             cold = sandbox.api.first_poll_at - started
+            cpu = cpu_seconds(process.pid)
             await asyncio.sleep(idle)
             rss = rss_mb(process.pid)
         finally:
@@ -89,16 +98,20 @@ async def measure_run(role: str, db_url: str, idle: float, workdir: Path) -> tup
                 await asyncio.wait_for(process.wait(), timeout=30)
     finally:
         await sandbox.stop()
-    return cold, rss
+    return cold, cpu, rss
 
 
-def version_seconds(runs: int = 5) -> float:
-    times = []
+def version_seconds(runs: int = 5) -> tuple[float, float]:
+    """Median wall and CPU (user + system) seconds of `nhacviec version`."""
+    times, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run([nhacviec(), "version"], check=True, capture_output=True)
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times), statistics.median(cpus)
 
 
 def main() -> None:
@@ -118,12 +131,15 @@ def main() -> None:
             env=environment(db_url),
             cwd=workdir,
         )
-        cold, idle_rss = asyncio.run(measure_run("bot", db_url, args.idle, workdir))
-        print(f"run --role bot: first getUpdates after {cold:.3f} s, {idle_rss:.1f} MB after {args.idle:g} s idle")
-        _cold_all, all_rss = asyncio.run(measure_run("all", db_url, args.idle, workdir))
+        cold, cold_cpu, idle_rss = asyncio.run(measure_run("bot", db_url, args.idle, workdir))
+        print(
+            f"run --role bot: first getUpdates after {cold:.3f} s ({cold_cpu:.2f} s CPU), "
+            f"{idle_rss:.1f} MB after {args.idle:g} s idle"
+        )
+        _cold_all, _cpu_all, all_rss = asyncio.run(measure_run("all", db_url, args.idle, workdir))
         print(f"run --role all: {all_rss:.1f} MB after {args.idle:g} s idle")
-        version = version_seconds()
-        print(f"nhacviec version: {version:.3f} s (median of 5)")
+        version, version_cpu = version_seconds()
+        print(f"nhacviec version: {version:.3f} s ({version_cpu:.3f} s CPU; medians of 5)")
     print(
         f"footprint: cold_start_s={cold:.3f} idle_rss_mb={idle_rss:.1f} all_idle_rss_mb={all_rss:.1f} "
         f"version_s={version:.3f}"

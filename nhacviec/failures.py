@@ -19,6 +19,17 @@ if TYPE_CHECKING:
 
 NO_DATABASE = N_("There is no database at {path}: import a plan (nhacviec plan import) or run nhacviec db upgrade.")
 
+
+class ListenError(Exception):
+    """The address is taken or not this machine's: a setting to fix, not a crash. Defined here, not in
+    ops_server, so that catching it does not load aiohttp."""
+
+    def __init__(self, address: str, reason: str) -> None:
+        super().__init__(f"cannot listen on {address}: {reason}")
+        self.address = address
+        self.reason = reason
+
+
 _OS_REASONS = {
     errno.ENOENT: N_("the file or folder does not exist"),
     errno.EACCES: N_("permission denied"),

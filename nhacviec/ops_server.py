@@ -28,20 +28,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from models import db
+from nhacviec.failures import ListenError
 
 log = logging.getLogger(__name__)
 
 # Telegram posts an update at most this large; anything bigger is not an update.
 MAX_BODY = 1024 * 1024
-
-
-class ListenError(Exception):
-    """The address is taken or not this machine's: a setting to fix, not a crash."""
-
-    def __init__(self, address: str, reason: str) -> None:
-        super().__init__(f"cannot listen on {address}: {reason}")
-        self.address = address
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ it, so anyone can try the product with no token and no internet. The sandbox own
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import signal
 import sys
@@ -37,8 +38,8 @@ from nhacviec.demo import (
     seed_groups,
     seed_people,
 )
+from nhacviec.failures import ListenError
 from nhacviec.metrics import Metrics, OutboxCollector
-from nhacviec.ops_server import ListenError, OpsServer, Readiness, WebhookRoute, check_readiness
 from nhacviec.settings import Settings
 from reports.summary_facts import RegistryCache
 from scheduler.dispatch_settings import DispatchSettings
@@ -48,6 +49,7 @@ from scheduler.reminder_loop import ReminderLoop
 if TYPE_CHECKING:
     # The sandbox (and aiohttp under it) is loaded only when it runs: with a token it never does.
     from importer.store import ImportResult
+    from nhacviec.ops_server import OpsServer, Readiness
     from sandbox.clock import SandboxClock
     from sandbox.server import Sandbox
     from sandbox.state import SimGroup, SimPerson
@@ -89,16 +91,28 @@ class Ticks:
         return self.dispatcher.seconds_since_tick() if self.dispatcher is not None else None
 
 
-def make_ops_server(
-    engine: Engine, settings: Settings, *, role: str, clock: Clock, tick_age: Callable[[], float | None] | None
-) -> tuple[OpsServer, Metrics]:
-    """The HTTP server with its own metrics registry (the outbox read at scrape time)."""
+def make_metrics(engine: Engine, settings: Settings, *, clock: Clock) -> tuple[CollectorRegistry, Metrics]:
+    """The process's own metrics registry (the outbox read at scrape time)."""
     registry = CollectorRegistry()
     registry.register(OutboxCollector(engine, clock=clock, tz=settings.tz))
+    return registry, Metrics(registry)
+
+
+def make_ops_server(
+    engine: Engine,
+    settings: Settings,
+    registry: CollectorRegistry,
+    *,
+    role: str,
+    tick_age: Callable[[], float | None] | None,
+) -> OpsServer:
+    """The HTTP server serving `registry`. aiohttp loads here, not when the service is imported."""
+    from nhacviec.ops_server import OpsServer, check_readiness
+
     readiness: Callable[[], Readiness] = partial(
         check_readiness, engine, role=role, tick_age=tick_age, max_tick_age=max_tick_age(settings.dispatch)
     )
-    return OpsServer(registry=registry, readiness=readiness), Metrics(registry)
+    return OpsServer(registry=registry, readiness=readiness)
 
 
 @dataclass
@@ -111,8 +125,8 @@ class Running:
     people: list[SimulatedPerson]
     conversation: Conversation
     transport: TelegramTransport
-    ops: OpsServer
     metrics: Metrics
+    ops: OpsServer | None = None  # listening once started (a polling bot polls first)
     dispatcher: Dispatcher | None = None
     sender_bot: Bot | None = None
     reminders: ReminderLoop | None = None
@@ -120,7 +134,8 @@ class Running:
 
     async def stop(self) -> None:
         # No new webhook updates first (the platform keeps them and posts them again later).
-        await self.ops.stop()
+        if self.ops is not None:
+            await self.ops.stop()
         for unsubscribe in self.unsubscribes:
             unsubscribe()
         if self.reminders is not None:
@@ -166,14 +181,15 @@ def sandbox_group(group: SimulatedGroup, _: Translate) -> SimGroup:
 def prepare_database(engine: Engine, actor: str) -> ImportResult | None:
     """Migrates, and imports the bundled plan (its reporting duty accepted) when there is no plan yet —
     under the start-up lock, so that of two processes starting at once one does it and the other waits."""
-    from importer.read import read_plan
-    from importer.store import PlanOverrides, import_plan
-
     with db.startup_lock(engine):
         db.upgrade(engine, lock=False)
         with db.session_scope(engine) as session:
             if list_plans(session):
                 return None
+            # The importer loads only for a first start: a restart finds its plan.
+            from importer.read import read_plan
+            from importer.store import PlanOverrides, import_plan
+
             document = read_plan(bundled_plan_path())
             return import_plan(
                 session, document, PlanOverrides(), actor=actor, now=datetime.now(UTC), accept_obligations=True
@@ -229,9 +245,7 @@ async def start(
     base_url = sandbox.base_url if sandbox else settings.telegram_base_url
     dispatching = reminders and dispatch
     ticks = Ticks()
-    ops, metrics = make_ops_server(
-        engine, settings, role="all" if dispatching else "bot", clock=clock, tick_age=ticks.age if dispatching else None
-    )
+    registry, metrics = make_metrics(engine, settings, clock=clock)
     # Reminders go out through the outbox: the loop queues due steps, a dispatcher sends them — this
     # process's (role "all"), or separate workers sharing the database (role "bot"). Built before the
     # conversation, whose new reports wake the loop (a blocker reaches the monitor at once); started below.
@@ -284,7 +298,6 @@ async def start(
         people=people,
         conversation=conversation,
         transport=transport,
-        ops=ops,
         metrics=metrics,
         dispatcher=dispatcher,
         sender_bot=sender_bot,
@@ -299,10 +312,13 @@ async def start(
         await register_commands(application)
         await application.start()
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        ops_role, tick_age = ("all", ticks.age) if dispatching else ("bot", None)
         if settings.webhook_url is not None and secret is not None:
-            ops.add_webhook(WebhookRoute("telegram", SECRET_HEADER, secret, partial(queue_update, application)))
-        await ops.start(settings.http_host, settings.http_port)
-        if settings.webhook_url is not None and secret is not None:
+            from nhacviec.ops_server import WebhookRoute
+
+            running.ops = make_ops_server(engine, settings, registry, role=ops_role, tick_age=tick_age)
+            running.ops.add_webhook(WebhookRoute("telegram", SECRET_HEADER, secret, partial(queue_update, application)))
+            await running.ops.start(settings.http_host, settings.http_port)
             # Telegram posts every update to us from now on, each with the secret in its header.
             await application.bot.set_webhook(settings.webhook_url + TELEGRAM_WEBHOOK_PATH, secret_token=secret)
             log.info("telegram: webhook mode")
@@ -311,6 +327,11 @@ async def start(
             # start_polling deletes any webhook first: switching back from webhook mode needs nothing else.
             await application.updater.start_polling(poll_interval=0.0, timeout=10)
             log.info("telegram: polling mode")
+            # The HTTP server (aiohttp, ~0.2 s of CPU) loads once polling began, in a thread so that the
+            # first getUpdates goes out meanwhile (issue 22 item 5).
+            await asyncio.to_thread(importlib.import_module, "nhacviec.ops_server")
+            running.ops = make_ops_server(engine, settings, registry, role=ops_role, tick_age=tick_age)
+            await running.ops.start(settings.http_host, settings.http_port)
         if dispatcher is not None and sender_bot is not None:
             await sender_bot.initialize()
             await dispatcher.start()
@@ -368,7 +389,8 @@ async def serve_worker(settings: Settings, stop: asyncio.Event, started: Callabl
     """`run --role worker`: a dispatcher, and the HTTP server reporting its ticks and sends."""
     engine = db.make_engine(settings.db_url)
     ticks = Ticks()
-    ops, metrics = make_ops_server(engine, settings, role="worker", clock=lambda: datetime.now(UTC), tick_age=ticks.age)
+    registry, metrics = make_metrics(engine, settings, clock=lambda: datetime.now(UTC))
+    ops = make_ops_server(engine, settings, registry, role="worker", tick_age=ticks.age)
     await ops.start(settings.http_host, settings.http_port)
     try:
 

@@ -22,3 +22,10 @@ def test_importing_the_cli_loads_no_heavy_package() -> None:
 def test_building_the_command_tree_loads_no_heavy_package() -> None:
     loaded = modules_after("import nhacviec.cli\nnhacviec.cli.build_app('vi')")
     assert sorted(name for name in HEAVY if name in loaded) == []
+
+
+def test_version_answers_before_typer_and_pydantic_load() -> None:
+    loaded = modules_after(
+        "import nhacviec.cli\ntry:\n    nhacviec.cli.main(['--lang', 'en', 'version'])\nexcept SystemExit:\n    pass"
+    )
+    assert sorted(name for name in ("typer", "click", "pydantic", "rich") if name in loaded) == []
