@@ -23,13 +23,13 @@ _context = multiprocessing.get_context("spawn")
 def _start(url: str, barrier: Any, results: Any) -> None:
     from datetime import UTC, datetime
 
-    from nhacviec.service import prepare_database, seed_sandbox_people
+    from nhacviec.service import prepare_database, seed_sandbox
 
     engine = db.make_engine(url)
     try:
         barrier.wait(timeout=60)
         prepare_database(engine, "run")
-        seed_sandbox_people(engine, datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
+        seed_sandbox(engine, datetime(2026, 3, 2, 1, 30, tzinfo=UTC))
         results.put("ok")
     except BaseException as error:
         results.put(f"{type(error).__name__}: {error}"[:300])
