@@ -61,6 +61,7 @@ def test_outbox_rows_by_state_and_the_oldest_due_rows_lag(engine: Engine) -> Non
         OutboxState.SENDING: 0,
         OutboxState.SENT: 1,
         OutboxState.FAILED: 1,
+        OutboxState.HELD: 0,
     }
     assert facts.oldest_due_lag_seconds == 90.0
     assert list(facts.planned.values()) == [0] * 7
