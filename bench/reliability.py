@@ -540,7 +540,7 @@ async def main() -> None:
     parser.add_argument("--messages", type=int, default=None, help="messages of the worker runs (default 5000)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)
-    os.environ["NHACVIEC_LOG_LEVEL"] = "CRITICAL"  # the worker processes' own logging
+    os.environ["NHACVIEC_LOG_LEVEL"] = "ERROR"  # the worker processes' own logging (Settings accepts DEBUG…ERROR)
     totals = Totals()
     kills = args.kills if args.kills is not None else (5 if args.quick else 100)
     await run_kills(kills, args.db, totals)
