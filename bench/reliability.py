@@ -150,6 +150,10 @@ def database(url: str | None) -> Iterator[str]:
         admin.dispose()
 
 
+def _kind(url: str | None) -> str:
+    return "sqlite" if url is None or url.startswith("sqlite") else "postgresql"
+
+
 def empty_tables(url: str) -> None:
     engine = db.make_engine(url)
     with session_scope(engine) as session:
@@ -247,9 +251,8 @@ async def run_kills(trials: int, url: str | None, totals: Totals) -> None:
     totals.kill_trials += trials
     totals.lost += lost
     totals.dup_beyond_inflight += beyond
-    kind = "sqlite" if url is None or url.startswith("sqlite") else "postgresql"
     print(
-        f"kill: db={kind} trials={trials} kills={kills} lost={lost} dup_beyond_inflight={beyond} "
+        f"kill: db={_kind(url)} trials={trials} kills={kills} lost={lost} dup_beyond_inflight={beyond} "
         f"seconds={time.monotonic() - started:.0f}",
         flush=True,
     )
@@ -478,14 +481,15 @@ async def workers(count: int, messages: int, pg: str, totals: Totals) -> None:
 STEP = re.compile(r"(?:• |nhiệm vụ )([A-Z]+\.[\w.]+)[^\n]*?còn (\d+) ngày")
 
 
-async def downtime(totals: Totals) -> None:
+async def downtime(url: str | None, totals: Totals) -> None:
     """The service down from Monday 15/09/2025 evening to Wednesday 24/09 07:00: I.1's -14 (16/09) and
-    -7 (23/09) steps were missed. After the restart only the latest arrives, once, in working hours."""
+    -7 (23/09) steps were missed. After the restart only the latest arrives, once, in working hours.
+    On `url`'s server (a SQLite file or a PostgreSQL schema of its own), like the kill trials."""
     from nhacviec.service import start
     from nhacviec.settings import Settings
 
-    with tempfile.TemporaryDirectory() as scratch:
-        settings = Settings(db_url=f"sqlite:///{scratch}/down.db", sandbox_port=0, telegram_token=None)
+    with database(url) as scoped:
+        settings = Settings(db_url=scoped, sandbox_port=0, telegram_token=None)
         clock = SandboxClock(datetime(2025, 9, 15, 20, 0, tzinfo=VIETNAM))
         running = await start(settings, sandbox_clock=clock)
         before = {p.id: len(running.sandbox.chat(p.id)) if running.sandbox else 0 for p in running.people}
@@ -515,7 +519,10 @@ async def downtime(totals: Totals) -> None:
             await running.stop()
     totals.catchup_missed += missed
     totals.catchup_stale += stale
-    print(f"downtime: reminders_after_restart={sum(len(d) for d in seen.values())} missed={missed} stale={stale}")
+    print(
+        f"downtime: db={_kind(url)} reminders_after_restart={sum(len(d) for d in seen.values())} "
+        f"missed={missed} stale={stale}"
+    )
 
 
 # ---- fuzz and forged calls ------------------------------------------------------------------------------
@@ -555,7 +562,7 @@ async def main() -> None:
         "chat_not_found",
     ):
         await fault(name, args.db, 30 if args.quick else 200, totals)
-    await downtime(totals)
+    await downtime(args.db, totals)
     await starvation(args.db, 250, totals)
     messages = args.messages if args.messages is not None else (300 if args.quick else 5000)
     for count in (2, 3):
