@@ -19,6 +19,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY domain ./domain
 COPY scheduler ./scheduler
 COPY models ./models
 COPY importer ./importer

@@ -30,7 +30,7 @@ test: $(STAMP) system-packages
 	$(BIN)/pybabel compile -D nhacviec -d locales
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot scheduler models importer reports nhacviec locales sandbox
+	$(BIN)/mypy bot domain scheduler models importer reports nhacviec locales sandbox
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
@@ -38,7 +38,7 @@ bench: $(STAMP)
 
 # Re-extract the msgids from the code and merge them into both catalogs.
 locales: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --no-wrap -o locales/nhacviec.pot bot scheduler models importer reports nhacviec
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --no-wrap -o locales/nhacviec.pot bot domain scheduler models importer reports nhacviec
 	$(BIN)/pybabel update -D nhacviec -i locales/nhacviec.pot -d locales --no-fuzzy-matching --no-wrap
 
 clean:

@@ -36,12 +36,13 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application
 
+from bot.platforms.telegram.sender import telegram_sender
 from models import db
 from models.db import session_scope
 from sandbox import VIETNAM, Limits, Sandbox, SandboxClock, SimGroup, SimPerson
 from sandbox.telegram_api import Exchange
-from scheduler import outbox
-from scheduler.dispatcher import Dispatcher, DispatchSettings, telegram_sender
+from scheduler.delivery import outbox
+from scheduler.delivery.dispatcher import Dispatcher, DispatchSettings
 
 TOKEN = "7000000001:BENCH-local-only"
 PRIVATE_CHATS = 2000

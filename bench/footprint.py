@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=30.0, help="seconds to idle before reading the memory")
     args = parser.parse_args()
     root = Path(__file__).resolve().parent.parent
-    for package in ("bot", "scheduler", "models", "importer", "reports", "nhacviec", "locales", "sandbox"):
+    for package in ("bot", "domain", "scheduler", "models", "importer", "reports", "nhacviec", "locales", "sandbox"):
         compileall.compile_dir(root / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="footprint-") as tmp:
         workdir = Path(tmp)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduler.periods import expand
-from scheduler.schedule_language import parse_time_text
+from scheduler.timing.periods import expand
+from scheduler.timing.schedule_language import parse_time_text
 
 ROMAN = ["I", "II", "III", "IV"]
 TEMPLATES = [

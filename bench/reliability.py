@@ -5,7 +5,7 @@
 
 (on one line). The faults:
 
-- kill: SIGKILL of a worker process (`python -m scheduler.dispatcher`) at random moments, restarted
+- kill: SIGKILL of a worker process (`python -m nhacviec.workers`) at random moments, restarted
   until everything is sent, `--kills` trials on `--db` (default a fresh SQLite file per trial).
   `lost` counts messages that never arrived (here and in the PostgreSQL worker runs);
   `dup_beyond_inflight` the arrivals beyond one per message plus the messages in flight at kills.
@@ -60,12 +60,13 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel, select  # noqa: E402
 
+from bot.platforms.telegram.sender import telegram_sender  # noqa: E402
 from models import Member, Membership, OutboxMessage, OutboxState, PlatformAccount, Role, Unit, db  # noqa: E402
 from models.db import session_scope  # noqa: E402
+from nhacviec.workers import main as dispatcher_main  # noqa: E402
 from sandbox import VIETNAM, Faults, Limits, Sandbox, SandboxClock, SimGroup, SimPerson  # noqa: E402
-from scheduler import outbox  # noqa: E402
-from scheduler.dispatcher import Dispatcher, DispatchSettings, telegram_sender  # noqa: E402
-from scheduler.dispatcher import main as dispatcher_main  # noqa: E402
+from scheduler.delivery import outbox  # noqa: E402
+from scheduler.delivery.dispatcher import Dispatcher, DispatchSettings  # noqa: E402
 from tests.dispatch.support import FakeTime, delivered  # noqa: E402  (the dispatch tests' fake ticker and count)
 
 NOW = datetime(2026, 3, 2, 8, 30, tzinfo=VIETNAM)  # a Monday morning
@@ -437,7 +438,7 @@ async def workers(count: int, messages: int, pg: str, totals: Totals) -> None:
                 await asyncio.create_subprocess_exec(
                     sys.executable,
                     "-m",
-                    "scheduler.dispatcher",
+                    "nhacviec.workers",
                     "--db",
                     scoped,
                     "--base-url",
@@ -582,5 +583,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    _context.set_forkserver_preload(["scheduler.dispatcher", "httpcore", "h11", "anyio", "certifi"])
+    _context.set_forkserver_preload(["nhacviec.workers", "httpcore", "h11", "anyio", "certifi"])
     asyncio.run(main())

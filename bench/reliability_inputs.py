@@ -37,13 +37,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy.engine import Engine
 
-from bot.payloads import MAX_ID, Choice, ChoiceKind, decode, encode
-from bot.progress_language import parse_progress
+from domain.payloads import MAX_ID, Choice, ChoiceKind, decode, encode
+from domain.progress_language import parse_progress
 from importer.document import PlanImportError
 from importer.read import read_plan_bytes
 from importer.units import find_near_duplicates
 from models import ReportStatus, Role, db
-from scheduler.schedule_language import parse_time_text
+from scheduler.timing.schedule_language import parse_time_text
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat, User
 from tests.importer.plan_import_files import docx_bytes, seed_plan, xlsx_bytes, zip_bomb
 

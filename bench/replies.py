@@ -34,8 +34,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.conversation import Conversation
-from bot.invites import create_invite
-from bot.messages import Button, ChatKind, Incoming, Platform
+from domain.invites import create_invite
+from domain.messages import Button, ChatKind, Incoming, Platform
 from importer.read import read_plan
 from importer.store import PlanOverrides, import_plan
 from models import Membership, Occurrence, PlatformAccount, Role, TaskUnit, db

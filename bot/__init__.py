@@ -1,1 +1,1 @@
-"""The conversation: platform-neutral logic, and one transport file per chat platform."""
+"""The conversation (platform-neutral) and one folder per chat platform under platforms/."""

@@ -15,29 +15,29 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import invites, replies
-from bot.messages import Attachment, Button, ChatKind, Incoming, Outgoing, Platform
-from bot.payloads import Choice, ChoiceKind, decode, encode
-from bot.people import Person, greet, load_person, memberships_with_units, set_language, set_pause
-from bot.permissions import CHOICE_COMMANDS, Audience, Command, allowed, sees_whole_plan
-from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
-from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
 from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
+from domain import invites, replies
+from domain.dates import day_with_weekday, short_day
+from domain.messages import Attachment, Button, ChatKind, Incoming, Outgoing, Platform
+from domain.payloads import Choice, ChoiceKind, decode, encode
+from domain.people import Person, greet, load_person, memberships_with_units, set_language, set_pause
+from domain.permissions import CHOICE_COMMANDS, Audience, Command, allowed, sees_whole_plan
+from domain.progress_language import ProgressReading, ProgressStatus, parse_progress
+from domain.render import MESSAGE_LIMITS, due_phrase, esc, fit
+from domain.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
+from domain.status_buttons import STATUS_LABELS, digest_buttons
 from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
 from models import Member, Occurrence, PendingReply, ProgressReport, ReportStatus, Role, Task, UnitRole
 from models.db import session_scope
 from models.errors import UserFacingError
 from models.registry import Plan
-from reports.dates import day_with_weekday, short_day
-from reports.reminder_text import STATUS_LABELS, digest_buttons
-from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary_chat import summary_files, summary_reply
 from reports.summary_facts import RegistryCache
 from reports.summary_text import CONTRIBUTION_WORDS, contribution_words, status_words, units_done_words
-from scheduler.events import record_event
-from scheduler.periods import period_label
-from scheduler.planning import period_of
+from scheduler.timing.events import record_event
+from scheduler.timing.periods import period_label
+from scheduler.timing.planning import period_of
 
 Clock = Callable[[], datetime]
 

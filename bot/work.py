@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
+from domain.standings import Reported, open_occurrences, reported, unit_for
+from domain.status import DerivedState, ReportFact, Standing, derive_state, standing
 from models import Occurrence, TaskUnit, Unit, UnitRole
-from reports.standings import Reported, open_occurrences, reported, unit_for
-from reports.status import DerivedState, ReportFact, Standing, derive_state, standing
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def open_work(
     """Per task, its earliest occurrence not yet done (overdue ones first), soonest first.
 
     `task_ids` None means the whole plan (monitor, admin). `unit_ids`: the viewer's units; of a task
-    several units lead, a member of one of them sees that unit's part (`reports.standings.unit_for`).
+    several units lead, a member of one of them sees that unit's part (`domain.standings.unit_for`).
     """
     tasks = [
         task

@@ -26,8 +26,8 @@ from itertools import islice
 from importer.document import ObligationProposal
 from importer.units import normalize_text
 from locales.text import CITATION, NEXT_YEAR, WORD_END, WORD_START, YEAR, fold
-from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import Monthly, Once, Quarterly, Yearly
+from scheduler.timing.schedule_language import parse_time_text
+from scheduler.timing.schedules import Monthly, Once, Quarterly, Yearly
 
 __all__ = ["find_obligations"]
 

@@ -22,9 +22,9 @@ from importer.obligations_store import store_proposals
 from importer.units import near_duplicate
 from models import AuditLog, Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole, db
 from models.registry import unit_key
-from scheduler.planning import PlanningOutcome, plan_issue_date, plan_occurrences
-from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import schedule_to_json
+from scheduler.timing.planning import PlanningOutcome, plan_issue_date, plan_occurrences
+from scheduler.timing.schedule_language import parse_time_text
+from scheduler.timing.schedules import schedule_to_json
 
 # The audit entry lists task codes up to this many; beyond it only the counts (a 10,000-task import
 # must not write a megabyte of JSON).

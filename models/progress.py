@@ -106,7 +106,7 @@ def with_unit_reports(occurrences_query: sa.Select[Any], *columns: str, lateral:
     `occurrence` table) once per unit of its task that can report (groups never do), followed by that
     unit's id, its role on the task, and the `columns` (names of progress_report columns) of its newest
     report with a status, NULLs when it has none. Every view of an occurrence's state reads it through
-    this and derives the state with `reports.status.standing`.
+    this and derives the state with `domain.status.standing`.
 
     `lateral`: PostgreSQL takes each unit's newest report from `ix_report_unit_newest` in one step through
     a LATERAL subquery, where a join on a correlated id makes it hash every report; SQLite has no LATERAL.

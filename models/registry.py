@@ -86,7 +86,7 @@ class Task(SQLModel, table=True):
     time_text: str
     # Columns the plan has beyond the known ones ("Kết quả", "Sản phẩm dự kiến", …), by heading.
     extra: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    # The time text read into schedules (scheduler.schedules JSON shapes); empty when it needs a date.
+    # The time text read into schedules (scheduler.timing.schedules JSON shapes); empty when it needs a date.
     schedules: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     needs_date: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     origin: TaskOrigin = Field(

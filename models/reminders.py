@@ -65,14 +65,14 @@ class OutboxState(StrEnum):
     SENDING = "sending"  # claimed by a dispatcher until `lease_until`
     SENT = "sent"  # only once the platform acknowledged it
     FAILED = "failed"  # gave up (retry horizon passed, or refused by the platform); shown to admins
-    HELD = "held"  # set aside unsent: the recipient blocked the bot or is paused (see scheduler/outbox.py)
+    HELD = "held"  # set aside unsent: the recipient blocked the bot or is paused (see scheduler/delivery/outbox.py)
 
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
     __table_args__ = (
         Index("ix_outbox_due", "state", "due_at"),
-        # A reply to a sent message finds it (a reminder of several tasks, see bot/replies.py).
+        # A reply to a sent message finds it (a reminder of several tasks, see domain/replies.py).
         Index("ix_outbox_sent_message", "chat_id", "platform_message_id"),
     )
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from importer.store import ImportResult
     from models.errors import UserFacingError
     from nhacviec.settings import Settings
-    from scheduler.events import EventView
+    from scheduler.timing.events import EventView
 
 EXIT_BAD_INPUT = 2
 MAX_PLAN_CODE = 120  # the plan table's code column
@@ -348,7 +348,7 @@ def parse_span(text: str) -> int | None:
 
 
 def event_lines(event: "EventView", _: Translate, locale: str) -> list[str]:
-    from reports.dates import day_with_weekday, short_day
+    from domain.dates import day_with_weekday, short_day
 
     return [
         _("Event {id}: {description}").format(id=event.id, description=event.description),
@@ -376,7 +376,7 @@ def add_outbox_commands(app: "typer.Typer", _: Translate) -> None:
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
-        from scheduler.outbox import stats, stats_lines
+        from scheduler.delivery.outbox import stats, stats_lines
 
         c: Context = ctx.obj
         with c.session(read_only=True) as session:
@@ -389,7 +389,7 @@ def add_outbox_commands(app: "typer.Typer", _: Translate) -> None:
         ctx: typer.Context,
         row_id: Annotated[int | None, typer.Option("--id", help=_("Only this message (its # in the outbox)."))] = None,
     ) -> None:
-        from scheduler.outbox import requeue_failed
+        from scheduler.delivery.outbox import requeue_failed
 
         c: Context = ctx.obj
         _ = c._
@@ -576,11 +576,11 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         task: Annotated[str | None, typer.Option("--task", help=_("Only this task, e.g. II.3."))] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from domain.dates import day_with_weekday
         from models.errors import UserFacingError
         from models.queries import list_occurrences
-        from reports.dates import day_with_weekday
-        from scheduler.periods import period_label
-        from scheduler.planning import period_of
+        from scheduler.timing.periods import period_label
+        from scheduler.timing.planning import period_of
 
         c: Context = ctx.obj
         with c.session(read_only=True) as session:
@@ -605,7 +605,7 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         from importer.obligations_store import accept_obligations, list_obligations
         from models.errors import UserFacingError
         from models.queries import find_plan
-        from scheduler.planning import plan_occurrences
+        from scheduler.timing.planning import plan_occurrences
 
         c: Context = ctx.obj
         _ = c._
@@ -746,10 +746,10 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         horizon: Annotated[int | None, typer.Option("--horizon", help=_("The last year of the plan."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
-        from reports.dates import short_day
-        from scheduler.periods import deadline_dates
-        from scheduler.schedule_language import parse_time_text
-        from scheduler.schedules import schedule_to_json
+        from domain.dates import short_day
+        from scheduler.timing.periods import deadline_dates
+        from scheduler.timing.schedule_language import parse_time_text
+        from scheduler.timing.schedules import schedule_to_json
 
         c: Context = ctx.obj
         _ = c._
@@ -789,7 +789,7 @@ def build_app(lang: str = "vi") -> "typer.Typer":
     ) -> None:
         from models.errors import UserFacingError
         from models.queries import find_plan
-        from scheduler.events import record_event
+        from scheduler.timing.events import record_event
 
         c: Context = ctx.obj
         _ = c._
@@ -819,7 +819,7 @@ def build_app(lang: str = "vi") -> "typer.Typer":
     ) -> None:
         from models.errors import UserFacingError
         from models.queries import find_plan
-        from scheduler.events import list_events
+        from scheduler.timing.events import list_events
 
         c: Context = ctx.obj
         with c.session(read_only=True) as session:
@@ -844,7 +844,7 @@ def build_app(lang: str = "vi") -> "typer.Typer":
     ) -> None:
         from models.errors import UserFacingError
         from models.queries import find_plan
-        from scheduler.events import correct_event
+        from scheduler.timing.events import correct_event
 
         c: Context = ctx.obj
         _ = c._
@@ -879,10 +879,10 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         expires: Annotated[str, typer.Option("--expires", help=_("How long it stays valid, e.g. 14d."))] = "14d",
     ) -> None:
         from bot.conversation import ROLE_WORDS
-        from bot.invites import create_invite, how_to_use
+        from domain.dates import day_with_weekday
+        from domain.invites import create_invite, how_to_use
         from models import Role
         from models.errors import UserFacingError
-        from reports.dates import day_with_weekday
 
         c: Context = ctx.obj
         _ = c._
@@ -928,7 +928,7 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         text: Annotated[str, typer.Argument(help=_('The reply, e.g. "đã trình lãnh đạo Sở, đạt 80%".'))],
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
-        from bot.progress_language import parse_progress, reading_to_json
+        from domain.progress_language import parse_progress, reading_to_json
 
         c: Context = ctx.obj
         reading = parse_progress(text)
@@ -957,10 +957,10 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         what: Annotated[str, typer.Argument(help=_("A year, or add-off, add-workday, remove."))],
         rest: Annotated[list[str] | None, typer.Argument(help=_("The date (YYYY-MM-DD) and the reason."))] = None,
     ) -> None:
+        from domain.dates import day_with_weekday, short_day
         from models import CalendarOverrideKind
         from models.errors import UserFacingError
-        from reports.dates import day_with_weekday, short_day
-        from scheduler.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
+        from scheduler.timing.calendar_overrides import list_overrides, load_calendar, remove_override, set_override
 
         c: Context = ctx.obj
         _ = c._
@@ -1035,7 +1035,7 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         from models import Task, Unit
         from models.errors import UserFacingError
         from models.queries import find_plan
-        from scheduler.policy_admin import PolicyChange, list_policies, set_policy
+        from scheduler.reminders.policy_admin import PolicyChange, list_policies, set_policy
 
         c: Context = ctx.obj
         _ = c._
@@ -1081,11 +1081,11 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code (default: every plan)."))] = None,
         as_json: Annotated[bool, typer.Option("--json", help=_("Print JSON."))] = False,
     ) -> None:
+        from domain.dates import short_day
         from models.errors import UserFacingError
         from models.queries import find_plan
-        from reports.dates import short_day
-        from reports.reminder_text import preview_json, preview_lines
-        from scheduler.enqueue import preview_reminders
+        from scheduler.reminders.enqueue import preview_reminders
+        from scheduler.reminders.text import preview_json, preview_lines
 
         c: Context = ctx.obj
         _ = c._
@@ -1201,11 +1201,11 @@ def build_app(lang: str = "vi") -> "typer.Typer":
         ] = None,
         plan: Annotated[str | None, typer.Option("--plan", help=_("The plan's code."))] = None,
     ) -> None:
+        from domain.dates import short_day
         from models.errors import UserFacingError
         from models.queries import find_plan
-        from reports.dates import short_day
         from reports.report_entry import STATUS_WORDS, add_report, parse_moment
-        from scheduler.periods import period_label
+        from scheduler.timing.periods import period_label
 
         c: Context = ctx.obj
         _ = c._

@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.invites import create_invite
+from domain.invites import create_invite
 from models import (
     AuditLog,
     Invite,

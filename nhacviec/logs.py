@@ -58,7 +58,7 @@ def _when(record: logging.LogRecord) -> str:
 
 
 class TextLines(logging.Formatter):
-    """`2026-03-02T01:30:00.000Z INFO bot.telegram: message`, a traceback folded onto the same line."""
+    """`2026-03-02T01:30:00.000Z INFO bot.platforms.telegram.transport: message`, a traceback folded onto the same line."""
 
     def format(self, record: logging.LogRecord) -> str:
         line = f"{_when(record)} {record.levelname} {record.name}: {record.getMessage()}"

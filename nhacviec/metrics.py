@@ -31,8 +31,8 @@ from sqlmodel import Session, col, select
 from models import ReminderStep
 from models.db import session_scope
 from models.reminders import OutboxState
-from scheduler import outbox
-from scheduler.senders import Blocked, RetryAfter, SendResult, Sent
+from scheduler.delivery import outbox
+from scheduler.delivery.senders import Blocked, RetryAfter, SendResult, Sent
 
 RESULTS = ("ok", "429", "403", "error")
 PLANNED_DAYS = 7

@@ -24,7 +24,8 @@ from telegram import Bot
 from telegram.ext import Application
 
 from bot.conversation import Clock, Conversation
-from bot.telegram import SECRET_HEADER, TelegramTransport, queue_update, register_commands
+from bot.platforms.telegram.sender import telegram_sender
+from bot.platforms.telegram.transport import SECRET_HEADER, TelegramTransport, queue_update, register_commands
 from locales.catalogs import Translate, translator
 from models import db
 from models.queries import list_plans
@@ -41,10 +42,11 @@ from nhacviec.demo import (
 from nhacviec.failures import ListenError
 from nhacviec.metrics import Metrics, OutboxCollector
 from nhacviec.settings import Settings
+from nhacviec.workers import run_worker
 from reports.summary_facts import RegistryCache
-from scheduler.dispatch_settings import DispatchSettings
-from scheduler.dispatcher import Dispatcher, run_worker, telegram_sender
-from scheduler.reminder_loop import ReminderLoop
+from scheduler.delivery.dispatch_settings import DispatchSettings
+from scheduler.delivery.dispatcher import Dispatcher
+from scheduler.reminders.reminder_loop import ReminderLoop
 
 if TYPE_CHECKING:
     # The sandbox (and aiohttp under it) is loaded only when it runs: with a token it never does.

@@ -10,8 +10,8 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from locales.catalogs import SUPPORTED
-from scheduler.dispatch_settings import DispatchSettings
-from scheduler.report_drafts import MAX_WORKING_DAYS
+from scheduler.delivery.dispatch_settings import DispatchSettings
+from scheduler.reminders.report_drafts import MAX_WORKING_DAYS
 
 DEFAULT_DB_URL = "sqlite:///./data/nhacviec.db"
 # Telegram's rule for setWebhook's secret_token; the same secret guards every platform's webhook.

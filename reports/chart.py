@@ -12,11 +12,11 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from domain.status import STATE_WORDS, OccurrenceState
 from locales.catalogs import translator
-from reports.status import STATE_WORDS, OccurrenceState
 from reports.summary import STATE_ORDER, Summary
 from reports.summary_text import PLAN_WIDE
-from scheduler.periods import period_label
+from scheduler.timing.periods import period_label
 
 __all__ = ["STATE_COLOURS", "build_chart"]
 

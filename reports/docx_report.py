@@ -34,8 +34,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from domain.status import STATE_WORDS, OccurrenceState
 from locales.catalogs import translator
-from reports.status import STATE_WORDS, OccurrenceState
 from reports.summary import ReportView, Summary, SummaryItem
 from reports.summary_text import (
     CARRIED_OVER,
@@ -56,7 +56,7 @@ from reports.wording import (
     report_words,
     task_count_words,
 )
-from scheduler.periods import period_label
+from scheduler.timing.periods import period_label
 
 __all__ = ["FONT", "MARGINS_MM", "ReportMeta", "build_docx", "report_meta"]
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler.periods import Period, PeriodKind
+from scheduler.timing.periods import Period, PeriodKind
 
 __all__ = [
     "PeriodError",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.dates import short_day
 from locales.catalogs import Translate
 from models.queries import PlanSummary, RegistryView, TaskView
-from reports.dates import short_day
 
 
 def registry_json(view: RegistryView) -> dict[str, Any]:

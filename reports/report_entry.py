@@ -1,6 +1,6 @@
 """`nhacviec report add`: a progress report recorded from the command line the way a chat reply is.
 
-The text is read by the progress language (`bot.progress_language.parse_progress`) into a status, a
+The text is read by the progress language (`domain.progress_language.parse_progress`) into a status, a
 percentage, a reason and counts, and stored as a `ProgressReport` of the unit, dated `at`.
 
 Which occurrence it answers, in this order:
@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.progress_language import ProgressReading, ProgressStatus, parse_progress
+from domain.progress_language import ProgressReading, ProgressStatus, parse_progress
+from domain.standings import reported, unit_for
 from locales import N_
 from models import (
     AuditLog,
@@ -40,11 +41,10 @@ from models import (
 )
 from models.errors import UserFacingError
 from models.registry import Plan
-from reports.standings import reported, unit_for
 from reports.summary_chat import find_unit_like
 from reports.wording import STATUS_WORDS
-from scheduler.periods import Period
-from scheduler.planning import period_of
+from scheduler.timing.periods import Period
+from scheduler.timing.planning import period_of
 
 __all__ = ["CLI_MEMBER", "STATUS_WORDS", "AddedReport", "add_report", "parse_moment"]
 
@@ -98,7 +98,7 @@ def _cli_member(session: Session, now: datetime) -> int:
 
 
 def _done(session: Session, occurrence_ids: list[int], unit_id: int, day: date, tz: ZoneInfo) -> set[int]:
-    """The occurrences done as the unit sees them (`reports.standings`: only lead reports close a task; of
+    """The occurrences done as the unit sees them (`domain.standings`: only lead reports close a task; of
     a task several units lead, the unit's own part)."""
     found = reported(session, occurrence_ids, tz)
     return {key for key, item in found.items() if item.standing(day, unit_for(item, (unit_id,))).done}

@@ -8,7 +8,7 @@ Rules (the README's "Tổng hợp" part says the same in Vietnamese):
   or it was done on or after the period's first day. A task is in the period when one of its
   occurrences is (or is carried over), or when it waits for an outside event that has not been
   recorded (in any period from the plan's issue on).
-- Each occurrence's state is `reports.status.standing` of its due date and its units' latest reports,
+- Each occurrence's state is `domain.status.standing` of its due date and its units' latest reports,
   the derivation every other view uses too: only lead units' reports decide (a coordinating unit's
   report is a contribution, shown beside the line, and never closes the task); a check-in of ongoing
   work ("Thường xuyên") has no deadline of its own, so work under way is never "quá hạn" there; and a
@@ -40,10 +40,18 @@ from datetime import date, datetime
 from functools import lru_cache
 from operator import attrgetter
 
+from domain.status import (
+    DerivedState,
+    OccurrenceFact,
+    OccurrenceState,
+    ReportFact,
+    Standing,
+    derive_state,
+    standing,
+)
 from models.progress import ReportStatus
 from models.registry import UnitRole
-from reports.status import DerivedState, OccurrenceState, ReportFact, Standing, derive_state, standing
-from scheduler.periods import Period
+from scheduler.timing.periods import Period
 
 __all__ = [
     "LATE_STATES",
@@ -106,14 +114,6 @@ class TaskFact:
     needs_date: bool = False
     lead_unit_ids: tuple[int, ...] = ()
     coordinating_unit_ids: tuple[int, ...] = ()
-
-
-@dataclass(slots=True)
-class OccurrenceFact:
-    id: int
-    task_id: int
-    due: date
-    checkin: bool = False
 
 
 @dataclass(frozen=True)

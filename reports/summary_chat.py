@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from bot.payloads import Choice, ChoiceKind, encode
-from bot.permissions import Audience, audience_of, sees_whole_plan
+from domain.payloads import Choice, ChoiceKind, encode
+from domain.permissions import Audience, audience_of, sees_whole_plan
 from locales import N_
 from locales.catalogs import translator
 from models import Role
@@ -42,7 +42,7 @@ from reports.periods import (
 from reports.summary import Summary, build_summary
 from reports.summary_facts import RegistryCache, cycle_kind, load_facts, newest_plan_id
 from reports.summary_text import summary_message
-from scheduler.periods import Period, period_label
+from scheduler.timing.periods import Period, period_label
 
 __all__ = [
     "BAD_PERIOD",

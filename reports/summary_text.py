@@ -17,14 +17,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from domain.dates import short_day
+from domain.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from locales import N_
 from locales.catalogs import Translate, translator
 from models.progress import ReportStatus
-from reports.dates import short_day
-from reports.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from reports.summary import STATE_ORDER, ReportView, SectionBlock, Summary, SummaryItem, TargetView
 from reports.wording import is_button_label, plan_name, task_counts
-from scheduler.periods import period_label
+from scheduler.timing.periods import period_label
 
 __all__ = [
     "CARRIED_OVER",

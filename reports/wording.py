@@ -19,11 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from domain.status_buttons import STATUS_LABELS
 from locales import N_
 from locales.catalogs import SUPPORTED, translator
 from locales.text import CITATION, fold
 from models.progress import ReportStatus
-from reports.reminder_text import STATUS_LABELS
 from reports.summary import PlanFact, ReportView, SummaryItem
 
 __all__ = [

@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from domain.status import STATE_WORDS
 from locales.catalogs import translator
-from reports.status import STATE_WORDS
 from reports.summary import STATE_ORDER, Summary, SummaryItem
 from reports.summary_text import CARRIED_OVER, PLAN_WIDE, format_rate
 from reports.wording import (
@@ -31,7 +31,7 @@ from reports.wording import (
     report_text,
     task_counts,
 )
-from scheduler.periods import period_label
+from scheduler.timing.periods import period_label
 
 __all__ = ["COLUMNS", "build_xlsx"]
 

@@ -1,1 +1,1 @@
-"""Time for nhacviec: the schedule language, the working calendar and the planning of occurrences."""
+"""nhacviec scheduling: time (timing/), reminders (reminders/) and delivery (delivery/)."""

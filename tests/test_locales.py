@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from locales.catalogs import catalog_path, translator
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("bot", "scheduler", "models", "importer", "reports", "nhacviec")
+PACKAGES = ("bot", "domain", "scheduler", "models", "importer", "reports", "nhacviec")
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 

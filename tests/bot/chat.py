@@ -24,16 +24,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.conversation import Conversation
-from bot.invites import create_invite
-from bot.messages import Button, ChatKind, Incoming, Outgoing, Platform
-from bot.people import load_person
-from bot.replies import create_prompt
+from domain.invites import create_invite
+from domain.messages import Button, ChatKind, Incoming, Outgoing, Platform
+from domain.people import load_person
+from domain.replies import create_prompt
 from importer.read import read_plan
 from importer.store import PlanOverrides, import_plan
 from models import AuditLog, Occurrence, OutboxMessage, ProgressReport, Role, Task
 from models.db import session_scope
 from nhacviec.bundled import bundled_plan_path
-from scheduler.outbox import enqueue, mark_sent
+from scheduler.delivery.outbox import enqueue, mark_sent
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Monday 01/12/2025, nine in the morning: a month before the Quý IV/2025 deadlines.

@@ -3,12 +3,12 @@ the same message, and a choice there records the report as on a single reminder.
 
 from __future__ import annotations
 
-from bot.messages import Button, Outgoing
-from bot.replies import create_prompt
+from domain.messages import Button, Outgoing
+from domain.replies import create_prompt
+from domain.status_buttons import digest_buttons
 from locales.catalogs import translator
 from models import Role
 from models.db import session_scope
-from reports.reminder_text import digest_buttons
 from tests.bot.chat import QLTDC, Chat, Sent, User
 
 CODES = ["II.3", "II.4", "II.5", "III.1"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.messages import ChatKind, Incoming, Platform, clean_text
+from domain.messages import ChatKind, Incoming, Platform, clean_text
 from models import ReportStatus, Role
 from tests.bot.chat import QLTDC, Chat
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.invites import CODE_ALPHABET, CODE_LENGTH, canonical_code
-from bot.messages import Platform
+from domain.invites import CODE_ALPHABET, CODE_LENGTH, canonical_code
+from domain.messages import Platform
 from models import Role
 from models.db import session_scope
 from nhacviec.demo import seed_people

@@ -1,10 +1,10 @@
-"""Button payloads: what `bot.payloads` reads back, and what a forged or out-of-range press gets in chat."""
+"""Button payloads: what `domain.payloads` reads back, and what a forged or out-of-range press gets in chat."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.payloads import MAX_ID, Choice, ChoiceKind, decode, encode
+from domain.payloads import MAX_ID, Choice, ChoiceKind, decode, encode
 from models import ReportStatus, Role
 from tests.bot.chat import QLTDC, Chat
 

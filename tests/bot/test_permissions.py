@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.messages import ChatKind
-from bot.payloads import LAYOUTS, Choice, ChoiceKind, encode
-from bot.permissions import CHOICE_COMMANDS, PERMISSIONS, Audience, Command, allowed
+from domain.messages import ChatKind
+from domain.payloads import LAYOUTS, Choice, ChoiceKind, encode
+from domain.permissions import CHOICE_COMMANDS, PERMISSIONS, Audience, Command, allowed
 from models import Role
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat, Group, User
 

@@ -7,8 +7,8 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.messages import Platform
-from bot.render import MESSAGE_LIMITS, due_phrase, esc, fit
+from domain.messages import Platform
+from domain.render import MESSAGE_LIMITS, due_phrase, esc, fit
 from locales.catalogs import translator
 
 LINES = [

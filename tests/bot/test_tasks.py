@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.messages import Platform
+from domain.messages import Platform
 from models import Role
 from tests.bot.chat import QLTDC, VAN_PHONG, Chat
 

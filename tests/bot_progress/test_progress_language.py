@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from bot.progress_language import READ_LIMIT, ProgressReading, ProgressStatus, parse_progress, reading_to_json
+from domain.progress_language import READ_LIMIT, ProgressReading, ProgressStatus, parse_progress, reading_to_json
 from locales.text import fold
 
 DONE = ProgressStatus.DONE

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.progress_language import ProgressStatus, parse_progress, reading_to_json
+from domain.progress_language import ProgressStatus, parse_progress, reading_to_json
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 ALPHABET = VIETNAMESE + VIETNAMESE.upper() + "0123456789 %/-–.,;:()?!\n\t\u200b"

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine, make_url
 
+from bot.platforms.telegram.sender import telegram_sender
 from models import OutboxState, db
 from nhacviec.backup import backup
 from sandbox import Sandbox
-from scheduler.dispatcher import Dispatcher, DispatchSettings, telegram_sender
+from scheduler.delivery.dispatcher import Dispatcher, DispatchSettings
 from tests.conftest import PG_URL
 from tests.dispatch.support import GROUP, LEAD, OTHER, STAFF, FakeTime, seed_unit, serving
 from tests.dispatch.support import queue as queue_messages

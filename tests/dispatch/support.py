@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from models import Member, Membership, PlatformAccount, Role, Unit
 from models.db import session_scope
 from sandbox import Limits, Sandbox, SandboxClock, SimGroup, SimPerson
-from scheduler import outbox
+from scheduler.delivery import outbox
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # Monday 08:30 in Hà Nội
 STAFF, LEAD, OTHER = 101, 102, 103

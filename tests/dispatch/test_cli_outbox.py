@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from models.db import session_scope
-from scheduler import outbox
+from scheduler.delivery import outbox
 from tests.dispatch.support import NOW, queue
 from tests.helpers import cli
 

@@ -1,7 +1,7 @@
 """SIGKILL the dispatcher at random points while it sends, restart it, until everything is sent.
 
-The dispatcher runs in its own process (`scheduler.dispatcher.main`, what `python -m
-scheduler.dispatcher` runs) on a SQLite file, sending through a sandbox served by this test process,
+The dispatcher runs in its own process (`nhacviec.workers.main`, what `python -m
+nhacviec.workers` runs) on a SQLite file, sending through a sandbox served by this test process,
 so the sandbox outlives every kill and its chats are the record of what arrived. The processes are
 forked from a server that imported the code once (multiprocessing's "forkserver"): a start costs
 milliseconds instead of a second of imports, which keeps twenty seeds within the time budget.
@@ -26,8 +26,8 @@ import pytest
 from sqlmodel import Session, select
 
 from models import OutboxMessage, OutboxState, db
+from nhacviec.workers import main as dispatcher_main
 from sandbox import Faults, Limits, Sandbox, SandboxClock, SimGroup, SimPerson
-from scheduler.dispatcher import main as dispatcher_main
 from tests.dispatch.support import NOW, delivered, queue
 
 MESSAGES = 50
@@ -46,7 +46,7 @@ _context = multiprocessing.get_context("forkserver")
 # Everything a dispatcher imports, even lazily (httpx's transport stack on its first request).
 _context.set_forkserver_preload(
     [
-        "scheduler.dispatcher",
+        "nhacviec.workers",
         "httpcore",
         "h11",
         "anyio",

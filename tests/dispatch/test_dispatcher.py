@@ -15,13 +15,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.platforms.telegram.sender import TelegramSender, make_bot, telegram_sender
 from models import Member, OutboxMessage, OutboxState, PlatformAccount
 from models.db import session_scope
 from nhacviec.settings import Settings
+from nhacviec.workers import run_worker
 from sandbox import Sandbox
-from scheduler import outbox
-from scheduler.dispatcher import WAKEUP_JOB, Dispatcher, DispatchSettings, run_worker, telegram_sender
-from scheduler.senders import TelegramSender, make_bot
+from scheduler.delivery import outbox
+from scheduler.delivery.dispatcher import WAKEUP_JOB, Dispatcher, DispatchSettings
 from tests.dispatch.support import (
     GROUP,
     LEAD,

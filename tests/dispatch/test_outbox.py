@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from locales.catalogs import translator
 from models import AuditLog, Occurrence, OutboxMessage, OutboxState, Plan, PlatformAccount, Prompt, Task
 from models.db import session_scope
-from scheduler import outbox
+from scheduler.delivery import outbox
 from tests.dispatch.support import LEAD, NOW, STAFF, queue, seed_unit
 
 LEASE = 60.0

@@ -10,8 +10,8 @@ import pytest
 from sandbox.limits import ChatKind as ServerChatKind
 from sandbox.limits import Limits
 from sandbox.limits import RateLimiter as ServerLimiter
-from scheduler.outbox import backoff_delay
-from scheduler.ratelimit import ChatKind, PlatformLimits, RateLimiter, SlidingWindow, TokenBucket, chat_kind
+from scheduler.delivery.outbox import backoff_delay
+from scheduler.delivery.ratelimit import ChatKind, PlatformLimits, RateLimiter, SlidingWindow, TokenBucket, chat_kind
 
 
 def test_chat_kind_follows_telegram_ids() -> None:

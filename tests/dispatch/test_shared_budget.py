@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from scheduler import shared_budget
-from scheduler.ratelimit import PlatformLimits, grant
+from scheduler.delivery import shared_budget
+from scheduler.delivery.ratelimit import PlatformLimits, grant
 
 LIMITS = PlatformLimits(overall_per_second=30.0, overall_burst=5)
 

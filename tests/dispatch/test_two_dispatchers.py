@@ -1,6 +1,6 @@
 """Two dispatcher processes on one PostgreSQL database deliver 2,000 messages: each exactly once.
 
-Real processes (`python -m scheduler.dispatcher`), each claiming with FOR UPDATE SKIP LOCKED, both
+Real processes (`python -m nhacviec.workers`), each claiming with FOR UPDATE SKIP LOCKED, both
 sending to one sandbox served by this test with generous limits so that the run stays short.
 """
 
@@ -61,7 +61,7 @@ async def test_two_dispatchers_on_postgresql_send_every_message_once(pg_schema_u
             await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
-                "scheduler.dispatcher",
+                "nhacviec.workers",
                 "--db",
                 pg_schema_url,
                 "--base-url",

@@ -13,17 +13,18 @@ from docx import Document
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.messages import Attachment
+from bot.platforms.telegram.sender import TelegramSender, telegram_sender
+from domain.messages import Attachment
 from models import OutboxMessage, OutboxState, PlatformAccount
 from models.db import session_scope
 from nhacviec.demo import SimulatedPerson
 from nhacviec.service import start
 from nhacviec.settings import Settings
 from sandbox import Limits, Sandbox, SandboxClock, SimPerson
-from scheduler import outbox
-from scheduler.dispatcher import Dispatcher, DispatchSettings, telegram_sender
-from scheduler.draft_enqueue import DOCX_MIME, enqueue_drafts
-from scheduler.senders import Permanent, TelegramSender
+from scheduler.delivery import outbox
+from scheduler.delivery.dispatcher import Dispatcher, DispatchSettings
+from scheduler.delivery.senders import Permanent
+from scheduler.reminders.draft_enqueue import DOCX_MIME, enqueue_drafts
 from tests.dispatch.support import FakeTime
 from tests.drafts.conftest import VN
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.report_drafts import DraftDeadline, DraftPlan, draft_day, plan_drafts, working_days_left
+from scheduler.reminders.report_drafts import DraftDeadline, DraftPlan, draft_day, plan_drafts, working_days_left
+from scheduler.timing.calendar import WorkingCalendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = WorkingCalendar()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from bot.messages import Button, Outgoing, Platform
+from domain.messages import Button, Outgoing, Platform
 from models import ChatBinding, ProgressReport
 from nhacviec.demo import FIRST_GROUP_ID
 from nhacviec.service import Running, start

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.messages import Platform
+from domain.messages import Platform
 from models import Invite, Occurrence, PlatformAccount, ProgressReport, Role, Task
 from nhacviec.service import Running, start
 from nhacviec.settings import Settings
@@ -91,7 +91,7 @@ async def test_bot_commands_are_registered_in_vietnamese_and_english(product: Ru
 
 
 async def test_joining_with_an_invite(product: Running) -> None:
-    from bot.invites import create_invite
+    from domain.invites import create_invite
     from models.db import session_scope
 
     with session_scope(product.engine) as session:

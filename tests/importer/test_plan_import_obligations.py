@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from importer.document import ObligationProposal
 from importer.obligations import find_obligations
 from importer.read import read_plan, read_plan_bytes
-from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import Monthly, Once, Quarterly, Yearly
+from scheduler.timing.schedule_language import parse_time_text
+from scheduler.timing.schedules import Monthly, Once, Quarterly, Yearly
 from tests.importer.plan_import_files import SEED_PATH, docx_bytes, seed_plan
 
 PHONG_TDC = "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"

@@ -27,6 +27,7 @@ def test_every_declared_package_is_copied_into_the_image() -> None:
     copied = set(re.findall(r"^COPY (\w+) \./\1$", dockerfile(), flags=re.MULTILINE))
     assert declared_packages() == {
         "bot",
+        "domain",
         "scheduler",
         "models",
         "importer",

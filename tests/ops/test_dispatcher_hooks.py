@@ -8,9 +8,9 @@ from sqlalchemy.engine import Engine
 
 from models.reminders import OutboxMessage
 from nhacviec.metrics import Metrics
-from scheduler.dispatch_settings import DispatchSettings
-from scheduler.dispatcher import Dispatcher
-from scheduler.senders import Blocked, RetryAfter, SendResult, Sent, Transient
+from scheduler.delivery.dispatch_settings import DispatchSettings
+from scheduler.delivery.dispatcher import Dispatcher
+from scheduler.delivery.senders import Blocked, RetryAfter, SendResult, Sent, Transient
 from tests.dispatch.support import NOW, FakeTime, queue, seed_unit
 from tests.ops.support import samples
 

@@ -13,7 +13,7 @@ from models.db import session_scope
 from models.reminders import OutboxState
 from nhacviec.metrics import Metrics, OutboxCollector, outbox_facts, result_label
 from sandbox.clock import VIETNAM
-from scheduler.senders import Blocked, Permanent, RetryAfter, Sent, Transient
+from scheduler.delivery.senders import Blocked, Permanent, RetryAfter, Sent, Transient
 from tests.dispatch.support import NOW, queue
 from tests.ops.support import samples
 

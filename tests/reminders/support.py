@@ -24,7 +24,7 @@ from models import (
     Task,
     db,
 )
-from scheduler.enqueue import EnqueueResult, enqueue_due
+from scheduler.reminders.enqueue import EnqueueResult, enqueue_due
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2025, 9, 1, 8, 0, tzinfo=VN)

@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models import ReminderKind, ReminderPolicy, ReportStatus, UnitRole
-from scheduler.calendar import WorkingCalendar
-from scheduler.reminders import (
+from scheduler.reminders.policy import (
     Answer,
     Delivery,
     OccurrenceFacts,
@@ -23,6 +22,7 @@ from scheduler.reminders import (
     first_sendable,
     plan_due_reminders,
 )
+from scheduler.timing.calendar import WorkingCalendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = WorkingCalendar()

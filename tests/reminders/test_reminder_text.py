@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.messages import Button
-from bot.payloads import MAX_ID
+from domain.messages import Button
+from domain.payloads import MAX_ID
+from domain.status_buttons import digest_buttons
 from locales.catalogs import translator
 from models import ReminderKind
-from reports.reminder_text import ReminderItem, digest_buttons, render_reminders
-from scheduler.reminders import Audience
+from scheduler.reminders.policy import Audience
+from scheduler.reminders.text import ReminderItem, render_reminders
 
 TDC = "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"
 II3 = (

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import OutboxState, ReminderKind, ReportStatus, db
-from scheduler.calendar import WorkingCalendar
-from scheduler.enqueue import enqueue_due, load_facts, next_due_at
-from scheduler.reminders import Rules, plan_due_reminders
+from scheduler.reminders.enqueue import enqueue_due, load_facts, next_due_at
+from scheduler.reminders.policy import Rules, plan_due_reminders
+from scheduler.timing.calendar import WorkingCalendar
 from tests.reminders.support import (
     START,
     TDC,

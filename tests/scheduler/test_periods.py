@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from scheduler.periods import Period, PlannedOccurrence, deadline_dates, expand, expand_event, period_label
-from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, Quarterly, Schedule, Yearly
+from scheduler.timing.periods import Period, PlannedOccurrence, deadline_dates, expand, expand_event, period_label
+from scheduler.timing.schedules import Monthly, Once, OnEvent, Ongoing, Quarterly, Schedule, Yearly
 
 ISSUED = date(2025, 9, 1)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import nhacviec
-from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import Once, OnEvent, Ongoing, Schedule, Yearly
+from scheduler.timing.schedule_language import parse_time_text
+from scheduler.timing.schedules import Once, OnEvent, Ongoing, Schedule, Yearly
 
 ISSUED = date(2025, 9, 1)
 HORIZON = 2030

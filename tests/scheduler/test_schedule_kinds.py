@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scheduler.schedules import (
+from scheduler.timing.schedules import (
     Monthly,
     Once,
     OnEvent,

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from scheduler.periods import Period, expand
-from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import Monthly, Once, OnEvent, Ongoing, Quarterly, Schedule, Yearly
+from scheduler.timing.periods import Period, expand
+from scheduler.timing.schedule_language import parse_time_text
+from scheduler.timing.schedules import Monthly, Once, OnEvent, Ongoing, Quarterly, Schedule, Yearly
 
 ISSUED = date(2025, 9, 1)
 HORIZON = 2030

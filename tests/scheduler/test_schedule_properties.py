@@ -7,9 +7,9 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.periods import expand
-from scheduler.schedule_language import parse_time_text
-from scheduler.schedules import (
+from scheduler.timing.periods import expand
+from scheduler.timing.schedule_language import parse_time_text
+from scheduler.timing.schedules import (
     Monthly,
     Once,
     OnEvent,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.calendar import WorkingCalendar
+from scheduler.timing.calendar import WorkingCalendar
 
 DAYS_OFF_2026 = [
     (date(2026, 1, 1), "Tết Dương lịch"),

@@ -16,7 +16,7 @@ from models import Member, Membership, Plan, Role, Unit, db
 from models.registry import unit_key
 from nhacviec.bundled import bundled_plan_path
 from reports.report_entry import add_report
-from scheduler.events import record_event
+from scheduler.timing.events import record_event
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 11, 10)

@@ -22,22 +22,22 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import replies
-from bot.messages import ChatKind, Incoming, Platform
-from bot.people import Person
-from bot.progress_language import ProgressReading, ProgressStatus
 from bot.work import open_deadlines, open_work
+from domain import replies
+from domain.messages import ChatKind, Incoming, Platform
+from domain.people import Person
+from domain.progress_language import ProgressReading, ProgressStatus
+from domain.status import ReportFact, Standing, standing
 from importer.read import read_plan
 from importer.store import PlanOverrides, import_plan
 from models import Member, Membership, Occurrence, ReportStatus, Role, Task, TaskUnit, Unit, UnitKind, UnitRole, db
 from nhacviec.bundled import bundled_plan_path
-from reports.status import ReportFact, Standing, standing
 from reports.summary import build_summary
 from reports.summary_facts import load_facts as summary_facts
-from scheduler.enqueue import load_facts as reminder_facts
-from scheduler.enqueue import load_policies, load_working_calendar
-from scheduler.periods import Period
-from scheduler.reminders import Lane, occurrence_standing, plan_due_reminders
+from scheduler.reminders.enqueue import load_facts as reminder_facts
+from scheduler.reminders.enqueue import load_policies, load_working_calendar
+from scheduler.reminders.policy import Lane, occurrence_standing, plan_due_reminders
+from scheduler.timing.periods import Period
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 IMPORTED = datetime(2025, 9, 20, 9, 0, tzinfo=TZ)

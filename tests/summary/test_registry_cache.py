@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from models import db
 from reports.summary_chat import SummaryView, make_summary
 from reports.summary_facts import RegistryCache, newest_plan_id, registry_stamp
-from scheduler.periods import Period
+from scheduler.timing.periods import Period
 from tests.helpers import cli
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

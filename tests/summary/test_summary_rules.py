@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from domain.status import OccurrenceState
 from locales.catalogs import translator
 from models.progress import ReportStatus
 from reports.periods import (
@@ -16,7 +17,6 @@ from reports.periods import (
     previous_period,
     split_request,
 )
-from reports.status import OccurrenceState
 from reports.summary import (
     OccurrenceFact,
     PlanFact,
@@ -29,7 +29,7 @@ from reports.summary import (
     plan_targets,
 )
 from reports.summary_text import summary_message
-from scheduler.periods import Period
+from scheduler.timing.periods import Period
 
 TODAY = date(2026, 11, 10)
 YEAR = Period("year", 2026)

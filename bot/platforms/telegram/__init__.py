@@ -1,0 +1,1 @@
+"""Telegram: the transport (python-telegram-bot Application) and the sender the outbox dispatches through."""

@@ -1,0 +1,129 @@
+"""Button payloads: one `Choice` type, encoded and decoded here and nowhere else.
+
+A payload comes back from the platform as untrusted text (a forged callback, a stale button, a number
+typed on Zalo). `decode` refuses anything that is not exactly what `encode` makes: an unknown kind,
+a missing or extra part, a status that does not exist, an id that is not a positive number the
+database's INTEGER columns can hold. A refused payload is `None`, never an exception.
+
+Adding a kind is one line in `LAYOUTS` (and its row in `domain.permissions.CHOICE_COMMANDS`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.messages import checked_payload
+from models import ReportStatus
+
+# PostgreSQL INTEGER (and the ids SQLite hands out in practice); a larger id cannot name a row, and
+# binding it raises OverflowError / NumericValueOutOfRange deep in the driver.
+MAX_ID = 2**31 - 1
+_ID = re.compile(r"[1-9][0-9]{0,9}")
+_SEPARATOR = ":"
+
+
+class ChoiceKind(StrEnum):
+    STATUS = "st"  # a report whose status the reply did not say: report id, status
+    PROMPT = "rp"  # a reminder's status button: prompt id, status
+    PICK = "pick"  # which task a reply was about: pending reply id, occurrence id
+    UNDO = "undo"  # withdraw a report: report id
+    SUMMARY_FILE = "sum"  # a /summary file: file kind, the summary's token
+    OPEN_CHOICES = "rc"  # a digest's "Báo cáo III.2": open that task's three choices in place: prompt id
+
+
+class Part(StrEnum):
+    ID = "id"
+    STATUS = "status"
+    FILE = "file"
+    TOKEN = "token"  # free text, always the last part
+
+
+FILE_KINDS = frozenset({"docx", "xlsx", "png"})
+
+LAYOUTS: dict[ChoiceKind, tuple[Part, ...]] = {
+    ChoiceKind.STATUS: (Part.ID, Part.STATUS),
+    ChoiceKind.PROMPT: (Part.ID, Part.STATUS),
+    ChoiceKind.PICK: (Part.ID, Part.ID),
+    ChoiceKind.UNDO: (Part.ID,),
+    ChoiceKind.SUMMARY_FILE: (Part.FILE, Part.TOKEN),
+    ChoiceKind.OPEN_CHOICES: (Part.ID,),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a pressed button asks for: its kind and the values its layout names, typed."""
+
+    kind: ChoiceKind
+    ids: tuple[int, ...] = ()
+    status: ReportStatus | None = None
+    file: str | None = None
+    token: str | None = None
+
+
+def encode(choice: Choice) -> str:
+    """The payload for `choice`; raises ValueError on a choice its layout does not fit or over 64 bytes
+    (a bug in the caller: every payload the bot makes must come back through `decode`)."""
+    ids = iter(choice.ids)
+    parts: list[str] = [choice.kind.value]
+    for part in LAYOUTS[choice.kind]:
+        if part == Part.ID:
+            value = next(ids, None)
+            if value is None or not 1 <= value <= MAX_ID:
+                raise ValueError(f"{choice!r}: id out of range")
+            parts.append(str(value))
+        elif part == Part.STATUS:
+            if choice.status is None:
+                raise ValueError(f"{choice!r}: no status")
+            parts.append(choice.status.value)
+        elif part == Part.FILE:
+            if choice.file not in FILE_KINDS:
+                raise ValueError(f"{choice!r}: unknown file kind")
+            parts.append(choice.file)
+        else:
+            parts.append(choice.token or "")
+    if next(ids, None) is not None:
+        raise ValueError(f"{choice!r}: more ids than its layout")
+    payload = checked_payload(_SEPARATOR.join(parts))
+    if decode(payload) != choice:
+        raise ValueError(f"{choice!r} would not read back from {payload!r}")
+    return payload
+
+
+def decode(payload: str) -> Choice | None:
+    """The choice a payload names, or None when it is not one the bot could have made."""
+    kind_text, _sep, rest = payload.partition(_SEPARATOR)
+    try:
+        kind = ChoiceKind(kind_text)
+    except ValueError:
+        return None
+    layout = LAYOUTS[kind]
+    # A token is free text and comes last: it keeps any separators it holds.
+    texts = rest.split(_SEPARATOR, len(layout) - 1 if layout[-1] == Part.TOKEN else -1)
+    if len(texts) != len(layout):
+        return None
+    ids: list[int] = []
+    status: ReportStatus | None = None
+    file: str | None = None
+    token: str | None = None
+    for part, text in zip(layout, texts, strict=True):
+        if part == Part.ID:
+            if _ID.fullmatch(text) is None or int(text) > MAX_ID:
+                return None
+            ids.append(int(text))
+        elif part == Part.STATUS:
+            if text not in ReportStatus._value2member_map_:
+                return None
+            status = ReportStatus(text)
+        elif part == Part.FILE:
+            if text not in FILE_KINDS:
+                return None
+            file = text
+        else:
+            token = text
+    return Choice(kind, tuple(ids), status, file, token)
+
+
+__all__ = ["FILE_KINDS", "LAYOUTS", "MAX_ID", "Choice", "ChoiceKind", "Part", "decode", "encode"]

@@ -1,0 +1,445 @@
+"""Progress reports: which occurrence a reply is about, storing it, editing, withdrawing.
+
+The statements on the path of every reply are built once, at import, and take their values as bound
+parameters: on SQLite, building a SQLAlchemy statement costs several times more than running it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, select
+
+from domain.messages import Incoming
+from domain.people import Person
+from domain.progress_language import ProgressReading, ProgressStatus
+from domain.standings import reported
+from domain.standings import unit_for as viewer_unit
+from models import Prompt, ReportStatus, UnitRole
+from models.registry import Plan
+from models.types import UTCDateTime
+
+
+class ReportFacts(Protocol):
+    """What is shown and audited of a report: a stored `ProgressReport` or one just `Recorded`."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def occurrence_id(self) -> int: ...
+    @property
+    def status(self) -> ReportStatus | None: ...
+    @property
+    def percent(self) -> int | None: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def note(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A stored report as the conversation uses it (read and written with plain SQL, not the ORM)."""
+
+    id: int
+    occurrence_id: int
+    member_id: int
+    status: ReportStatus | None
+    percent: int | None
+    reason: str | None
+    note: str
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    occurrence_id: int
+    task_id: int
+    task_code: str
+    plan_id: int
+    unit_ids: tuple[int, ...] = ()  # the task's lead units, then its coordinating units, in the plan's order
+    roles: tuple[UnitRole, ...] = ()  # the role of each of `unit_ids`
+
+
+# Statements on the tables, not the ORM classes: reading rows and writing them through the ORM costs more than
+# the queries themselves on SQLite. Reports and their audit rows are plain INSERTs for the same reason.
+_TABLES = SQLModel.metadata.tables
+_OCCURRENCES, _TASKS, _TASK_UNITS = _TABLES["occurrence"], _TABLES["task"], _TABLES["task_unit"]
+_PROMPTS, _REPORTS, _PLANS = _TABLES["prompt"], _TABLES["progress_report"], _TABLES["plan"]
+_OUTBOX = _TABLES["outbox_message"]
+_OCCURRENCE, _TASK, _TASK_UNIT = _OCCURRENCES.c, _TASKS.c, _TASK_UNITS.c
+_PROMPT, _REPORT, _PLAN = _PROMPTS.c, _REPORTS.c, _PLANS.c
+
+# One row per unit of the task (or one row with no unit): the occurrence, its task and who is in charge.
+_TARGET = (
+    sa.select(_OCCURRENCE.id, _TASK.id, _TASK.code, _TASK.plan_id, _TASK_UNIT.unit_id, _TASK_UNIT.role)
+    .select_from(_OCCURRENCES)
+    .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+    .outerjoin(_TASK_UNITS, _TASK_UNIT.task_id == _TASK.id)
+    .where(_OCCURRENCE.id == sa.bindparam("occurrence_id"))
+    .order_by(sa.case((_TASK_UNIT.role == UnitRole.LEAD.value, 0), else_=1), _TASK_UNIT.position)
+)
+_CHOICES = (
+    sa.select(_OCCURRENCE.id, _TASK.code, _OCCURRENCE.due)
+    .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+    .where(_OCCURRENCE.id.in_(sa.bindparam("ids", expanding=True)))
+)
+_PROMPT_REPLIED_TO = sa.select(_PROMPT.occurrence_id).where(
+    _PROMPT.platform == sa.bindparam("platform"),
+    _PROMPT.chat_id == sa.bindparam("chat_id"),
+    _PROMPT.message_id == sa.bindparam("message_id"),
+)
+# A reminder of several tasks is one message with several prompts; the prompts are listed in its reason.
+_REMINDER_SENT = sa.select(_OUTBOX.c.reason).where(
+    _OUTBOX.c.platform == sa.bindparam("platform"),
+    _OUTBOX.c.chat_id == sa.bindparam("chat_id"),
+    _OUTBOX.c.platform_message_id == sa.bindparam("message_id"),
+)
+_PROMPTS_ASKED = sa.select(_PROMPT.id, _PROMPT.occurrence_id).where(_PROMPT.id.in_(sa.bindparam("ids", expanding=True)))
+_OPEN_PROMPTS = (
+    sa.select(_PROMPT.occurrence_id)
+    .join(_OCCURRENCES, _OCCURRENCE.id == _PROMPT.occurrence_id)
+    .where(
+        _PROMPT.member_id == sa.bindparam("member_id"),
+        _PROMPT.answered_at.is_(None),
+        _OCCURRENCE.archived_at.is_(None),
+    )
+    .order_by(_PROMPT.created_at.desc(), _PROMPT.id.desc())
+)
+_ANSWERED = (
+    sa.update(_PROMPTS)
+    .where(
+        _PROMPT.occurrence_id == sa.bindparam("of_occurrence"),
+        _PROMPT.member_id == sa.bindparam("of_member"),
+        _PROMPT.answered_at.is_(None),
+    )
+    .values(answered_at=sa.bindparam("now", type_=UTCDateTime()))
+)
+_REOPEN = (
+    sa.update(_PROMPTS)
+    .where(_PROMPT.occurrence_id == sa.bindparam("of_occurrence"), _PROMPT.member_id == sa.bindparam("of_member"))
+    .values(answered_at=None)
+)
+_REPORT_ROW = sa.select(
+    _REPORT.id,
+    _REPORT.occurrence_id,
+    _REPORT.member_id,
+    _REPORT.status,
+    _REPORT.percent,
+    _REPORT.reason,
+    _REPORT.note,
+    _REPORT.withdrawn_at.is_not(None),
+)
+_REPORT_BY_ID = _REPORT_ROW.where(_REPORT.id == sa.bindparam("report_id"))
+_REPORT_OF_MESSAGE = _REPORT_ROW.where(
+    _REPORT.platform == sa.bindparam("platform"),
+    _REPORT.chat_id == sa.bindparam("chat_id"),
+    _REPORT.message_id == sa.bindparam("message_id"),
+    _REPORT.member_id == sa.bindparam("member_id"),
+)
+_LAST_REPORT = (
+    _REPORT_ROW.where(_REPORT.member_id == sa.bindparam("member_id"), _REPORT.withdrawn_at.is_(None))
+    .order_by(_REPORT.created_at.desc(), _REPORT.id.desc())
+    .limit(1)
+)
+# The columns to set come with the values (keys named like the columns); `report_id` picks the row.
+_UPDATE_REPORT = sa.update(_REPORTS).where(_REPORT.id == sa.bindparam("report_id"))
+_PROMPT_OCCURRENCE = sa.select(_PROMPT.occurrence_id).where(_PROMPT.id == sa.bindparam("prompt_id"))
+_INSERT_REPORT = sa.insert(_REPORTS).returning(_REPORT.id)
+_INSERT_PENDING = sa.insert(_TABLES["pending_reply"]).returning(_TABLES["pending_reply"].c.id)
+_AUDIT = sa.insert(_TABLES["audit_log"])
+_NEWEST_PLAN = select(Plan).order_by(col(Plan.imported_at).desc(), col(Plan.id).desc()).limit(1)
+_NEWEST_PLAN_ID = sa.select(_PLAN.id).order_by(_PLAN.imported_at.desc(), _PLAN.id.desc()).limit(1)
+
+
+def target_of(session: Session, occurrence_id: int) -> Target | None:
+    rows = session.execute(_TARGET, {"occurrence_id": occurrence_id}).all()
+    if not rows:
+        return None
+    occurrence, task, code, plan, _unit, _role = rows[0]
+    units = [(unit, UnitRole(role)) for *_target, unit, role in rows if unit is not None]
+    return Target(occurrence, task, code, plan, tuple(u for u, _r in units), tuple(r for _u, r in units))
+
+
+def choices(session: Session, occurrence_ids: list[int]) -> dict[int, tuple[str, date]]:
+    """Task code and due date of each occurrence, for a list to pick from."""
+    return {row[0]: (row[1], row[2]) for row in session.execute(_CHOICES, {"ids": occurrence_ids})}
+
+
+def may_report(person: Person, target: Target) -> bool:
+    """Only members of the task's lead or coordinating units report on it."""
+    return not person.unit_ids.isdisjoint(target.unit_ids)
+
+
+def create_prompt(
+    session: Session, *, occurrence_id: int, member_id: int | None, platform: str, chat_id: str, now: datetime
+) -> Prompt:
+    prompt = Prompt(
+        platform=platform, chat_id=chat_id, occurrence_id=occurrence_id, member_id=member_id, created_at=now
+    )
+    session.add(prompt)
+    session.flush()
+    return prompt
+
+
+def prompt_sent(session: Session, prompt_id: int, message_id: str) -> None:
+    """The platform acknowledged the prompt: a reply to that message now finds its occurrence."""
+    prompt = session.get(Prompt, prompt_id)
+    if prompt is not None:
+        prompt.message_id = message_id
+        session.add(prompt)
+
+
+def occurrence_replied_to(session: Session, incoming: Incoming) -> int | None:
+    """The occurrence of the prompt this message replies to, if it replies to one."""
+    if incoming.reply_to_message_id is None:
+        return None
+    return session.execute(
+        _PROMPT_REPLIED_TO,
+        {
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.reply_to_message_id,
+        },
+    ).scalar()
+
+
+def occurrences_of_reminder(session: Session, incoming: Incoming) -> list[int]:
+    """The occurrences a reminder of several tasks asked about, in its order, when this message replies to
+    one; empty otherwise. (A reminder of one task is found by `occurrence_replied_to`.)"""
+    if incoming.reply_to_message_id is None:
+        return []
+    reason = session.execute(
+        _REMINDER_SENT,
+        {
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.reply_to_message_id,
+        },
+    ).scalar()
+    prompt_ids = reason.get("prompt_ids") if isinstance(reason, dict) else None
+    if not isinstance(prompt_ids, list):
+        return []
+    wanted = [prompt_id for prompt_id in prompt_ids if isinstance(prompt_id, int)]
+    if not wanted:
+        return []
+    asked = {row[0]: row[1] for row in session.execute(_PROMPTS_ASKED, {"ids": wanted})}
+    return list(dict.fromkeys(asked[prompt_id] for prompt_id in wanted if prompt_id in asked))
+
+
+def open_prompt_occurrences(session: Session, person: Person, today: date, tz: ZoneInfo) -> list[int]:
+    """Occurrences the bot asked this member about that are still unanswered and not done (as the member's
+    unit sees them), newest first."""
+    prompts = list(dict.fromkeys(session.execute(_OPEN_PROMPTS, {"member_id": person.member_id}).scalars()))
+    if not prompts:
+        return []
+    found = reported(session, prompts, tz)
+    return [
+        occurrence_id
+        for occurrence_id in prompts
+        if (item := found.get(occurrence_id)) is None
+        or not item.standing(today, viewer_unit(item, person.unit_ids)).done
+    ]
+
+
+def _status(reading: ProgressReading) -> ReportStatus | None:
+    if reading.status == ProgressStatus.UNCLEAR:
+        return None
+    return ReportStatus(reading.status.value)
+
+
+def reporting_unit(person: Person, target: Target) -> tuple[int | None, UnitRole | None]:
+    """The unit the report speaks for and its role: the reporter's unit that leads the task, else one that
+    coordinates it."""
+    for unit, role in zip(target.unit_ids, target.roles, strict=True):
+        if unit in person.unit_ids:
+            return unit, role
+    return None, None
+
+
+def record(
+    session: Session, person: Person, target: Target, reading: ProgressReading, incoming: Incoming, now: datetime
+) -> ReportRow:
+    status = _status(reading)
+    unit_id, role = reporting_unit(person, target)
+    report_id = session.execute(
+        _INSERT_REPORT,
+        {
+            "occurrence_id": target.occurrence_id,
+            "member_id": person.member_id,
+            "unit_id": unit_id,
+            "role": role,
+            "status": status,
+            "percent": reading.percent,
+            "reason": reading.reason,
+            "done_count": reading.done_count,
+            "target_count": reading.target_count,
+            "note": reading.note,
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.message_id,
+            "created_at": now,
+            "updated_at": now,
+        },
+    ).scalar_one()
+    report = ReportRow(
+        report_id, target.occurrence_id, person.member_id, status, reading.percent, reading.reason, reading.note
+    )
+    if status is not None:
+        answered(session, person, target.occurrence_id, now)
+    audit_report(session, person, report, "report.create", now)
+    return report
+
+
+def answered(session: Session, person: Person, occurrence_id: int, now: datetime) -> None:
+    session.execute(_ANSWERED, {"of_occurrence": occurrence_id, "of_member": person.member_id, "now": now})
+
+
+# Set in a session whose transaction records, changes or withdraws a report (every such change is audited).
+_REPORTS_CHANGED = "nhacviec.reports_changed"
+
+
+def reports_changed(session: Session) -> bool:
+    """Whether this session recorded, changed or withdrew a report (then the reminder plan may have changed)."""
+    return bool(session.info.get(_REPORTS_CHANGED))
+
+
+def audit_report(session: Session, person: Person, report: ReportFacts, action: str, now: datetime) -> None:
+    session.info[_REPORTS_CHANGED] = True
+    session.execute(
+        _AUDIT,
+        {
+            "at": now,
+            "actor": f"member:{person.member_id}",
+            "action": action,
+            "entity": f"report:{report.id}",
+            "detail": {
+                "occurrence": report.occurrence_id,
+                "status": report.status,
+                "percent": report.percent,
+                "reason": report.reason,
+                "note": report.note,
+            },
+        },
+    )
+
+
+def _row(row: Any) -> ReportRow | None:
+    if row is None:
+        return None
+    report_id, occurrence_id, member_id, status, percent, reason, note, withdrawn = row
+    return ReportRow(
+        report_id,
+        occurrence_id,
+        member_id,
+        None if status is None else ReportStatus(status),
+        percent,
+        reason,
+        note,
+        bool(withdrawn),
+    )
+
+
+def report_by_id(session: Session, report_id: int) -> ReportRow | None:
+    return _row(session.execute(_REPORT_BY_ID, {"report_id": report_id}).first())
+
+
+def prompt_occurrence(session: Session, prompt_id: int) -> int | None:
+    """The occurrence a prompt (a reminder, a question) is about."""
+    return session.execute(_PROMPT_OCCURRENCE, {"prompt_id": prompt_id}).scalar()
+
+
+def report_from_message(session: Session, incoming: Incoming, member_id: int) -> ReportRow | None:
+    return _row(
+        session.execute(
+            _REPORT_OF_MESSAGE,
+            {
+                "platform": incoming.platform.value,
+                "chat_id": incoming.chat_id,
+                "message_id": incoming.message_id,
+                "member_id": member_id,
+            },
+        ).first()
+    )
+
+
+def _update(session: Session, report: ReportRow, **values: object) -> None:
+    session.execute(_UPDATE_REPORT, {"report_id": report.id, **values})
+
+
+def update_report(
+    session: Session, person: Person, report: ReportRow, reading: ProgressReading, now: datetime
+) -> ReportRow:
+    """An edited message updates its report; an unreadable edit keeps the status and updates the note."""
+    status = _status(reading)
+    if status is not None:
+        report = replace(report, status=status, percent=reading.percent, reason=reading.reason)
+        _update(
+            session,
+            report,
+            status=status,
+            percent=reading.percent,
+            reason=reading.reason,
+            done_count=reading.done_count,
+            target_count=reading.target_count,
+            note=reading.note,
+            updated_at=now,
+            withdrawn_at=None,
+        )
+    else:
+        _update(session, report, note=reading.note, updated_at=now, withdrawn_at=None)
+    report = replace(report, note=reading.note, withdrawn=False)
+    if report.status is not None:
+        answered(session, person, report.occurrence_id, now)
+    audit_report(session, person, report, "report.edit", now)
+    return report
+
+
+def set_status(session: Session, person: Person, report: ReportRow, status: ReportStatus, now: datetime) -> ReportRow:
+    _update(session, report, status=status, updated_at=now)
+    report = replace(report, status=status)
+    answered(session, person, report.occurrence_id, now)
+    audit_report(session, person, report, "report.status", now)
+    return report
+
+
+def last_report(session: Session, person: Person) -> ReportRow | None:
+    return _row(session.execute(_LAST_REPORT, {"member_id": person.member_id}).first())
+
+
+def withdraw(session: Session, person: Person, report: ReportRow, now: datetime) -> None:
+    _update(session, report, withdrawn_at=now)
+    # The question is open again: a new reply without quoting attaches to it.
+    session.execute(_REOPEN, {"of_occurrence": report.occurrence_id, "of_member": person.member_id})
+    audit_report(session, person, replace(report, withdrawn=True), "report.withdraw", now)
+
+
+def keep_pending(session: Session, person: Person, incoming: Incoming, occurrence_ids: list[int], now: datetime) -> int:
+    """Keeps a reply until its author picks the occurrence it is about; the id of the kept reply."""
+    pending_id: int = session.execute(
+        _INSERT_PENDING,
+        {
+            "member_id": person.member_id,
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.message_id,
+            "text": incoming.text,
+            "occurrence_ids": occurrence_ids,
+            "created_at": now,
+        },
+    ).scalar_one()
+    return pending_id
+
+
+def plan_of(session: Session) -> Plan | None:
+    """The plan a chat talks about: the only one, or the most recently imported."""
+    return session.exec(_NEWEST_PLAN).first()
+
+
+def plan_id_of(session: Session) -> int | None:
+    """The id of `plan_of`'s plan, without loading it."""
+    return session.execute(_NEWEST_PLAN_ID).scalar()

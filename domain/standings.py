@@ -1,0 +1,120 @@
+"""Where occurrences stand, read from the database for the views outside the summary (/tasks, /task, the
+reminder policy, `report add`, the open prompts): the same read as the summary's
+(`models.progress.with_unit_reports`, folded by `domain.unit_reports.read_unit_reports`) and the same
+derivation (`domain.status.standing`), so no two views can disagree about an occurrence."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from domain.status import OccurrenceFact, ReportFact, Standing, standing
+from domain.unit_reports import REPORT_COLUMNS, LocalDays, read_unit_reports
+from models.progress import with_unit_reports
+from models.registry import UnitRole
+
+__all__ = ["Reported", "open_occurrences", "reported", "unit_for"]
+
+_TABLES = SQLModel.metadata.tables
+_OCCURRENCES, _TASKS = _TABLES["occurrence"], _TABLES["task"]
+_OCCURRENCE, _TASK = _OCCURRENCES.c, _TASKS.c
+_BASE = sa.select(_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin).select_from(_OCCURRENCES)
+_BY_ID = _BASE.where(_OCCURRENCE.id.in_(sa.bindparam("ids", expanding=True)))
+# Work left to do: a plan's live occurrences but the check-ins of past quarters (the current one counts).
+_OPEN = _BASE.join(_TASKS, _TASK.id == _OCCURRENCE.task_id).where(
+    _TASK.plan_id == sa.bindparam("plan_id"),
+    _TASK.archived_at.is_(None),
+    _OCCURRENCE.archived_at.is_(None),
+    sa.not_(sa.and_(_OCCURRENCE.checkin, _OCCURRENCE.due < sa.bindparam("today"))),
+    _OCCURRENCE.due > sa.bindparam("after"),
+    _OCCURRENCE.due <= sa.bindparam("until"),
+)
+_OPEN_OF_TASKS = _OPEN.where(_OCCURRENCE.task_id.in_(sa.bindparam("task_ids", expanding=True)))
+# (plain, LATERAL) forms of each read: PostgreSQL takes the LATERAL one (see `with_unit_reports`).
+_READS = {
+    name: (with_unit_reports(base, *REPORT_COLUMNS), with_unit_reports(base, *REPORT_COLUMNS, lateral=True))
+    for name, base in (("by_id", _BY_ID), ("open", _OPEN), ("open_of_tasks", _OPEN_OF_TASKS))
+}
+_CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """One occurrence with what its units reported: each reporting unit's newest report, newest first."""
+
+    occurrence: OccurrenceFact
+    leads: tuple[int, ...]  # the units that lead its task (groups left out: they never report)
+    roles: dict[int, UnitRole]  # every unit of its task that can report, with its role there
+    reports: Sequence[ReportFact]
+
+    def standing(self, today: date, unit_id: int | None = None) -> Standing:
+        return standing(self.occurrence.due, self.occurrence.checkin, self.leads, self.reports, today, unit_id)
+
+
+def _read(session: Session, name: str, params: dict[str, Any], tz: ZoneInfo) -> list[Reported]:
+    plain, lateral = _READS[name]
+    statement = lateral if session.connection().dialect.name == "postgresql" else plain
+    roles: dict[int, dict[int, UnitRole]] = {}
+
+    def tapped(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        for row in rows:
+            roles.setdefault(row[0], {}).setdefault(row[4], UnitRole(row[5]))
+            yield row
+
+    occurrences, reports = read_unit_reports(tapped(session.execute(statement, params)), LocalDays(tz))
+    found: list[Reported] = []
+    for occurrence in occurrences:
+        on_task = roles.get(occurrence.id, {})
+        leads = tuple(unit for unit, role in on_task.items() if role == UnitRole.LEAD)
+        found.append(Reported(occurrence, leads, on_task, reports.get(occurrence.id, [])))
+    return found
+
+
+def reported(session: Session, occurrence_ids: Iterable[int], tz: ZoneInfo) -> dict[int, Reported]:
+    """The occurrences with these ids (those whose task has no unit that can report are left out)."""
+    ids = list(dict.fromkeys(occurrence_ids))
+    found: dict[int, Reported] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for item in _read(session, "by_id", {"ids": ids[start : start + _CHUNK]}, tz):
+            found[item.occurrence.id] = item
+    return found
+
+
+def open_occurrences(
+    session: Session,
+    plan_id: int,
+    task_ids: Collection[int] | None,
+    today: date,
+    tz: ZoneInfo,
+    *,
+    after: date = date.min,
+    until: date = date.max,
+) -> list[Reported]:
+    """The live occurrences of the plan's tasks (`task_ids` None: all of them) due after `after` up to
+    `until`, but past check-ins, in order of due date; the caller keeps those not done as it sees them."""
+    params = {"plan_id": plan_id, "today": today, "after": after, "until": until}
+    if task_ids is None:
+        items = _read(session, "open", params, tz)
+    else:
+        ids = list(task_ids)
+        items = [
+            item
+            for start in range(0, len(ids), _CHUNK)
+            for item in _read(session, "open_of_tasks", {**params, "task_ids": ids[start : start + _CHUNK]}, tz)
+        ]
+    items.sort(key=lambda item: (item.occurrence.due, item.occurrence.checkin, item.occurrence.id))
+    return items
+
+
+def unit_for(item: Reported, unit_ids: Collection[int]) -> int | None:
+    """Whose view of a task several units lead a member sees: the first of the member's units that leads
+    it (None, the whole task, for a task one unit leads or one the member only coordinates)."""
+    if len(item.leads) < 2:
+        return None
+    return next((unit for unit in item.leads if unit in unit_ids), None)

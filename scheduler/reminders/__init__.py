@@ -1,0 +1,1 @@
+"""Reminders: the policy, what is due when, queueing into the outbox, report drafts, the loop."""

@@ -1,0 +1,1 @@
+"""Time: the schedule language, the working calendar, periods, planning of occurrences, events."""
