@@ -281,6 +281,8 @@ class Sandbox:
         there now) that satisfies `match`; TimeoutError when none comes within `timeout` seconds."""
         _, chat = self.zalo.person_chat(person)
         ids = list(chat.messages)
+        if after is not None and after not in chat.messages:
+            raise ValueError(f"no message {after} in the Zalo chat of person {person}")
         start = ids.index(after) + 1 if after is not None else len(ids)
 
         def probe() -> JSON | None:

@@ -335,3 +335,14 @@ async def test_an_unknown_method_is_not_found(zalo: ZaloClient) -> None:
 async def test_the_base_url_sits_beside_telegrams(sandbox: Sandbox) -> None:
     assert sandbox.zalo_base_url == f"http://127.0.0.1:{sandbox.port}/zalo/bot"
     assert sandbox.base_url == f"http://127.0.0.1:{sandbox.port}/bot"
+
+
+async def test_waiting_for_the_bots_answer_on_zalo(sandbox: Sandbox, zalo: ZaloClient) -> None:
+    asked = sandbox.zalo_send(AN, "/tasks")
+    waiting = asyncio.create_task(sandbox.wait_for_zalo_message(AN, after=asked))
+    await asyncio.sleep(0.05)
+    sent = await zalo.ok("sendMessage", chat_id=AN_ZALO, text="Các việc đang mở của đơn vị bạn (19):")
+    answer = await waiting
+    assert (answer["message_id"], answer["from"]) == (sent["message_id"], "bot")
+    with pytest.raises(TimeoutError):
+        await sandbox.wait_for_zalo_message(AN, timeout=0.05)
