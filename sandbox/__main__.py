@@ -19,7 +19,8 @@ from sandbox.state import SimPerson
 SAMPLE_PEOPLE = [
     SimPerson(id=1001, name="Nguyễn Văn An", unit="Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng", role="staff"),
     SimPerson(id=1002, name="Trần Thị Bình", unit="Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng", role="unit_lead"),
-    SimPerson(id=1003, name="Lê Minh Châu", unit="Văn phòng Sở", role="staff"),
+    # On Zalo, so that both platforms show on the page.
+    SimPerson(id=1003, name="Lê Minh Châu", unit="Văn phòng Sở", role="staff", platform="zalo"),
     SimPerson(id=1004, name="Phạm Quốc Dũng", unit=None, role="admin", started=False),
 ]
 
@@ -29,6 +30,7 @@ async def serve(host: str, port: int) -> None:
     await sandbox.start(host, port)
     print(f"Trang trò chuyện: {sandbox.url}")
     print(f"Bot API: {sandbox.base_url}<token>/<method>")
+    print(f"Zalo Bot API: {sandbox.zalo_base_url}<token>/<method>")
     stopping = asyncio.Event()
     # SIGTERM (a service manager, `kill`) stops as cleanly as Ctrl-C does.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopping.set)
@@ -39,7 +41,9 @@ async def serve(host: str, port: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m sandbox", description="Máy chủ Telegram giả lập cho nhacviec.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox", description="Máy chủ Telegram và Zalo giả lập cho nhacviec."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     arguments = parser.parse_args()

@@ -11,6 +11,9 @@ overall, about one a second per private chat with short bursts passing, 20 a min
 The overall and private limits are token buckets (`burst` messages may go at once, then they refill
 at the steady rate); the group limit is a sliding window, because "20 a minute" means no 60-second
 stretch holds more than 20, which a bucket refilling while it drains would allow.
+
+Zalo publishes no limits (see the shared platforms.md), so `ZaloLimits` are the sandbox's own
+settings: conservative defaults, each changeable, enforced by the same `RateLimiter`.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 # The methods that put a new message in a chat: the ones Telegram's flood limits count, and the ones
 # faults hit by default (a fault on getUpdates would only slow the test down).
 SEND_METHODS = frozenset({"sendmessage", "senddocument", "sendphoto"})
+# The same on Zalo's Bot API, which has no documents but has stickers.
+ZALO_SEND_METHODS = frozenset({"sendmessage", "sendphoto", "sendsticker"})
 
 
 class ChatKind(StrEnum):
@@ -56,6 +62,46 @@ class Limits:
         rates = (self.overall_per_second, self.private_per_second)
         if min(rates) <= 0 or min(self.overall_burst, self.private_burst, self.group_per_minute) < 1:
             raise ValueError("rates must be positive, bursts and the group limit at least 1")
+
+
+@dataclass(frozen=True)
+class ZaloLimits:
+    """The sandbox's Zalo limits. Zalo publishes none, so these are settings with conservative defaults:
+    the steady rates the product's dispatcher keeps to for Zalo (5 a second overall, one message every
+    2 s per chat), with the larger bursts a platform allows, as the Telegram figures have them.
+
+    `poll_wait_seconds` caps how long a Zalo `getUpdates` waits before answering 408, whatever
+    timeout the client asked for (Zalo's default is 30 s): tests and idle bots stay quick."""
+
+    overall_per_second: float = 5.0
+    overall_burst: int = 5
+    private_per_second: float = 0.5
+    private_burst: int = 2
+    group_per_minute: int = 20
+    text_length: int = 2000
+    poll_wait_seconds: float = 1.0
+
+    def __post_init__(self) -> None:
+        rates = (self.overall_per_second, self.private_per_second)
+        if min(rates) <= 0 or min(self.overall_burst, self.private_burst, self.group_per_minute) < 1:
+            raise ValueError("rates must be positive, bursts and the group limit at least 1")
+        if self.text_length < 1 or self.poll_wait_seconds < 0:
+            raise ValueError("the text length must be positive and the poll wait not negative")
+
+
+class RateFigures(Protocol):
+    """What a `RateLimiter` reads: `Limits` (Telegram) and `ZaloLimits` both have it."""
+
+    @property
+    def overall_per_second(self) -> float: ...
+    @property
+    def overall_burst(self) -> int: ...
+    @property
+    def private_per_second(self) -> float: ...
+    @property
+    def private_burst(self) -> int: ...
+    @property
+    def group_per_minute(self) -> int: ...
 
 
 @dataclass
@@ -114,12 +160,12 @@ Budget = TokenBucket | SlidingWindow
 class RateLimiter:
     """Decides whether one more message may go to a chat now; answers Telegram's `retry_after`."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: RateFigures) -> None:
         self.limits = limits
         self._overall: TokenBucket | None = None
-        self._chats: dict[int, Budget] = {}
+        self._chats: dict[int | str, Budget] = {}
 
-    def acquire(self, chat_id: int, kind: ChatKind, now: float) -> int | None:
+    def acquire(self, chat_id: int | str, kind: ChatKind, now: float) -> int | None:
         """Take a slot for one message. None when it may go; otherwise whole seconds to wait (nothing is taken)."""
         overall = self._overall_bucket(now)
         chat = self._chat_bucket(chat_id, kind, now)
@@ -136,7 +182,7 @@ class RateLimiter:
             self._overall = TokenBucket.full(self.limits.overall_burst, self.limits.overall_per_second, now)
         return self._overall
 
-    def _chat_bucket(self, chat_id: int, kind: ChatKind, now: float) -> Budget:
+    def _chat_bucket(self, chat_id: int | str, kind: ChatKind, now: float) -> Budget:
         budget = self._chats.get(chat_id)
         if budget is None:
             if kind is ChatKind.PRIVATE:
@@ -208,10 +254,6 @@ class _Delays:
     methods: frozenset[str]
 
 
-def _methods(methods: frozenset[str] | set[str] | None) -> frozenset[str]:
-    return SEND_METHODS if methods is None else frozenset(name.lower() for name in methods)
-
-
 @dataclass
 class Faults:
     """Faults switched on by tests. `decide` is asked once per request, in arrival order.
@@ -223,6 +265,8 @@ class Faults:
     seed: int = 0
     # Where `storm` reads "now" when not told: the same wall time the server passes to `decide`.
     ticker: Callable[[], float] = time.monotonic
+    # The methods a fault hits when not told: the platform's sending methods.
+    send_methods: frozenset[str] = SEND_METHODS
     _storm: _Storm | None = None
     _every: _Every | None = None
     _errors: _ServerErrors | None = None
@@ -231,6 +275,9 @@ class Faults:
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
+
+    def _methods(self, methods: frozenset[str] | set[str] | None) -> frozenset[str]:
+        return self.send_methods if methods is None else frozenset(name.lower() for name in methods)
 
     def storm(
         self,
@@ -244,13 +291,13 @@ class Faults:
         if seconds <= 0 or retry_after < 1:
             raise ValueError("a storm needs a positive duration and retry_after of at least 1")
         start = self.ticker() if now is None else now
-        self._storm = _Storm(until=start + seconds, retry_after=retry_after, methods=_methods(methods))
+        self._storm = _Storm(until=start + seconds, retry_after=retry_after, methods=self._methods(methods))
 
     def throttle_every(self, every: int, *, retry_after: int, methods: frozenset[str] | set[str] | None = None) -> None:
         """Answer every `every`-th matching request 429 with `retry_after` (a limit met now and then)."""
         if every < 1 or retry_after < 1:
             raise ValueError("every and retry_after must be at least 1")
-        self._every = _Every(every=every, retry_after=retry_after, seen=0, methods=_methods(methods))
+        self._every = _Every(every=every, retry_after=retry_after, seen=0, methods=self._methods(methods))
 
     def server_errors(
         self,
@@ -267,7 +314,7 @@ class Faults:
             raise ValueError("give a count, or a fraction in (0, 1]")
         if count is not None and count < 1:
             raise ValueError("count must be at least 1")
-        self._errors = _ServerErrors(remaining=count, fraction=fraction, status=status, methods=_methods(methods))
+        self._errors = _ServerErrors(remaining=count, fraction=fraction, status=status, methods=self._methods(methods))
 
     def delay(
         self,
@@ -280,7 +327,7 @@ class Faults:
         """Answer the next `count` matching requests `seconds` late (a client timeout, seen from the bot)."""
         if seconds <= 0 or count < 1:
             raise ValueError("a delay needs positive seconds and a count of at least 1")
-        self._delays = _Delays(remaining=count, seconds=seconds, deliver=deliver, methods=_methods(methods))
+        self._delays = _Delays(remaining=count, seconds=seconds, deliver=deliver, methods=self._methods(methods))
 
     def clear(self) -> None:
         self._storm = None
@@ -346,14 +393,17 @@ class Faults:
 
 __all__ = [
     "SEND_METHODS",
+    "ZALO_SEND_METHODS",
     "ChatKind",
     "Delay",
     "Fault",
     "Faults",
     "Limits",
+    "RateFigures",
     "RateLimiter",
     "ServerError",
     "SlidingWindow",
     "Throttle",
     "TokenBucket",
+    "ZaloLimits",
 ]

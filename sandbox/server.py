@@ -1,4 +1,5 @@
-"""`Sandbox`: the Bot API, the scripting API and the web page in one aiohttp application, in-process.
+"""`Sandbox`: the Bot APIs (Telegram's and Zalo's), the scripting API and the web page in one aiohttp
+application, in-process.
 
     sandbox = Sandbox(people=[SimPerson(id=101, name="Nguyễn Văn An", unit="Phòng TĐC", role="staff")],
                       clock=SandboxClock(start), limits=Limits(), bot_username="nhacviec_bot")
@@ -7,8 +8,14 @@
     …
     await sandbox.stop()
 
+Telegram's Bot API is at `{base_url}<token>/<method>` (`http://127.0.0.1:8080/bot<token>/<method>`);
+Zalo's at `{zalo_base_url}<token>/<method>` (`http://127.0.0.1:8080/zalo/bot<token>/<method>`,
+POST with a JSON body; see zalo_api.py). Each simulated person is on one platform at a time
+(`SimPerson.platform`, `set_platform`); a person on Zalo chats through the Zalo API.
+
 The Python methods (`send`, `press`, `chat`, `wait_for_bot_message`…) act on the same state as the
-HTTP routes; call them from the event loop's thread.
+HTTP routes; call them from the event loop's thread. Those without "zalo" in their name are the
+Telegram side's, whatever platform the person is on; `zalo_send`, `zalo_chat`… are Zalo's.
 """
 
 from __future__ import annotations
@@ -23,10 +30,12 @@ from aiohttp import web
 
 from sandbox import page
 from sandbox.clock import VIETNAM, SandboxClock
-from sandbox.limits import Faults, Limits
+from sandbox.limits import ZALO_SEND_METHODS, Faults, Limits, ZaloLimits
 from sandbox.scripting import ScriptingApi
 from sandbox.state import JSON, BotIdentity, SandboxState, SimGroup, SimPerson, people_json
 from sandbox.telegram_api import BotApi, Exchange
+from sandbox.zalo_api import ZaloApi
+from sandbox.zalo_state import ZaloState
 
 # Telegram takes uploads up to 50 MB from bots; aiohttp's default body limit is 1 MB.
 MAX_UPLOAD = 50 * 1024 * 1024 + 64 * 1024
@@ -46,18 +55,35 @@ class Sandbox:
         bot_id: int = 7_000_000_001,
         privacy_mode: bool = True,
         ticker: Callable[[], float] = time.monotonic,
+        zalo_limits: ZaloLimits | None = None,
+        zalo_faults: Faults | None = None,
+        zalo_bot_id: str = "7000000001000000001",
+        zalo_account_name: str = "bot.nhacviec",
     ) -> None:
         """Without `clock`, a running clock starts at the current time (for trying things by hand).
 
         `ticker` is the wall-time source for rate limits and faults (monotonic seconds); tests may fake it.
+        `zalo_limits` and `zalo_faults` are the Zalo side's (Telegram's are `limits` and `faults`).
         """
         self.clock = clock if clock is not None else SandboxClock(datetime.now(VIETNAM), running=True)
         self.faults = faults if faults is not None else Faults(ticker=ticker)
+        self.zalo_faults = (
+            zalo_faults if zalo_faults is not None else Faults(ticker=ticker, send_methods=ZALO_SEND_METHODS)
+        )
         self.ticker = ticker
         bot = BotIdentity(id=bot_id, username=bot_username, first_name=bot_name, privacy_mode=privacy_mode)
         self.state = SandboxState(people, groups, clock=self.clock, bot=bot)
         self.api = BotApi(self.state, limits=limits or Limits(), faults=self.faults, ticker=ticker)
-        self.scripting = ScriptingApi(self.state, clock=self.clock, faults=self.faults, ticker=ticker)
+        self.zalo = ZaloState(self.state, bot_id=zalo_bot_id, account_name=zalo_account_name)
+        self.zalo_api = ZaloApi(self.zalo, limits=zalo_limits or ZaloLimits(), faults=self.zalo_faults, ticker=ticker)
+        self.scripting = ScriptingApi(
+            self.state,
+            clock=self.clock,
+            faults=self.faults,
+            ticker=ticker,
+            zalo=self.zalo,
+            zalo_faults=self.zalo_faults,
+        )
         self._app: web.Application | None = None
         self._runner: web.AppRunner | None = None
         self._host = "127.0.0.1"
@@ -73,6 +99,7 @@ class Sandbox:
             app.add_routes(page.routes())
             app.add_routes(self.scripting.routes())
             app.add_routes(self.api.routes())
+            app.add_routes(self.zalo_api.routes())
             self._app = app
         return self._app
 
@@ -81,6 +108,7 @@ class Sandbox:
         if self._runner is not None:
             raise RuntimeError("the sandbox is already running")
         self.api.closing.clear()
+        self.zalo_api.closing.clear()
         # No access log: request paths carry the bot's token, which must never reach a log.
         runner = web.AppRunner(self.app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
         await runner.setup()
@@ -102,8 +130,10 @@ class Sandbox:
         if runner is None:
             return
         self.api.closing.set()
+        self.zalo_api.closing.set()
         self.state.notify()
         await self.api.stop_delivery()
+        await self.zalo_api.stop_delivery()
         await runner.cleanup()
         self._port = None
 
@@ -127,6 +157,12 @@ class Sandbox:
     def base_file_url(self) -> str:
         return f"http://{self._host}:{self.port}/file/bot"
 
+    @property
+    def zalo_base_url(self) -> str:
+        """Zalo's Bot API: the client posts to `{zalo_base_url}{token}/{method}` (Zalo's own base is
+        `https://bot-api.zaloplatforms.com/bot`)."""
+        return f"http://{self._host}:{self.port}/zalo/bot"
+
     # ---- limits and faults ----------------------------------------------------------------------
 
     @property
@@ -138,12 +174,37 @@ class Sandbox:
         # New limits start with full buckets: a test that tightens them starts from a clean slate.
         self.api.set_limits(limits)
 
+    @property
+    def zalo_limits(self) -> ZaloLimits:
+        return self.zalo_api.limits
+
+    @zalo_limits.setter
+    def zalo_limits(self, limits: ZaloLimits) -> None:
+        self.zalo_api.set_limits(limits)
+
     def block(self, person_id: int) -> None:
         """The person blocks the bot: sends to them answer 403 and the bot gets a `my_chat_member` update."""
         self.state.set_blocked(person_id, True)
 
     def unblock(self, person_id: int) -> None:
         self.state.set_blocked(person_id, False)
+
+    def zalo_block(self, person_id: int, blocked: bool = True) -> None:
+        """The person blocks (or unblocks) the bot on Zalo: sends to them answer 403; no update comes."""
+        self.zalo.set_blocked(person_id, blocked)
+
+    # ---- platforms ------------------------------------------------------------------------------
+
+    def set_platform(self, person_id: int, platform: str) -> SimPerson:
+        """Put the person on "zalo" (or back on "telegram"); their chats on both platforms stay."""
+        return self.zalo.set_platform(person_id, platform)
+
+    def platform(self, person_id: int) -> str:
+        return self.state.person(person_id).platform
+
+    def zalo_id(self, person_id: int) -> str:
+        """The person's Zalo user id, which is also their private chat's id on Zalo."""
+        return self.state.person(person_id).zalo_user_id
 
     # ---- acting as the people -------------------------------------------------------------------
 
@@ -195,6 +256,45 @@ class Sandbox:
 
         return await self.state.wait_until(probe, timeout)
 
+    def zalo_send(self, person: int, text: str) -> str:
+        """The person writes to the bot on Zalo (they must have been put on Zalo); returns the message_id."""
+        return self.zalo.person_sends(person, text).message_id
+
+    def zalo_chat(self, person: int, since: str | None = None) -> list[JSON]:
+        """The person's Zalo chat in the scripting API's shape (string message ids), oldest first."""
+        _, chat = self.zalo.person_chat(person)
+        return self.zalo.view(chat, since)
+
+    def zalo_redeliver(self, message_id: str | None = None) -> JSON:
+        """Queue a delivered Zalo update again, unchanged: the latest one, or the latest with `message_id`."""
+        return self.zalo.redeliver(message_id)
+
+    async def wait_for_zalo_message(
+        self,
+        person: int,
+        *,
+        after: str | None = None,
+        timeout: float = 5.0,
+        match: Callable[[JSON], bool] | None = None,
+    ) -> JSON:
+        """The first bot message in the person's Zalo chat after message `after` (default: the newest
+        there now) that satisfies `match`; TimeoutError when none comes within `timeout` seconds."""
+        _, chat = self.zalo.person_chat(person)
+        ids = list(chat.messages)
+        if after is not None and after not in chat.messages:
+            raise ValueError(f"no message {after} in the Zalo chat of person {person}")
+        start = ids.index(after) + 1 if after is not None else len(ids)
+
+        def probe() -> JSON | None:
+            for message in list(chat.messages.values())[start:]:
+                if message.from_bot:
+                    item = self.zalo.view_message(message)
+                    if match is None or match(item):
+                        return item
+            return None
+
+        return await self.state.wait_until(probe, timeout)
+
     async def wait_until(self, probe: Callable[[], Any], timeout: float = 5.0) -> Any:
         """Wait until `probe()` returns something other than None (checked at every change in the sandbox)."""
         return await self.state.wait_until(probe, timeout)
@@ -214,6 +314,20 @@ class Sandbox:
     @property
     def pending_updates(self) -> list[JSON]:
         return list(self.state.updates)
+
+    @property
+    def zalo_exchanges(self) -> list[Exchange]:
+        """Every Zalo Bot API request with its answer, oldest first (the last 10 000)."""
+        return list(self.zalo_api.exchanges)
+
+    @property
+    def pending_zalo_updates(self) -> list[JSON]:
+        return list(self.zalo.updates)
+
+    def zalo_webhook(self) -> JSON:
+        """The Zalo webhook and its calls: `{"url", "pending", "calls": [{"at", "message_id", "event_name",
+        "secret_header", "status", "error", "update"}]}` (the scripting API's shape)."""
+        return self.zalo.webhook_view()
 
     def unanswered_callbacks(self) -> list[str]:
         return [record.id for record in self.state.callbacks.values() if not record.answered]

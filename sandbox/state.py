@@ -8,7 +8,10 @@ without locks, and waiters (long polls, tests awaiting a reply) wake through `ch
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import itertools
+import re
 import secrets
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -26,10 +29,20 @@ T = TypeVar("T")
 # Telegram's default when a bot never chose: everything except these three.
 DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
+TELEGRAM = "telegram"
+ZALO = "zalo"
+PLATFORMS = (TELEGRAM, ZALO)
+# Zalo ids are opaque strings; the sandbox's look like Zalo's own (hex), any letters and digits are accepted.
+ZALO_ID = re.compile(r"^[0-9A-Za-z]{1,64}$")
+
 
 @dataclass(frozen=True)
 class SimPerson:
-    """A simulated Telegram user. `started=False` means they never opened the bot (it cannot write first)."""
+    """A simulated user. `started=False` means they never opened the bot (it cannot write first).
+
+    `platform` is where they chat with the bot now: "telegram" (their user id is `id`) or "zalo"
+    (their user id, which is also their private chat's id there, is `zalo_user_id`: `zalo_id` when
+    given, otherwise an opaque string fixed by `id`, the same on every run)."""
 
     id: int
     name: str
@@ -38,6 +51,21 @@ class SimPerson:
     language_code: str = "vi"
     username: str | None = None
     started: bool = True
+    platform: str = TELEGRAM
+    zalo_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.platform not in PLATFORMS:
+            raise ValueError(f"person {self.id}: platform must be one of {PLATFORMS}, not {self.platform!r}")
+        if self.zalo_id is not None and not ZALO_ID.match(self.zalo_id):
+            raise ValueError(f"person {self.id}: a Zalo id is 1-64 letters and digits")
+
+    @property
+    def zalo_user_id(self) -> str:
+        if self.zalo_id is not None:
+            return self.zalo_id
+        # 20 hex digits, like the ids Zalo hands out; derived, so a restarted sandbox gives the same ones.
+        return hashlib.sha256(f"nhacviec sandbox zalo user {self.id}".encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -458,11 +486,7 @@ class SandboxState:
 
     @staticmethod
     def _person_text(text: object) -> str:
-        if not isinstance(text, str) or not text.strip():
-            raise ScriptError(400, "Trường «text» phải là một chuỗi không rỗng.")
-        if len(text) > 4096:
-            raise ScriptError(400, "Tin nhắn dài quá 4096 ký tự.")
-        return text
+        return person_text(text)
 
     def _delivered_to_bot(self, chat: SimChat, message: SimMessage) -> bool:
         """Privacy mode: in groups the bot sees commands, replies to its own messages and mentions only."""
@@ -560,6 +584,17 @@ class SandboxState:
         }
         self.push_update("callback_query", payload)
         return query_id
+
+    def set_platform(self, person_id: object, platform: object) -> SimPerson:
+        """Where the person chats with the bot from now on; their chats on the other platform stay."""
+        person = self.person(person_id)
+        if platform not in PLATFORMS:
+            raise ScriptError(400, "Trường «platform» phải là «telegram» hoặc «zalo».")
+        moved = dataclasses.replace(person, platform=str(platform))
+        self.people[person.id] = moved
+        self.chats[person.id].person = moved
+        self.notify()
+        return moved
 
     def set_blocked(self, person_id: object, blocked: bool) -> None:
         """The person blocks (or unblocks) the bot; Telegram tells the bot with a `my_chat_member` update."""
@@ -700,11 +735,23 @@ def _label_key(label: str) -> str:
     return " ".join(unicodedata.normalize("NFC", label).split()).casefold()
 
 
+def person_text(text: object) -> str:
+    """What a simulated person may send: a non-empty string of at most 4096 characters."""
+    if not isinstance(text, str) or not text.strip():
+        raise ScriptError(400, "Trường «text» phải là một chuỗi không rỗng.")
+    if len(text) > 4096:
+        raise ScriptError(400, "Tin nhắn dài quá 4096 ký tự.")
+    return text
+
+
 def people_json(people: Iterable[SimPerson]) -> list[JSON]:
     return [{"id": p.id, "name": p.name, "unit": p.unit, "role": p.role} for p in people]
 
 
 __all__ = [
+    "PLATFORMS",
+    "TELEGRAM",
+    "ZALO",
     "ApiError",
     "BotIdentity",
     "CallbackRecord",
@@ -717,4 +764,5 @@ __all__ = [
     "StoredFile",
     "inline_buttons",
     "people_json",
+    "person_text",
 ]

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from sandbox import Limits, Sandbox, SandboxClock, SimGroup
-from tests.sandbox.support import AN, BINH, CHAU, GROUP, PEOPLE, START, BotClient, FakeTicker
+from tests.sandbox.support import AN, BINH, CHAU, GROUP, PEOPLE, START, BotClient, FakeTicker, ZaloClient
 
 
 @pytest.fixture
@@ -42,3 +42,8 @@ async def http(sandbox: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def bot(http: httpx.AsyncClient, sandbox: Sandbox) -> BotClient:
     return BotClient(http, sandbox.base_url)
+
+
+@pytest.fixture
+def zalo(http: httpx.AsyncClient, sandbox: Sandbox) -> ZaloClient:
+    return ZaloClient(http, sandbox.zalo_base_url)

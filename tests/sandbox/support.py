@@ -1,4 +1,5 @@
-"""What the sandbox tests share: the simulated people, a hand-moved ticker and a bare Bot API client."""
+"""What the sandbox tests share: the simulated people, a hand-moved ticker and bare Bot API clients
+(Telegram's and Zalo's)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import httpx
 from sandbox import VIETNAM, SimPerson
 
 TOKEN = "123456:TEST-token"
+ZALO_TOKEN = "1459232241454765289:TEST-zalo-token"
 START = datetime(2025, 10, 1, 8, 0, tzinfo=VIETNAM)
 AN, BINH, CHAU, DUNG = 101, 102, 103, 104
 GROUP = -1001234567890
@@ -48,6 +50,30 @@ class BotClient:
         body = response.json()
         assert response.status_code == 200 and body["ok"] is True, body
         return body["result"]
+
+    async def error(self, method: str, **params: Any) -> tuple[int, dict[str, Any]]:
+        response = await self.call(method, **params)
+        body = response.json()
+        assert body["ok"] is False
+        assert body["error_code"] == response.status_code
+        return response.status_code, body
+
+
+class ZaloClient:
+    """A bare Zalo Bot API client: JSON bodies posted to `{zalo_base_url}{token}/{method}`."""
+
+    def __init__(self, client: httpx.AsyncClient, zalo_base_url: str) -> None:
+        self.client = client
+        self.base = f"{zalo_base_url}{ZALO_TOKEN}/"
+
+    async def call(self, method: str, **params: Any) -> httpx.Response:
+        return await self.client.post(self.base + method, json=params)
+
+    async def ok(self, method: str, **params: Any) -> Any:
+        response = await self.call(method, **params)
+        body = response.json()
+        assert response.status_code == 200 and body["ok"] is True, body
+        return body.get("result")
 
     async def error(self, method: str, **params: Any) -> tuple[int, dict[str, Any]]:
         response = await self.call(method, **params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.limits import (
+    ZALO_SEND_METHODS,
     ChatKind,
     Delay,
     Faults,
@@ -14,6 +15,7 @@ from sandbox.limits import (
     SlidingWindow,
     Throttle,
     TokenBucket,
+    ZaloLimits,
 )
 
 
@@ -147,3 +149,34 @@ def test_cau_hinh_loi_sai() -> None:
         faults.server_errors()
     with pytest.raises(ValueError):
         faults.delay(seconds=1, count=0)
+
+
+def test_zalo_limits_default_to_one_message_every_two_seconds_per_chat() -> None:
+    limiter = RateLimiter(ZaloLimits())
+    chat = "9f2664d2915845cb4ff4"
+    assert [limiter.acquire(chat, ChatKind.PRIVATE, 0.0) for _ in range(3)] == [None, None, 2]
+    assert limiter.acquire(chat, ChatKind.PRIVATE, 2.0) is None
+    # Five a second overall: the other chats share what is left of the burst of five.
+    others = [limiter.acquire(f"chat{n}", ChatKind.PRIVATE, 2.0) for n in range(5)]
+    assert others == [None, None, None, None, 1]
+
+
+def test_zalo_limits_refuse_nonsense() -> None:
+    with pytest.raises(ValueError):
+        ZaloLimits(private_per_second=0)
+    with pytest.raises(ValueError):
+        ZaloLimits(text_length=0)
+    with pytest.raises(ValueError):
+        ZaloLimits(poll_wait_seconds=-1)
+
+
+def test_zalo_faults_hit_zalos_sending_methods_by_default() -> None:
+    faults = Faults(send_methods=ZALO_SEND_METHODS)
+    faults.storm(seconds=5, retry_after=3, now=0.0)
+    assert faults.decide("sendSticker", 1.0) == Throttle(3)
+    assert faults.decide("sendDocument", 1.0) is None
+    assert faults.describe(1.0)["storm"] == {
+        "seconds_left": 4.0,
+        "retry_after": 3,
+        "methods": ["sendmessage", "sendphoto", "sendsticker"],
+    }
