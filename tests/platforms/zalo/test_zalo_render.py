@@ -30,14 +30,14 @@ STATUS_CHOICES = [[Option("Đã hoàn thành"), Option("Đang thực hiện"), O
 
 
 def test_tags_are_dropped_and_the_words_kept() -> None:
-    assert plain_text("<b>Nhắc việc</b>: <i>II.3</i> — hạn <code>31/12/2025</code>") == "Nhắc việc: II.3 — hạn 31/12/2025"
+    assert (
+        plain_text("<b>Nhắc việc</b>: <i>II.3</i> — hạn <code>31/12/2025</code>") == "Nhắc việc: II.3 — hạn 31/12/2025"
+    )
 
 
 def test_a_link_shows_its_address_after_its_words() -> None:
     markup = 'Xem <a href="https://skhcn.quangngai.gov.vn/ke-hoach">Kế hoạch số 12/KH-SKHCN</a> để biết thêm.'
-    assert plain_text(markup) == (
-        "Xem Kế hoạch số 12/KH-SKHCN (https://skhcn.quangngai.gov.vn/ke-hoach) để biết thêm."
-    )
+    assert plain_text(markup) == ("Xem Kế hoạch số 12/KH-SKHCN (https://skhcn.quangngai.gov.vn/ke-hoach) để biết thêm.")
 
 
 def test_a_link_whose_words_are_its_address_shows_it_once() -> None:

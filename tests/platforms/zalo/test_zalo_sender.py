@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -22,8 +23,8 @@ NOW = datetime(2025, 12, 24, 1, 30, tzinfo=UTC)  # 08:30 in Hà Nội time
 SEND_URL = "https://bot-api.zaloplatforms.com/bot<token>/sendMessage"
 
 
-def reminder(text: str = "Nhắc việc: <b>II.3</b> — còn 7 ngày (hạn 31/12/2025)", **fields: object) -> OutboxMessage:
-    values: dict[str, object] = {
+def reminder(text: str = "Nhắc việc: <b>II.3</b> — còn 7 ngày (hạn 31/12/2025)", **fields: Any) -> OutboxMessage:
+    values: dict[str, Any] = {
         "id": 41,
         "idempotency_key": "reminder:41:lead:0",
         "platform": "zalo",
@@ -161,7 +162,9 @@ async def test_after_a_restart_a_retry_starts_over_from_part_one() -> None:
 
 async def test_a_row_that_renders_to_nothing_is_refused() -> None:
     zalo = FakeZalo()
-    assert await ZaloSender(zalo.api()).send(reminder("<b></b>")) == Permanent("nothing to send: the message has no text")
+    assert await ZaloSender(zalo.api()).send(reminder("<b></b>")) == Permanent(
+        "nothing to send: the message has no text"
+    )
     assert zalo.calls == []
 
 
@@ -206,7 +209,9 @@ async def test_the_numbered_list_hint_is_in_the_members_language(engine: Engine)
         buttons=[[{"label": "Done", "payload": "rp:5:done"}, {"label": "Blocked", "payload": "rp:5:blocked"}]],
     )
     assert await ZaloSender(zalo.api(), engine=engine).send(row) == Sent("m1")
-    assert zalo.delivered == [(BOT_CHAT, "Reminder: II.3 — 7 days left (due 31/12/2025)\n\n1. Done\n2. Blocked\nReply 1 or 2.")]
+    assert zalo.delivered == [
+        (BOT_CHAT, "Reminder: II.3 — 7 days left (due 31/12/2025)\n\n1. Done\n2. Blocked\nReply 1 or 2.")
+    ]
 
 
 async def test_an_answer_refused_with_403_records_the_block(engine: Engine) -> None:
