@@ -26,6 +26,7 @@ from models.timeline import (
     OccurrenceSource,
     PlanObligation,
 )
+from models.updates import PlatformUpdate
 
 __all__ = [
     "AuditLog",
@@ -47,6 +48,7 @@ __all__ = [
     "Plan",
     "PlanObligation",
     "PlatformAccount",
+    "PlatformUpdate",
     "ProgressReport",
     "Prompt",
     "RateBudget",

@@ -17,6 +17,10 @@ DEFAULT_DB_URL = "sqlite:///./data/nhacviec.db"
 # Telegram's rule for setWebhook's secret_token; the same secret guards every platform's webhook.
 WEBHOOK_SECRET_PATTERN = r"^[A-Za-z0-9_-]{1,256}$"
 LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)")
+# Zalo Bot API (the same default as bot/platforms/zalo/api.py, which this module does not import).
+ZALO_BASE_URL = "https://bot-api.zaloplatforms.com/bot"
+# Zalo's rule for setWebhook's secret_token: at least this long.
+ZALO_WEBHOOK_SECRET_MIN = 8
 
 
 class Settings(BaseSettings):
@@ -38,6 +42,18 @@ class Settings(BaseSettings):
     # Another Bot API server than Telegram's (a local telegram-bot-api, or the sandbox of another
     # process), e.g. http://127.0.0.1:8081/bot; the token and the method are appended.
     telegram_base_url: str | None = None
+    # Zalo Bot API: another server than Zalo's (older documentation names bot-api.zapps.me; the sandbox);
+    # the token and the method are appended.
+    zalo_base_url: str = ZALO_BASE_URL
+    # getUpdates' long-polling wait; each request's own timeout (sendMessage, setWebhook, …).
+    zalo_poll_timeout_seconds: int = Field(default=30, ge=1, le=300)
+    zalo_request_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Characters per Zalo message (Zalo's documented maximum is 2000).
+    zalo_text_limit: int = Field(default=2000, ge=200, le=2000)
+    # Zalo documents no retry hint: a 429 without one holds that chat this long.
+    zalo_retry_after_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Handled update ids are kept this long to recognise a redelivery.
+    zalo_update_retention_days: int = Field(default=7, ge=1, le=365)
     timezone: str = "Asia/Ho_Chi_Minh"
     # Without a Telegram token, `run` serves the sandbox and its web chat page here.
     sandbox_host: str = "127.0.0.1"
@@ -89,6 +105,14 @@ class Settings(BaseSettings):
             raise ValueError("webhook_url must be an https:// URL (http:// only for tests on this machine)")
         return value.rstrip("/")
 
+    @field_validator("zalo_base_url")
+    @classmethod
+    def _zalo_url(cls, value: str) -> str:
+        # The token travels in the path: never over plain http, except to this machine (the sandbox).
+        if not value.startswith("https://") and not LOOPBACK_HTTP.match(value):
+            raise ValueError("zalo_base_url must be an https:// URL (http:// only for a server on this machine)")
+        return value
+
     @field_validator("webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
@@ -101,6 +125,9 @@ class Settings(BaseSettings):
         # Never echo the value: only its shape is wrong.
         if not re.match(WEBHOOK_SECRET_PATTERN, value.get_secret_value()):
             raise ValueError("webhook_secret: 1-256 characters A-Z, a-z, 0-9, _ and - only")
+        zalo_webhook = info.data.get("zalo_token") is not None and info.data.get("webhook_url") is not None
+        if zalo_webhook and len(value.get_secret_value()) < ZALO_WEBHOOK_SECRET_MIN:
+            raise ValueError(f"webhook_secret: Zalo's setWebhook needs at least {ZALO_WEBHOOK_SECRET_MIN} characters")
         return value
 
     @property
