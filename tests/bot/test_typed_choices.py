@@ -162,3 +162,15 @@ def test_a_number_is_refused_as_the_button_and_the_question_stays_for_the_unit(c
     ]
     assert chat.say(lan, "1", group=group) == ["Đã ghi nhận: II.3 — đã hoàn thành."]
     assert [(r.task, r.status) for r in chat.reports()] == [("II.3", "done")]
+
+
+def test_a_number_after_summary_sends_that_file_and_closes_the_question(chat: Chat) -> None:
+    head = chat.member("Trần Văn Hùng", Role.MONITOR, QLTDC)
+    chat.say(head, "/summary")
+    assert chat.say(head, "2") == ["tong-hop-nam-2025.xlsx"]
+    (answer,) = chat.answers
+    assert answer.attachment is not None and answer.attachment.content[:2] == b"PK"
+    # Answered: "3" is now a message like any other (a report to place), not the third file.
+    [asked] = chat.say(head, "3")
+    assert asked.startswith("Báo cáo này về nhiệm vụ nào? Vui lòng chọn:\n1. I.1 — ")
+    assert chat.answers[0].attachment is None
