@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.choice_numbers import typed_number
 from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
 from domain import invites, replies
 from domain.dates import day_with_weekday, short_day
@@ -28,7 +29,7 @@ from domain.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceStat
 from domain.status_buttons import STATUS_LABELS, digest_buttons
 from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
-from models import Member, Occurrence, PendingReply, ProgressReport, ReportStatus, Role, Task, UnitRole
+from models import Member, Occurrence, PendingReply, ProgressReport, ReportStatus, Role, Task, UnitRole, questions
 from models.db import session_scope
 from models.errors import UserFacingError
 from models.registry import Plan
@@ -113,8 +114,11 @@ class Conversation:
         message_limits: Mapping[Platform, int] = MESSAGE_LIMITS,
         registry: RegistryCache | None = None,
         on_report: Callable[[], None] | None = None,
+        question_lifetime: timedelta = questions.QUESTION_LIFETIME,
     ) -> None:
         self.engine = engine
+        # How long a message's choices can be picked by typing their number (see models/questions.py).
+        self.question_lifetime = question_lifetime
         # Called once a turn that recorded, changed or withdrew a report is committed: the reminder
         # planner's wake-up, so that a blocker reaches the monitor now, not at the next planned step.
         self.on_report = on_report
@@ -131,6 +135,9 @@ class Conversation:
     def handle(self, incoming: Incoming) -> list[Outgoing]:
         with session_scope(self.engine) as session:
             answers = self._handle(session, incoming)
+            # The transport sends the answers right away: one offering choices is the chat's open question.
+            for out in answers:
+                self._offer(session, incoming.platform, out)
             reported = replies.reports_changed(session)
         if reported and self.on_report is not None:
             self.on_report()
@@ -156,16 +163,33 @@ class Conversation:
             _ = translator(locale)
             text = self._prompt_text(session, occurrence_id, _, locale, now.astimezone(self.tz).date())
             assert prompt.id is not None
-            return Outgoing(
+            out = Outgoing(
                 chat_id=chat_id,
                 text=text,
                 buttons=self._status_buttons(_, ChoiceKind.PROMPT, prompt.id),
                 prompt_id=prompt.id,
             )
+            self._offer(session, platform, out)
+            return out
 
     def prompt_sent(self, prompt_id: int, message_id: str) -> None:
         with session_scope(self.engine) as session:
             replies.prompt_sent(session, prompt_id, message_id)
+            questions.prompt_sent(session, prompt_id=prompt_id, message_id=message_id)
+
+    def _offer(self, session: Session, platform: Platform, out: Outgoing) -> None:
+        """Keeps the choices `out` offers, in order, as its chat's open question (buttons edited in place
+        are the same message offering new choices)."""
+        if out.buttons:
+            questions.offer(
+                session,
+                platform=platform.value,
+                chat_id=out.chat_id,
+                rows=[[(button.label, button.payload) for button in row] for row in out.buttons],
+                now=self.clock(),
+                message_id=out.edit_message_id,
+                prompt_id=out.prompt_id,
+            )
 
     # ---- dispatch ----------------------------------------------------------------------------------
 
@@ -182,12 +206,55 @@ class Conversation:
             return []  # group talk that is not for the bot
         if person is None:
             return [turn.answer(self._guest_text(turn._))]
-        if incoming.payload is not None:
-            return self._button(session, turn, person, incoming.payload)
+        if incoming.payload is None and not incoming.edited:
+            typed = self._typed_choice(session, turn, text)
+            if isinstance(typed, Outgoing):
+                return [typed]
+            turn = typed
+        if turn.incoming.payload is not None:
+            return self._taken(session, turn, person)
         # Replies are the REPORT row of the permission table.
         if not allowed(Command.REPORT, person.audience, incoming.chat_kind):
             return [turn.answer(turn._("Sorry, you cannot report progress in this chat."))]
         return self._reply(session, turn, person)
+
+    def _typed_choice(self, session: Session, turn: Turn, text: str) -> Turn | Outgoing:
+        """A number typed while the chat has an open question is the press of that choice (the turn comes
+        back carrying its payload); out of range, the valid range. Otherwise the turn as it was: a bare
+        number with no open question is a message like any other."""
+        number = typed_number(text)
+        if number is None:
+            return turn
+        incoming = turn.incoming
+        question = questions.newest_open(
+            session,
+            platform=incoming.platform.value,
+            chat_id=incoming.chat_id,
+            now=turn.now,
+            lifetime=self.question_lifetime,
+        )
+        if question is None:
+            return turn
+        if not 1 <= number <= len(question.choices):
+            return turn.answer(self._number_range(turn._, len(question.choices)))
+        return replace(turn, incoming=_pressed(incoming, question, number))
+
+    def _taken(self, session: Session, turn: Turn, person: Person) -> list[Outgoing]:
+        """A choice pressed or typed. Once taken (a report recorded, changed or withdrawn, a file sent) the
+        question that offered it is answered and closes; a refusal ("only members of the units in
+        charge…") leaves it open for whoever it is for."""
+        incoming = turn.incoming
+        assert incoming.payload is not None
+        answers = self._button(session, turn, person, incoming.payload)
+        if replies.reports_changed(session) or any(out.attachment is not None for out in answers):
+            questions.close_offering(
+                session,
+                platform=incoming.platform.value,
+                chat_id=incoming.chat_id,
+                payload=incoming.payload,
+                now=turn.now,
+            )
+        return answers
 
     def _command(self, session: Session, turn: Turn, name: str, args: str) -> list[Outgoing]:
         _ = turn._
@@ -254,6 +321,11 @@ class Conversation:
         elif kind == ChatKind.PRIVATE and allowed(Command.BIND, audience, ChatKind.GROUP):
             lines.append(_("/bind CODE — in your unit's group chat: its reminders go to that group"))
         return "\n".join(lines)
+
+    def _number_range(self, _: Translate, count: int) -> str:
+        if count == 1:
+            return _("Please reply 1.")
+        return _("Please reply with a number from 1 to {count}.").format(count=count)
 
     def _unknown_command(self, turn: Turn, name: str) -> Outgoing:
         """Says the command does not exist before listing the ones this person may use."""
@@ -862,6 +934,19 @@ class Conversation:
         session.add(pending)
         original = replace(turn.incoming, message_id=pending.message_id, text=pending.text, payload=None)
         return self._report_on(session, replace(turn, incoming=original), person, occurrence_id, pending.text)
+
+
+def _pressed(incoming: Incoming, question: questions.Question, number: int) -> Incoming:
+    """`incoming` (a typed number) as the press of that choice: on the question's message when its id is
+    known (as a press is), with the question's buttons as the keyboard."""
+    return replace(
+        incoming,
+        text="",
+        payload=question.choices[number - 1].payload,
+        message_id=question.message_id or incoming.message_id,
+        reply_to_message_id=None,
+        keyboard=tuple(tuple(Button(c.label, c.payload) for c in row) for row in question.rows()),
+    )
 
 
 def _keyboard_prompts(keyboard: tuple[tuple[Button, ...], ...]) -> list[int]:

@@ -6,6 +6,7 @@ Importing this package registers every table on `SQLModel.metadata`.
 from models.audit import AuditLog
 from models.people import ChatBinding, Invite, Member, Membership, PlatformAccount, Role
 from models.progress import PendingReply, ProgressReport, Prompt, ReportStatus
+from models.questions import OpenQuestion
 from models.registry import Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
 from models.reminders import (
     DispatcherLease,
@@ -42,6 +43,7 @@ __all__ = [
     "ObligationStatus",
     "Occurrence",
     "OccurrenceSource",
+    "OpenQuestion",
     "OutboxMessage",
     "OutboxState",
     "PendingReply",

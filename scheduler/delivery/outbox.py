@@ -46,7 +46,7 @@ from domain.delivery import record_blocked
 from domain.messages import Attachment, Button, Platform
 from locales import N_
 from locales.catalogs import translator
-from models import Member, Membership, PlatformAccount, Prompt, Role, Unit
+from models import Member, Membership, PlatformAccount, Prompt, Role, Unit, questions
 from models.db import session_scope
 from models.reminders import DispatcherLease, OutboxMessage, OutboxState
 from scheduler.timing.calendar_overrides import load_calendar
@@ -432,6 +432,17 @@ def mark_sent_many(engine: Engine, acknowledged: Sequence[tuple[OutboxMessage, s
                 if prompt is not None and prompt.message_id is None:
                     prompt.message_id = platform_message_id
                     session.add(prompt)
+            if done:
+                # Now in the chat: its buttons are the chat's open question (a typed number picks one).
+                questions.offer(
+                    session,
+                    platform=message.platform,
+                    chat_id=message.chat_id,
+                    rows=[[(b["label"], b["payload"]) for b in row] for row in message.buttons],
+                    now=now,
+                    message_id=platform_message_id,
+                    outbox_id=message.id,
+                )
             results.append(done)
     return results
 

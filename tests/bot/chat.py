@@ -28,8 +28,10 @@ from domain.invites import create_invite
 from domain.messages import Button, ChatKind, Incoming, Outgoing, Platform
 from domain.people import load_person
 from domain.replies import create_prompt
+from domain.status_buttons import digest_buttons, status_buttons
 from importer.read import read_plan
 from importer.store import PlanOverrides, import_plan
+from locales.catalogs import translator
 from models import AuditLog, Occurrence, OutboxMessage, ProgressReport, Role, Task
 from models.db import session_scope
 from nhacviec.bundled import bundled_plan_path
@@ -231,6 +233,53 @@ class Chat:
         sent = Sent(str(next(self._ids)), to.chat_id, text)
         mark_sent(self.engine, message, platform_message_id=sent.message_id, now=self.now)
         self.history.setdefault(to.chat_id, []).append(sent)
+        return sent
+
+    def queue_reminder(self, to: User | Group, *codes: str) -> str:
+        """A reminder as the planner queues it, not sent yet: a prompt per task and one outbox row with the
+        buttons production puts on it (three status buttons for one task, a digest's for several); its key."""
+        member_id = self.member_id(to) if isinstance(to, User) else None
+        with session_scope(self.engine) as session:
+            tasks = []
+            for code in codes:
+                prompt = create_prompt(
+                    session,
+                    occurrence_id=self.occurrence(code),
+                    member_id=member_id,
+                    platform=to.platform.value,
+                    chat_id=to.chat_id,
+                    now=self.now,
+                )
+                assert prompt.id is not None
+                tasks.append((prompt.id, code))
+            _ = translator("vi")
+            prompt_ids = [prompt_id for prompt_id, _code in tasks]
+            reason: dict[str, object] = {"prompt_ids": prompt_ids}
+            if len(tasks) == 1:
+                reason["prompt_id"] = prompt_ids[0]
+            key = f"reminder:{to.chat_id}:{'+'.join(codes)}:{self.now.isoformat()}"
+            enqueue(
+                session,
+                key=key,
+                platform=to.platform.value,
+                chat_id=to.chat_id,
+                text="🔔 " + ", ".join(codes),
+                due_at=self.now,
+                now=self.now,
+                buttons=status_buttons(_, prompt_ids[0]) if len(tasks) == 1 else digest_buttons(_, tasks),
+                member_id=member_id,
+                reason=reason,
+            )
+        return key
+
+    def deliver_queued(self, key: str) -> Sent:
+        """The dispatcher sends that row now: the platform gives the message an id and the row is marked sent."""
+        with session_scope(self.engine) as session:
+            message = session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+        buttons = tuple(tuple(Button(b["label"], b["payload"]) for b in row) for row in message.buttons)
+        sent = Sent(str(next(self._ids)), message.chat_id, message.text, buttons)
+        assert mark_sent(self.engine, message, platform_message_id=sent.message_id, now=self.now)
+        self.history.setdefault(message.chat_id, []).append(sent)
         return sent
 
     def say(

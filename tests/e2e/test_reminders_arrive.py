@@ -56,3 +56,14 @@ async def test_a_blocker_reported_in_chat_reaches_the_monitor_within_ten_seconds
             "Lý do: kinh phí",
         ]
         assert clock.now() == datetime(2025, 9, 16, 10, 0, tzinfo=VIETNAM)
+
+
+async def test_typing_1_after_a_delivered_reminder_reports_it_done(tmp_path: Path) -> None:
+    # The morning of I.1's first reminder, sent by the dispatcher from the outbox; the clock stays here.
+    clock = SandboxClock(datetime(2025, 9, 16, 10, 0, tzinfo=VIETNAM))
+    async with service(tmp_path, clock) as box:
+        reminder = await box.wait_for_bot_message(STAFF_TDC, after=0, timeout=15)
+        assert reminder["buttons"] == ["✅ Đã hoàn thành", "⏳ Đang thực hiện", "⚠️ Có vướng mắc"]
+        sent = box.send(STAFF_TDC, "1", None)
+        answer = await box.wait_for_bot_message(STAFF_TDC, after=sent, timeout=10)
+        assert answer["text"] == "Đã ghi nhận: I.1 — đã hoàn thành."

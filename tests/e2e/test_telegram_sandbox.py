@@ -138,6 +138,26 @@ async def test_pressing_a_button_on_the_prompt(product: Running) -> None:
     assert box.unanswered_callbacks() == []
 
 
+async def test_typing_2_after_which_task_picks_the_second_task(product: Running) -> None:
+    await prompt(product, STAFF_TDC, "II.3")
+    await prompt(product, STAFF_TDC, "II.4")
+    question = await say(product, STAFF_TDC, "đã ban hành kế hoạch số 12/KH-SKHCN")
+    assert question["text"] == (
+        "Báo cáo này về nhiệm vụ nào? Vui lòng chọn:\n"
+        "1. II.4 — hạn Thứ Tư, 31/12/2025, còn 7 ngày\n"
+        "2. II.3 — hạn Thứ Tư, 31/12/2025, còn 7 ngày"
+    )
+    answer = await say(product, STAFF_TDC, "2")
+    assert answer["text"] == "Đã ghi nhận: II.3 — đã hoàn thành."
+    with Session(product.engine) as session:
+        reports = session.exec(
+            select(Task.code, ProgressReport.status, ProgressReport.note)
+            .join(Occurrence, col(Occurrence.id) == col(ProgressReport.occurrence_id))
+            .join(Task, col(Task.id) == col(Occurrence.task_id))
+        ).all()
+    assert [tuple(r) for r in reports] == [("II.3", "done", "đã ban hành kế hoạch số 12/KH-SKHCN")]
+
+
 async def test_editing_a_reply_updates_its_report(product: Running) -> None:
     reminder = await prompt(product, STAFF_TDC, "II.5")
     box = sandbox(product)

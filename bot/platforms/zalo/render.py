@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from domain.messages import Outgoing
 from bot.platforms.zalo.limits import TEXT_LIMIT
+from domain.messages import Outgoing
 from locales import N_
 from locales.catalogs import Translate
 from models.reminders import OutboxMessage

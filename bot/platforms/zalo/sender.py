@@ -29,11 +29,11 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from domain.delivery import record_blocked
-from domain.messages import ChatKind, Outgoing, Platform
 from bot.platforms.zalo.api import ZaloApi, ZaloApiError, ZaloError
 from bot.platforms.zalo.limits import ZaloLimits
 from bot.platforms.zalo.render import render_outbox, render_outgoing
+from domain.delivery import record_blocked
+from domain.messages import ChatKind, Outgoing, Platform
 from locales.catalogs import DEFAULT_LOCALE, SUPPORTED, translator
 from models import Member
 from models.db import session_scope

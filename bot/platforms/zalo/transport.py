@@ -33,12 +33,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.conversation import Conversation
-from domain.messages import ChatKind, Incoming, Outgoing, Platform
-from domain.people import load_person
 from bot.platforms.zalo.api import ZaloApi, ZaloError
 from bot.platforms.zalo.dedup import claim_update, forget_updates_before, release_update
 from bot.platforms.zalo.limits import chat_kind
 from bot.platforms.zalo.sender import ZaloSender
+from domain.messages import ChatKind, Incoming, Outgoing, Platform
+from domain.people import load_person
 from locales import N_
 from locales.catalogs import SUPPORTED, translator
 from models.db import session_scope

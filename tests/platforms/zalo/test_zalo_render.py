@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.messages import Attachment, Button, Outgoing
 from bot.platforms.zalo.render import (
     Option,
     choice_numbers,
@@ -17,6 +16,7 @@ from bot.platforms.zalo.render import (
     reply_hint,
     split_text,
 )
+from domain.messages import Attachment, Button, Outgoing
 from locales.catalogs import translator
 from models.reminders import OutboxMessage
 

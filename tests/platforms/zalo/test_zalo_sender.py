@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from domain.messages import Attachment, Button, Outgoing
 from bot.platforms.zalo.limits import ZaloLimits
 from bot.platforms.zalo.sender import ZaloSender
+from domain.messages import Attachment, Button, Outgoing
 from models import AuditLog, Member, PlatformAccount
 from models.db import session_scope
 from models.reminders import OutboxMessage

@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.conversation import Conversation
-from domain.messages import ChatKind, Incoming, Outgoing, Platform
 from bot.platforms.zalo.limits import chat_kind
 from bot.platforms.zalo.transport import (
     SECRET_HEADER,
@@ -26,6 +25,7 @@ from bot.platforms.zalo.transport import (
     read_update,
     set_webhook,
 )
+from domain.messages import ChatKind, Incoming, Outgoing, Platform
 from models import PlatformAccount, Prompt, Role
 from models.db import session_scope
 from models.updates import PlatformUpdate
