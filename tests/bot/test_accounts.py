@@ -158,6 +158,15 @@ def test_linking_is_audited_without_the_code(chat: Chat) -> None:
     assert details == [{"platform": "telegram"}, {"platform": "zalo", "code_from": "telegram"}]
 
 
+def test_a_link_code_sent_with_start_links_too(chat: Chat) -> None:
+    lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
+    lan_zalo = chat.person("Nguyễn Thị Lan", Platform.ZALO)
+    assert chat.say(lan_zalo, f"/start {link_code(chat, lan)}")[0].startswith(
+        "Đã liên kết: tài khoản Zalo này nay cũng là của Nguyễn Thị Lan."
+    )
+    assert chat.member_id(lan_zalo) == chat.member_id(lan)
+
+
 def test_a_link_code_works_once(chat: Chat) -> None:
     lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
     code = link_code(chat, lan)
