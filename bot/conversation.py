@@ -7,6 +7,7 @@ goes through gettext in the person's language; what people wrote is escaped befo
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -17,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.choice_numbers import typed_number
 from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
-from domain import invites, replies
+from domain import accounts, invites, replies
 from domain.dates import day_with_weekday, short_day
 from domain.messages import Attachment, Button, ChatKind, Incoming, Outgoing, Platform
 from domain.payloads import Choice, ChoiceKind, decode, encode
@@ -29,7 +30,19 @@ from domain.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceStat
 from domain.status_buttons import STATUS_LABELS, digest_buttons
 from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
-from models import Member, Occurrence, PendingReply, ProgressReport, ReportStatus, Role, Task, UnitRole, questions
+from models import (
+    LinkCode,
+    Member,
+    Occurrence,
+    PendingReply,
+    ProgressReport,
+    ReportStatus,
+    Role,
+    Task,
+    UnitRole,
+    questions,
+)
+from models.accounts import MemberAccounts
 from models.db import session_scope
 from models.errors import UserFacingError
 from models.registry import Plan
@@ -42,7 +55,10 @@ from scheduler.timing.planning import period_of
 
 Clock = Callable[[], datetime]
 
-COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
+# Command names are Latin; letters with diacritics are read too, so "/kênh" is /kenh.
+COMMAND = re.compile(r"^/([^\W\d]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
+# Other names people type for a command: the English ones of the Vietnamese commands.
+ALIASES = {"link": Command.LINK, "channel": Command.CHANNEL}
 SPAN = re.compile(r"^(\d{1,4})\s*(d|ngày|ngay|w|tuần|tuan|m|tháng|thang)?$", re.IGNORECASE)
 SPAN_DAYS = {"d": 1, "ngày": 1, "ngay": 1, "w": 7, "tuần": 7, "tuan": 7, "m": 30, "tháng": 30, "thang": 30}
 # Punctuation found in periods ("quý 4/2025", "2026-2028") and unit names ("KH&CN", "Phòng Bưu chính, CDS").
@@ -65,6 +81,8 @@ HELP_LINES: tuple[tuple[Command, str], ...] = (
     (Command.UNDO, N_("/undo — withdraw your last report")),
     (Command.PAUSE, N_("/pause 2026-12-15 — no reminders until that day; /resume — reminders again")),
     (Command.LANG, N_("/lang vi or /lang en — language")),
+    (Command.CHANNEL, N_("/kenh zalo or /kenh telegram — where your reminders arrive")),
+    (Command.LINK, N_("/lienket — link your Telegram and Zalo accounts")),
     (Command.WHOAMI, N_("/whoami — your units and roles")),
 )
 # What /summary gives each audience: staff the short version with no files (as summary_chat decides).
@@ -204,6 +222,10 @@ class Conversation:
             return self._command(session, turn, match.group(1).lower(), (match.group(2) or "").strip())
         if incoming.payload is None and incoming.chat_kind == ChatKind.GROUP and not incoming.addressed_to_bot:
             return []  # group talk that is not for the bot
+        if incoming.payload is None and incoming.chat_kind == ChatKind.PRIVATE and not incoming.edited:
+            by_code = self._plain_code(session, turn, text)
+            if by_code is not None:
+                return by_code
         if person is None:
             return [turn.answer(self._guest_text(turn._))]
         if incoming.payload is None and not incoming.edited:
@@ -259,7 +281,7 @@ class Conversation:
     def _command(self, session: Session, turn: Turn, name: str, args: str) -> list[Outgoing]:
         _ = turn._
         try:
-            command = Command(name)
+            command = ALIASES.get(_folded(name)) or Command(_folded(name))
         except ValueError:
             return [self._unknown_command(turn, name)]
         if command in (Command.REPORT, Command.SUMMARY_FILES):  # rows for replies and buttons, not typed
@@ -286,6 +308,8 @@ class Conversation:
             Command.SUMMARY: self._summary,
             Command.EVENT: self._event,
             Command.BIND: self._bind,
+            Command.LINK: self._link,
+            Command.CHANNEL: self._channel,
         }
         return handlers[command](session, turn, args)
 
@@ -302,7 +326,13 @@ class Conversation:
         """The commands this person may use in this chat, as the permission table says, and nothing more."""
         _ = turn._
         if turn.person is None:
-            return self._guest_text(_) + "\n\n" + _("/start CODE — join with an invite code from the administrator")
+            return (
+                self._guest_text(_)
+                + "\n\n"
+                + _("/start CODE — join with an invite code from the administrator")
+                + "\n"
+                + _("/lienket CODE — link this account to the one you already use with me")
+            )
         audience, kind = turn.person.audience, turn.incoming.chat_kind
         lines = [
             _("I remind your unit of its deadlines and take your progress replies."),
@@ -384,9 +414,20 @@ class Conversation:
             return [turn.answer(welcome.format(name=esc(turn.person.name)) + "\n" + self._help_text(turn))]
         if incoming.chat_kind == ChatKind.GROUP:
             return [turn.answer(_("To join, send /start CODE to me in a private chat; in a group use /bind CODE."))]
+        code = args.split()[0]
+        if invites.find_invite(session, code) is None:
+            # A link code sent as people send invites (Zalo users type /start CODE too).
+            link = accounts.find_link_code(session, code)
+            if link is not None:
+                return self._redeem(session, turn, link, code)
+        return self._join(session, turn, code)
+
+    def _join(self, session: Session, turn: Turn, code: str) -> list[Outgoing]:
+        _ = turn._
+        incoming = turn.incoming
         result = invites.join(
             session,
-            args.split()[0],
+            code,
             platform=incoming.platform,
             user_id=incoming.sender_id,
             chat_id=incoming.chat_id,
@@ -395,7 +436,7 @@ class Conversation:
             now=turn.now,
         )
         if isinstance(result, invites.InviteProblem):
-            return [turn.answer(self._invite_problem(_, result, args.split()[0]))]
+            return [turn.answer(self._invite_problem(_, result, code))]
         role = _(ROLE_WORDS[result.role])
         unit = esc(result.unit) if result.unit else _("the whole plan")
         if result.already:
@@ -447,6 +488,176 @@ class Conversation:
                 turn.answer(_("This group already receives the reminders of {unit}.").format(unit=esc(result.unit)))
             ]
         return [turn.answer(_("This group now receives the reminders of {unit}.").format(unit=esc(result.unit)))]
+
+    def _plain_code(self, session: Session, turn: Turn, text: str) -> list[Outgoing] | None:
+        """A private message that is nothing but a code joins or links, as /start CODE or /lienket CODE
+        would: Zalo has no deep links, so people send the code as text. A code that was used up or has
+        expired is explained; any other text is ordinary text (None)."""
+        link = accounts.find_link_code(session, text)
+        if link is not None:
+            return self._redeem(session, turn, link, text)
+        if invites.find_invite(session, text) is not None:
+            return self._join(session, turn, text)
+        return None
+
+    # ---- a second account, and where messages go ----------------------------------------------------
+
+    def _link(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        minutes = int(accounts.LINK_VALID_FOR.total_seconds() // 60)
+        if args:
+            code = args.split()[0]
+            link = accounts.find_link_code(session, code)
+            if link is None:
+                return [turn.answer(self._link_expired(turn, code))]
+            return self._redeem(session, turn, link, code)
+        if turn.person is None:
+            return [
+                turn.answer(
+                    _(
+                        "To link this account to the one you already use with me: send /lienket there, "
+                        "then send me the code you get."
+                    )
+                )
+            ]
+        platform = turn.incoming.platform
+        issued = accounts.issue_link_code(session, turn.person.member_id, platform, turn.now)
+        others = ", ".join(accounts.platform_name(other) for other in Platform if other != platform)
+        return [
+            turn.answer(
+                _("Your link code: {code} (one use, valid for {minutes} minutes).").format(
+                    code=issued.code, minutes=minutes
+                )
+                + "\n"
+                + _("On {platforms}, send this code to the bot in a private chat, or /lienket {code}.").format(
+                    platforms=others, code=issued.code
+                )
+            )
+        ]
+
+    def _link_expired(self, turn: Turn, code: str) -> str:
+        minutes = int(accounts.LINK_VALID_FOR.total_seconds() // 60)
+        return turn._(
+            "The link code {code} is not valid or has expired (a code works once, for {minutes} minutes). "
+            "Send /lienket on the account you already use to get a new one."
+        ).format(code=esc(code), minutes=minutes)
+
+    def _redeem(self, session: Session, turn: Turn, link: LinkCode, code: str) -> list[Outgoing]:
+        _ = turn._
+        incoming = turn.incoming
+        result = accounts.link_account(
+            session,
+            link,
+            platform=incoming.platform,
+            user_id=incoming.sender_id,
+            chat_id=incoming.chat_id,
+            now=turn.now,
+        )
+        name = accounts.platform_name(incoming.platform)
+        if result == accounts.LinkProblem.EXPIRED:
+            return [turn.answer(self._link_expired(turn, code))]
+        if result == accounts.LinkProblem.SAME_MEMBER:
+            return [turn.answer(_("This account is already linked to you."))]
+        if result == accounts.LinkProblem.OTHER_MEMBER:
+            return [
+                turn.answer(
+                    _(
+                        "This account already belongs to another member, so it cannot be linked. "
+                        "Please ask the administrator."
+                    )
+                )
+            ]
+        if result == accounts.LinkProblem.PLATFORM_TAKEN:
+            return [
+                turn.answer(
+                    _(
+                        "You already have a {platform} account linked, and only one per platform can be. "
+                        "Please ask the administrator to change it."
+                    ).format(platform=name)
+                )
+            ]
+        assert isinstance(result, accounts.Linked)
+        delivery = accounts.accounts_of(session, result.member_id).delivery
+        linked = _("Linked: this {platform} account is now also {name}'s.").format(platform=name, name=esc(result.name))
+        if delivery is None:
+            return [turn.answer(linked)]
+        where = _("Your reminders arrive on {platform}; change that with /kenh.").format(
+            platform=accounts.platform_name(delivery.platform)
+        )
+        return [turn.answer(linked + "\n" + where)]
+
+    def _channel(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
+        _ = turn._
+        assert turn.person is not None
+        member_id = turn.person.member_id
+        if not args:
+            return [turn.answer(self._channel_text(turn, accounts.accounts_of(session, member_id)))]
+        typed = args.split()[0]
+        result = accounts.set_channel(session, member_id, typed, turn.now)
+        if result == accounts.ChannelProblem.UNKNOWN:
+            return [
+                turn.answer(
+                    _("There is no channel «{name}». Choose one of: {options}, e.g. /kenh {example}.").format(
+                        name=esc(typed),
+                        options=", ".join(platform.value for platform in Platform),
+                        example=Platform.ZALO.value,
+                    )
+                )
+            ]
+        if result == accounts.ChannelProblem.NO_ACCOUNT:
+            name = accounts.platform_name(typed.strip().lower())
+            return [
+                turn.answer(
+                    _(
+                        "You have no {platform} account linked yet. Send /lienket here, then send the code "
+                        "to the bot on {platform}."
+                    ).format(platform=name)
+                )
+            ]
+        assert isinstance(result, MemberAccounts)
+        return [turn.answer(_("Saved.") + " " + self._channel_text(turn, result))]
+
+    def _channel_text(self, turn: Turn, facts: MemberAccounts) -> str:
+        """Where this person's messages go and why, their accounts, and how to change it."""
+        _ = turn._
+        delivery = facts.delivery
+        lines = []
+        if delivery is None:
+            lines.append(_("I cannot write to any of your accounts now."))
+        else:
+            where = accounts.platform_name(delivery.platform)
+            if facts.channel is None:
+                lines.append(
+                    _("Reminders reach you on {platform}, the account you joined or linked last.").format(
+                        platform=where
+                    )
+                )
+            elif facts.channel == delivery.platform:
+                lines.append(_("Reminders reach you on {platform}, as you chose.").format(platform=where))
+            else:
+                lines.append(
+                    _(
+                        "You chose {chosen}, but I cannot write to you there (the bot is blocked or was never "
+                        "started), so reminders reach you on {platform}."
+                    ).format(chosen=accounts.platform_name(facts.channel), platform=where)
+                )
+        platforms = list(dict.fromkeys(account.platform for account in facts.accounts))
+        lines.append(
+            _("Your accounts: {platforms}.").format(platforms=", ".join(accounts.platform_name(p) for p in platforms))
+        )
+        if len(platforms) > 1:
+            lines.append(
+                _("Change: {commands}.").format(commands=", ".join(f"/kenh {platform}" for platform in platforms))
+            )
+        else:
+            missing = [platform for platform in Platform if platform.value not in platforms]
+            if missing:
+                lines.append(
+                    _("To get them on {platform} instead, link that account first: send /lienket.").format(
+                        platform=accounts.platform_name(missing[0])
+                    )
+                )
+        return "\n".join(lines)
 
     # ---- looking at work ----------------------------------------------------------------------------
 
@@ -947,6 +1158,12 @@ def _pressed(incoming: Incoming, question: questions.Question, number: int) -> I
         reply_to_message_id=None,
         keyboard=tuple(tuple(Button(c.label, c.payload) for c in row) for row in question.rows()),
     )
+
+
+def _folded(name: str) -> str:
+    """A typed command name without case or diacritics: "Kênh" → "kenh", "liênkết" → "lienket"."""
+    decomposed = unicodedata.normalize("NFD", name.lower().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _keyboard_prompts(keyboard: tuple[tuple[Button, ...], ...]) -> list[int]:

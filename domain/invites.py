@@ -3,6 +3,7 @@ or a unit lead binds a group chat to the unit with it."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ BAD_USES = N_("The number of uses must be between 1 and 1000.")
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
+_LEGACY_CODE = re.compile(r"[A-Za-z0-9_-]{8}")
 
 
 def new_code() -> str:
@@ -35,6 +37,15 @@ def new_code() -> str:
 def canonical_code(typed: str) -> str:
     """The code as stored, from what someone typed: any case, O/0 and I/L/1 alike, spaces and dashes dropped."""
     return typed.strip().upper().translate(_LOOK_ALIKES)
+
+
+def could_be_invite(text: str) -> bool:
+    """Whether a message could be an invite code as people retype it, or one made before the base32
+    alphabet (8 characters of A–Z a–z 0–9 _ -): checked before any query, so ordinary messages cost none."""
+    canonical = canonical_code(text)
+    if len(canonical) == CODE_LENGTH and set(canonical) <= set(CODE_ALPHABET):
+        return True
+    return _LEGACY_CODE.fullmatch(text.strip()) is not None
 
 
 class InviteProblem(StrEnum):
@@ -110,10 +121,18 @@ def create_invite(
 
 
 def how_to_use(_: Translate, invite: CreatedInvite) -> str:
-    """What to do with the code: everyone joins in a private chat; only a unit's code can bind its group."""
+    """What to do with the code: everyone joins in a private chat; only a unit's code can bind its group.
+    Zalo has no deep links, so the words to send there are spelled out: the code alone joins."""
     if invite.unit is None:
-        return _("In a private chat send: /start {code}").format(code=invite.code)
-    return _("In a private chat send: /start {code}; in the unit's group: /bind {code}").format(code=invite.code)
+        private = _("In a private chat send: /start {code}").format(code=invite.code)
+    else:
+        private = _("In a private chat send: /start {code}; in the unit's group: /bind {code}").format(code=invite.code)
+    return private + "\n" + _("On Zalo: send «{code}» to the bot").format(code=invite.code)
+
+
+def find_invite(session: Session, typed: str) -> Invite | None:
+    """The invite a message that is only a code names, whatever its state; None for ordinary text."""
+    return _find(session, typed) if could_be_invite(typed) else None
 
 
 def _find(session: Session, code: str) -> Invite | None:

@@ -31,6 +31,8 @@ class Command(StrEnum):
     SUMMARY = "summary"  # the monitor sees the plan, a unit lead the unit, staff the unit's short version
     EVENT = "event"
     BIND = "bind"
+    LINK = "lienket"  # link an account on another platform (alias /link)
+    CHANNEL = "kenh"  # the platform messages go to (alias /channel)
     # Not typed: a /summary file button (the report .docx, the table, the chart), for those who lead.
     SUMMARY_FILES = "summary_files"
 
@@ -67,6 +69,11 @@ PERMISSIONS: dict[tuple[Command, ChatKind], frozenset[Audience]] = {
     (Command.EVENT, ChatKind.GROUP): _NOBODY,
     (Command.BIND, ChatKind.PRIVATE): _NOBODY,
     (Command.BIND, ChatKind.GROUP): frozenset({Audience.UNIT_LEAD, Audience.ADMIN}),
+    # Anyone may send a link code from a new account; members ask for one. Both in the private chat only.
+    (Command.LINK, ChatKind.PRIVATE): _EVERYONE,
+    (Command.LINK, ChatKind.GROUP): _NOBODY,
+    (Command.CHANNEL, ChatKind.PRIVATE): _MEMBERS,
+    (Command.CHANNEL, ChatKind.GROUP): _NOBODY,
     (Command.SUMMARY_FILES, ChatKind.PRIVATE): frozenset({Audience.UNIT_LEAD, Audience.MONITOR, Audience.ADMIN}),
     (Command.SUMMARY_FILES, ChatKind.GROUP): frozenset({Audience.UNIT_LEAD, Audience.MONITOR, Audience.ADMIN}),
 }

@@ -4,7 +4,7 @@ Importing this package registers every table on `SQLModel.metadata`.
 """
 
 from models.audit import AuditLog
-from models.people import ChatBinding, Invite, Member, Membership, PlatformAccount, Role
+from models.people import ChatBinding, Invite, LinkCode, Member, Membership, PlatformAccount, Role
 from models.progress import PendingReply, ProgressReport, Prompt, ReportStatus
 from models.questions import OpenQuestion
 from models.registry import Plan, Section, Task, TaskOrigin, TaskUnit, Unit, UnitAlias, UnitKind, UnitRole
@@ -38,6 +38,7 @@ __all__ = [
     "Event",
     "EventTask",
     "Invite",
+    "LinkCode",
     "Member",
     "Membership",
     "ObligationStatus",

@@ -27,6 +27,8 @@ class Member(SQLModel, table=True):
     # On leave: until this day (inclusive) the member gets nothing; the unit's chat still does.
     paused_until: date | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # The platform chosen for messages to this person (/kenh); None: their newest account's (models/accounts.py).
+    channel: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
 
 
 class PlatformAccount(SQLModel, table=True):
@@ -82,4 +84,19 @@ class Invite(SQLModel, table=True):
     uses_left: int
     expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_by: str = Field(max_length=200)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code a member asks for on one platform (/lienket) and sends from another account to
+    link it: short-lived and single use, since whoever sends it gets the member's reminders."""
+
+    __tablename__ = "link_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    platform: str = Field(sa_column=Column(String(20), nullable=False))  # where it was asked for
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -47,6 +47,7 @@ from domain.messages import Attachment, Button, Platform
 from locales import N_
 from locales.catalogs import translator
 from models import Member, Membership, PlatformAccount, Prompt, Role, Unit, questions
+from models.accounts import member_accounts
 from models.db import session_scope
 from models.reminders import DispatcherLease, OutboxMessage, OutboxState
 from scheduler.timing.calendar_overrides import load_calendar
@@ -593,6 +594,9 @@ def _tell_unit_leads(session: Session, platform: Platform, chat_id: str, now: da
     member = session.get(Member, account.member_id)
     if member is None:
         return []
+    assert member.id is not None
+    if member_accounts(session, [member.id])[member.id].delivery is not None:
+        return []  # their messages go to their other account now: they still get reminders
     unit_ids = [
         unit_id
         for unit_id in session.exec(select(Membership.unit_id).where(Membership.member_id == member.id)).all()
@@ -604,28 +608,25 @@ def _tell_unit_leads(session: Session, platform: Platform, chat_id: str, now: da
         if unit is None:
             continue
         leads = session.exec(
-            select(Member, PlatformAccount)
+            select(Member)
             .join(Membership, col(Membership.member_id) == col(Member.id))
-            .join(PlatformAccount, col(PlatformAccount.member_id) == col(Member.id))
-            .where(
-                Membership.unit_id == unit_id,
-                Membership.role == Role.UNIT_LEAD,
-                col(Member.id) != member.id,
-                col(PlatformAccount.private_chat_id).is_not(None),
-                col(PlatformAccount.blocked_at).is_(None),
-            )
-            .order_by(col(Member.id), col(PlatformAccount.id))
+            .where(Membership.unit_id == unit_id, Membership.role == Role.UNIT_LEAD, col(Member.id) != member.id)
+            .order_by(col(Member.id))
         ).all()
-        for lead, lead_account in leads:
-            assert lead_account.private_chat_id is not None and lead_account.id is not None
+        accounts = member_accounts(session, [lead.id for lead in leads if lead.id is not None])
+        for lead in leads:
+            # Each lead on the one account their messages go to.
+            lead_account = accounts[lead.id].delivery if lead.id in accounts else None
+            if lead_account is None or lead_account.chat_id is None:
+                continue
             _ = translator(lead.language)
             text = _(BLOCKED_NOTICE).format(name=escape(member.display_name), unit=escape(unit.name))
-            key = f"blocked:{account.id}:{account.blocked_at.isoformat()}:{unit_id}:{lead_account.id}"
+            key = f"blocked:{account.id}:{account.blocked_at.isoformat()}:{unit_id}:{lead_account.account_id}"
             enqueued = enqueue(
                 session,
                 key=key[:200],
                 platform=lead_account.platform,
-                chat_id=lead_account.private_chat_id,
+                chat_id=lead_account.chat_id,
                 text=text,
                 due_at=now,
                 now=now,

@@ -132,7 +132,8 @@ def _limit(platform: str) -> int:
 
 
 def _monitors(session: Session, today: date, default_locale: str) -> list[Recipient]:
-    """One chat per monitor (their first account): the draft goes to a person once, not per platform."""
+    """One chat per monitor (the account their messages go to, models.accounts): the draft goes to a
+    person once, not per platform."""
     chosen: dict[int | None, Recipient] = {}
     for recipient in load_recipients(session, (), today, default_locale).monitors:
         chosen.setdefault(recipient.member_id, recipient)

@@ -45,6 +45,7 @@ from models import (
     UnitKind,
     UnitRole,
 )
+from models.accounts import AccountFacts, delivery_account
 from scheduler.reminders.policy import (
     VIETNAM,
     Answer,
@@ -305,7 +306,8 @@ def _window(session: Session, book: PolicyBook, today: date) -> Loaded:
 
 @dataclass
 class Recipients:
-    """Who receives a unit's steps today. Paused members and blocked accounts are left out by the query."""
+    """Who receives a unit's steps today: paused members are left out, and each member is written to on
+    one account (models.accounts.delivery_account), so a person on two platforms hears a step once."""
 
     unit: dict[int, list[Recipient]] = field(default_factory=lambda: defaultdict(list))
     leads: dict[int, list[Recipient]] = field(default_factory=lambda: defaultdict(list))
@@ -321,21 +323,37 @@ class Recipients:
         return self.unit.get(reminder.unit_id, [])
 
 
+def _one_account_each(rows: Iterable[Any], default_locale: str) -> list[tuple[int | None, str, Recipient]]:
+    """(unit, role, recipient) per membership row group, on the member's one delivery account; members
+    the bot cannot write to on any account are left out."""
+    grouped: dict[tuple[int | None, str, int], tuple[str | None, str | None, list[AccountFacts]]] = {}
+    for unit_id, role, member_id, language, channel, account_id, platform, chat_id, blocked_at in rows:
+        _language, _channel, accounts = grouped.setdefault((unit_id, role, member_id), (language, channel, []))
+        accounts.append(AccountFacts(account_id, platform, chat_id, blocked_at is not None))
+    chosen = []
+    for (unit_id, role, member_id), (language, channel, accounts) in grouped.items():
+        account = delivery_account(accounts, channel)
+        if account is not None and account.chat_id is not None:
+            chosen.append(
+                (unit_id, role, Recipient(account.platform, account.chat_id, member_id, language or default_locale))
+            )
+    return chosen
+
+
 def load_recipients(session: Session, unit_ids: Iterable[int], today: date, default_locale: str) -> Recipients:
     recipients = Recipients()
-    reachable = sa.and_(
-        sa.or_(col(Member.paused_until).is_(None), col(Member.paused_until) < today),
-        col(PlatformAccount.blocked_at).is_(None),
-        col(PlatformAccount.private_chat_id).is_not(None),
-    )
+    not_paused = sa.or_(col(Member.paused_until).is_(None), col(Member.paused_until) < today)
     people = (
         sa.select(
             col(Membership.unit_id),
             col(Membership.role),
             col(Member.id),
             col(Member.language),
+            col(Member.channel),
+            col(PlatformAccount.id),
             col(PlatformAccount.platform),
             col(PlatformAccount.private_chat_id),
+            col(PlatformAccount.blocked_at),
         )
         .join(Member, col(Member.id) == col(Membership.member_id))
         .join(PlatformAccount, col(PlatformAccount.member_id) == col(Member.id))
@@ -345,13 +363,13 @@ def load_recipients(session: Session, unit_ids: Iterable[int], today: date, defa
     for chunk in _chunks(units):
         rows = session.execute(
             people.where(
-                reachable,
+                not_paused,
                 col(Membership.unit_id).in_(chunk),
                 col(Membership.role).in_([Role.STAFF.value, Role.UNIT_LEAD.value]),
             )
         )
-        for unit_id, role, member_id, language, platform, chat_id in rows:
-            recipient = Recipient(platform, chat_id, member_id, language or default_locale)
+        for unit_id, role, recipient in _one_account_each(rows, default_locale):
+            assert unit_id is not None
             recipients.unit[unit_id].append(recipient)
             if role == Role.UNIT_LEAD.value:
                 recipients.leads[unit_id].append(recipient)
@@ -361,10 +379,8 @@ def load_recipients(session: Session, unit_ids: Iterable[int], today: date, defa
             .order_by(col(ChatBinding.id))
         ):
             recipients.unit[unit_id].append(Recipient(platform, chat_id, None, default_locale))
-    for _unit, _role, member_id, language, platform, chat_id in session.execute(
-        people.where(reachable, col(Membership.role) == Role.MONITOR.value)
-    ):
-        recipient = Recipient(platform, chat_id, member_id, language or default_locale)
+    monitors = session.execute(people.where(not_paused, col(Membership.role) == Role.MONITOR.value))
+    for _unit, _role, recipient in _one_account_each(monitors, default_locale):
         if recipient not in recipients.monitors:
             recipients.monitors.append(recipient)
     return recipients

@@ -36,7 +36,7 @@ def test_reply_parse_json_says_unclear_for_what_it_cannot_read() -> None:
     assert result.stdout == '{"status": "unclear", "percent": null, "reason": null}\n'
 
 
-def test_invite_create_prints_the_code_and_the_deep_link(db_url: str) -> None:
+def test_invite_create_prints_the_code_the_deep_link_and_the_words_for_zalo(db_url: str) -> None:
     assert cli(db_url, "plan", "import", "--bundled").exit_code == 0
     result = cli(db_url, "invite", "create", "--unit", "Văn phòng Sở", "--role", "staff", "--uses", "5")
     assert result.exit_code == 0, result.output
@@ -46,6 +46,7 @@ def test_invite_create_prints_the_code_and_the_deep_link(db_url: str) -> None:
     code = match.group(1)
     assert lines[2] == f"Đường dẫn Telegram: https://t.me/nhacviec_bot?start={code}"
     assert lines[3] == f"Trong chat riêng gửi: /start {code}; trong nhóm của đơn vị: /bind {code}"
+    assert lines[4] == f"Trên Zalo: nhắn «{code}» cho bot"
     assert lines[1].startswith("Cho Văn phòng Sở, ")
 
 
@@ -57,7 +58,10 @@ def test_an_invite_for_the_whole_plan_does_not_offer_bind(db_url: str, role: str
     lines = result.stdout.splitlines()
     match = CODE_LINE.match(lines[0])
     assert match is not None, lines
-    assert lines[3:] == [f"Trong chat riêng gửi: /start {match.group(1)}"]
+    assert lines[3:] == [
+        f"Trong chat riêng gửi: /start {match.group(1)}",
+        f"Trên Zalo: nhắn «{match.group(1)}» cho bot",
+    ]
 
 
 def test_a_code_from_the_command_line_lets_people_join_in_chat(db_url: str, engine: Engine) -> None:

@@ -16,7 +16,10 @@ INTRO = (
 TASKS = (
     "/tasks — các việc đang mở của đơn vị bạn\n/task II.3 — chi tiết một nhiệm vụ\n/undo — rút lại báo cáo gần nhất\n"
 )
-SETTINGS = "/pause 2026-12-15 — tạm dừng nhắc đến hết ngày đó; /resume — nhắc lại\n/lang vi hoặc /lang en — ngôn ngữ\n"
+SETTINGS = (
+    "/pause 2026-12-15 — tạm dừng nhắc đến hết ngày đó; /resume — nhắc lại\n/lang vi hoặc /lang en — ngôn ngữ\n"
+    "/kenh zalo hoặc /kenh telegram — nơi nhận tin nhắc\n/lienket — liên kết tài khoản Telegram và Zalo của bạn\n"
+)
 WHOAMI = "/whoami — đơn vị và vai trò của bạn\n"
 STAFF_SUMMARY = "/summary [2026 | quý 4/2025] — tình hình của đơn vị bạn, bản tóm tắt"
 LEAD_SUMMARY = "/summary [2026 | quý 4/2025] — tình hình các đơn vị bạn phụ trách, kèm tệp báo cáo"
@@ -94,7 +97,8 @@ def test_a_stranger_typing_an_unknown_command_learns_how_to_join(chat: Chat) -> 
         "Không có lệnh /foo.\nXin chào! Tôi là nhacviec, trợ lý nhắc việc thực hiện kế hoạch: tôi nhắc các đơn vị "
         "trước hạn và nhận báo cáo tiến độ ngắn. Để sử dụng, vui lòng xin quản trị viên một mã mời, rồi gửi /start MÃ.\n"
         "\n"
-        "/start MÃ — tham gia bằng mã mời của quản trị viên"
+        "/start MÃ — tham gia bằng mã mời của quản trị viên\n"
+        "/lienket MÃ — liên kết tài khoản này với tài khoản bạn đang dùng với tôi"
     ]
 
 

@@ -60,6 +60,8 @@ def attempt(chat: Chat, user: User, command: Command, group: Group | None) -> li
         Command.WHOAMI: "/whoami",
         Command.EVENT: "/event III.3 2026-03-02 90d Trung ương ban hành Đề án đào tạo nguồn nhân lực",
         Command.BIND: f"/bind {chat.invite(Role.STAFF, QLTDC)}",
+        Command.LINK: "/lienket",
+        Command.CHANNEL: "/kenh telegram",
     }.get(command)
     if text is not None:
         before = len(chat.audit())

@@ -47,6 +47,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("lang", N_("language: /lang vi or /lang en")),
     ("whoami", N_("your units and roles")),
     ("summary", N_("where the plan stands: /summary, /summary 2026")),
+    ("kenh", N_("where reminders arrive: /kenh zalo or /kenh telegram")),
+    ("lienket", N_("link your Telegram and Zalo accounts")),
     ("help", N_("how to use the bot")),
 )
 

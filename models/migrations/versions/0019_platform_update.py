@@ -1,7 +1,7 @@
 """platform update: the updates a platform delivered, for de-duplication
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-10 08:30:00.000000
 
 Zalo redelivers updates (and a webhook call may be retried): each update's id is recorded once, so a
@@ -18,7 +18,7 @@ import models.types
 
 # revision identifiers, used by Alembic.
 revision: str = '0019'
-down_revision: Union[str, Sequence[str], None] = '0017'
+down_revision: Union[str, Sequence[str], None] = '0018'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
