@@ -112,13 +112,9 @@ class Turn:
     now: datetime
     today: date
 
-    def answer(self, text: str, buttons: Keyboard = (), prompt_id: int | None = None) -> Outgoing:
+    def answer(self, text: str, buttons: Keyboard = ()) -> Outgoing:
         return Outgoing(
-            chat_id=self.incoming.chat_id,
-            text=text,
-            buttons=buttons,
-            reply_to_message_id=self.incoming.message_id,
-            prompt_id=prompt_id,
+            chat_id=self.incoming.chat_id, text=text, buttons=buttons, reply_to_message_id=self.incoming.message_id
         )
 
 
@@ -163,11 +159,6 @@ class Conversation:
             self.on_report()
         return answers
 
-    def prompt_sent(self, prompt_id: int, message_id: str) -> None:
-        with session_scope(self.engine) as session:
-            replies.prompt_sent(session, prompt_id, message_id)
-            questions.prompt_sent(session, prompt_id=prompt_id, message_id=message_id)
-
     def _offer(self, session: Session, platform: Platform, out: Outgoing) -> None:
         """Keeps the choices `out` offers, in order, as its chat's open question (buttons edited in place
         are the same message offering new choices)."""
@@ -180,7 +171,6 @@ class Conversation:
                 rows=[[(b.label, b.payload) for b in row if b.payload is not None] for row in out.buttons],
                 now=self.clock(),
                 message_id=out.edit_message_id,
-                prompt_id=out.prompt_id,
             )
 
     # ---- dispatch ----------------------------------------------------------------------------------

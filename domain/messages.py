@@ -100,9 +100,6 @@ class Outgoing:
     buttons: Keyboard = ()
     reply_to_message_id: str | None = None
     attachment: Attachment | None = None
-    # Lets the transport record which prompt the sent message is (a reminder, a question about a reply),
-    # so a later reply to it finds its occurrence.
-    prompt_id: int | None = None
     # Set: not a new message but new buttons for this one (the message a button was pressed on); the
     # text is then unused.
     edit_message_id: str | None = None

@@ -9,10 +9,9 @@
     chat.press(lan, "↩️ Hoàn tác")            # a button of the bot's last message in that chat
 
 Everything goes through `Conversation.handle` exactly as a transport would call it: each incoming message
-gets a fresh message id, each message the bot sends gets one too, and a sent prompt is acknowledged with
-`prompt_sent` so a later reply to it finds its occurrence. Reminders take production's path: the text and
-buttons of `scheduler/reminders/text.py` in an outbox row, marked sent as the dispatcher marks it. The
-clock is the chat's, moved by the test.
+gets a fresh message id, each message the bot sends gets one too. Reminders take production's path: the
+text and buttons of `scheduler/reminders/text.py` in an outbox row, marked sent as the dispatcher marks
+it, so a later reply to it finds its occurrence. The clock is the chat's, moved by the test.
 """
 
 from __future__ import annotations
@@ -377,7 +376,7 @@ class Chat:
         return [sent.text for sent in self._deliver(*self.answers)]
 
     def _deliver(self, *answers: Outgoing) -> list[Sent]:
-        """What a transport does: send, note the platform's message id, acknowledge prompts."""
+        """What a transport does: send, and note the platform's message id."""
         delivered = []
         for out in answers:
             if out.edit_message_id is not None:
@@ -389,7 +388,5 @@ class Chat:
                 continue
             sent = Sent(str(next(self._ids)), out.chat_id, out.text, out.buttons)
             self.history.setdefault(out.chat_id, []).append(sent)
-            if out.prompt_id is not None:
-                self.conversation.prompt_sent(out.prompt_id, sent.message_id)
             delivered.append(sent)
         return delivered

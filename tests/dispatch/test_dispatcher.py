@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -232,16 +233,18 @@ async def test_a_person_who_blocked_the_bot_is_recorded_and_their_lead_told(
 async def test_a_message_the_platform_refuses_fails_at_once(
     engine: Engine, box: Sandbox, sender: TelegramSender, fake: FakeTime
 ) -> None:
+    # A platform that takes shorter messages than the sender writes (malformed markup cannot be queued).
+    box.limits = replace(box.limits, text_length=100)
     with session_scope(engine) as session:
         outbox.enqueue(
-            session, key="bad", platform="telegram", chat_id=str(STAFF), text="<b>không đóng", due_at=NOW, now=NOW
+            session, key="bad", platform="telegram", chat_id=str(STAFF), text="Nhắc việc " * 15, due_at=NOW, now=NOW
         )
         outbox.enqueue(session, key="nochat", platform="telegram", chat_id="999", text="ai?", due_at=NOW, now=NOW)
     async with dispatcher(engine, sender, box, fake) as d:
         await d.run_until_done()
     stored = rows(engine)
     assert (
-        stored["bad"].state == OutboxState.FAILED and "can't parse entities" in (stored["bad"].last_error or "").lower()
+        stored["bad"].state == OutboxState.FAILED and "message is too long" in (stored["bad"].last_error or "").lower()
     )
     assert (
         stored["nochat"].state == OutboxState.FAILED and "chat not found" in (stored["nochat"].last_error or "").lower()
