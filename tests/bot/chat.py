@@ -17,12 +17,13 @@ it, so a later reply to it finds its occurrence. The clock is the chat's, moved 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.conversation import Conversation
 from bot.work import task_units
@@ -203,75 +204,24 @@ class Chat:
         return self.deliver_queued(self.queue_reminder(to, *codes))
 
     def queue_reminder(self, to: User | Group, *codes: str, due: date | None = None, checkin: bool = False) -> str:
-        """A reminder as the planner queues it, not sent yet: a prompt per task and one outbox row with the
-        text and buttons production renders (scheduler/reminders/text.py: one task's reminder with its three
-        status buttons, a digest for several), in the reader's language; its key.
-
-        Each task is the lead unit's deadline reminder (overdue once past, a check-in with `checkin`),
-        whoever reads it: the tests pin what a reply to a reminder does, not who gets which."""
+        """A reminder as the planner queues it, not sent yet (see `queue_reminder`); its key."""
         member_id = self.member_id(to) if isinstance(to, User) else None
         occurrence_ids = [self.occurrence(code, due, checkin=checkin) for code in codes]
-        today = self.now.astimezone(TZ).date()
+        key = f"reminder:{to.chat_id}:{'+'.join(codes)}:{self.now.isoformat()}"
         with session_scope(self.engine) as session:
             member = session.get(Member, member_id) if member_id is not None else None
-            locale = member.language if member is not None else "vi"
-            items = []
-            for occurrence_id in occurrence_ids:
-                prompt = create_prompt(
-                    session,
-                    occurrence_id=occurrence_id,
-                    member_id=member_id,
-                    platform=to.platform.value,
-                    chat_id=to.chat_id,
-                    now=self.now,
-                )
-                items.append(self._reminder_item(occurrence_id, prompt.id, today, locale, checkin=checkin))
-            rendered = render_reminders(items, send_day=today, locale=locale)
-            prompt_ids = [item.prompt_id for item in items]
-            reason: dict[str, object] = {"prompt_ids": prompt_ids}
-            if len(items) == 1:
-                reason["prompt_id"] = prompt_ids[0]  # one task: a reply to the sent message answers it
-            key = f"reminder:{to.chat_id}:{'+'.join(codes)}:{self.now.isoformat()}"
-            enqueue(
+            queue_reminder(
                 session,
                 key=key,
-                platform=to.platform.value,
-                chat_id=to.chat_id,
-                text=rendered.text,
-                due_at=self.now,
-                now=self.now,
-                buttons=rendered.buttons,
+                occurrence_ids=occurrence_ids,
                 member_id=member_id,
-                reason=reason,
+                platform=to.platform,
+                chat_id=to.chat_id,
+                now=self.now,
+                locale=member.language if member is not None else "vi",
+                checkin=checkin,
             )
         return key
-
-    def _reminder_item(
-        self, occurrence_id: int, prompt_id: int | None, today: date, locale: str, *, checkin: bool
-    ) -> ReminderItem:
-        with session_scope(self.engine) as session:
-            occurrence, task = session.exec(
-                select(Occurrence, Task)
-                .join(Task, col(Task.id) == col(Occurrence.task_id))
-                .where(Occurrence.id == occurrence_id)
-            ).one()
-            assert task.id is not None
-            lead_units = tuple(task_units(session, task.id).get(UnitRole.LEAD, []))
-        period = period_of(occurrence.period_kind, occurrence.period_year, occurrence.period_index, occurrence.due)
-        kind = (
-            ReminderKind.CHECKIN if checkin else ReminderKind.OVERDUE if occurrence.due < today else ReminderKind.LEAD
-        )
-        return ReminderItem(
-            occurrence_id=occurrence_id,
-            kind=kind,
-            audience=Audience.UNIT,
-            task_code=task.code,
-            content=task.content,
-            due=occurrence.due,
-            lead_units=lead_units,
-            period=period_label(period, locale) if checkin else None,
-            prompt_id=prompt_id,
-        )
 
     def deliver_queued(self, key: str) -> Sent:
         """The dispatcher sends that row now: the platform gives the message an id and the row is marked sent."""
@@ -390,3 +340,70 @@ class Chat:
             self.history.setdefault(out.chat_id, []).append(sent)
             delivered.append(sent)
         return delivered
+
+
+def queue_reminder(
+    session: Session,
+    *,
+    key: str,
+    occurrence_ids: Sequence[int],
+    member_id: int | None,
+    platform: Platform,
+    chat_id: str,
+    now: datetime,
+    locale: str,
+    checkin: bool = False,
+) -> OutboxMessage:
+    """A reminder as the planner queues it: a prompt per occurrence and one outbox row with the text and
+    buttons production renders (scheduler/reminders/text.py: one task's reminder with its three status
+    buttons, a digest for several), in `locale`.
+
+    Each task is the lead unit's deadline reminder (overdue once past, a check-in with `checkin`),
+    whoever reads it: the tests pin what a reply to a reminder does, not who gets which."""
+    today = now.astimezone(TZ).date()
+    items = []
+    for occurrence_id in occurrence_ids:
+        prompt = create_prompt(
+            session, occurrence_id=occurrence_id, member_id=member_id, platform=platform.value, chat_id=chat_id, now=now
+        )
+        occurrence, task = session.exec(
+            select(Occurrence, Task)
+            .join(Task, col(Task.id) == col(Occurrence.task_id))
+            .where(Occurrence.id == occurrence_id)
+        ).one()
+        assert task.id is not None
+        period = period_of(occurrence.period_kind, occurrence.period_year, occurrence.period_index, occurrence.due)
+        items.append(
+            ReminderItem(
+                occurrence_id=occurrence_id,
+                kind=ReminderKind.CHECKIN
+                if checkin
+                else ReminderKind.OVERDUE
+                if occurrence.due < today
+                else ReminderKind.LEAD,
+                audience=Audience.UNIT,
+                task_code=task.code,
+                content=task.content,
+                due=occurrence.due,
+                lead_units=tuple(task_units(session, task.id).get(UnitRole.LEAD, [])),
+                period=period_label(period, locale) if checkin else None,
+                prompt_id=prompt.id,
+            )
+        )
+    rendered = render_reminders(items, send_day=today, locale=locale)
+    prompt_ids = [item.prompt_id for item in items]
+    reason: dict[str, object] = {"prompt_ids": prompt_ids}
+    if len(items) == 1:
+        reason["prompt_id"] = prompt_ids[0]  # one task: a reply to the sent message answers it
+    return enqueue(
+        session,
+        key=key,
+        platform=platform.value,
+        chat_id=chat_id,
+        text=rendered.text,
+        due_at=now,
+        now=now,
+        buttons=rendered.buttons,
+        member_id=member_id,
+        reason=reason,
+    ).message
