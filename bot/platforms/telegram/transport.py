@@ -77,7 +77,7 @@ class TelegramTransport:
 
     def sender(self, bot: Bot) -> TelegramSender:
         """The sender of the answers, on `bot` (the Application's)."""
-        if self._sender is None or self._sender.bot is not bot:
+        if self._sender is None or self._sender.bot is not bot or self._sender.limits != self.limits:
             self._sender = TelegramSender(
                 bot,
                 limits=self.limits,

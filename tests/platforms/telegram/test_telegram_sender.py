@@ -179,7 +179,8 @@ async def test_a_chat_an_answer_met_a_429_in_waits_in_the_dispatcher_too(
         start = fake.now
         assert await answers.send_outgoing(Outgoing(chat_id=str(STAFF), text="Đã ghi nhận.")) == RetryAfter(30.0)
         queue(engine, [STAFF])
-        await dispatcher.run_until_done()
+        async with dispatcher:
+            await dispatcher.run_until_done()
     finally:
         await outbox_sender.bot.shutdown()
     assert [e.status for e in box.exchanges if e.method == "sendMessage"] == [429, 200]
