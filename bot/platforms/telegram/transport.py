@@ -28,7 +28,7 @@ from domain.payloads import well_formed
 from locales import N_
 from locales.catalogs import translator
 from scheduler.delivery.ratelimit import TELEGRAM_LIMITS, RateLimiter
-from scheduler.delivery.senders import SendResult
+from scheduler.delivery.senders import Blocked, SendResult, Sent
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("lienket", N_("link your Telegram and Zalo accounts")),
     ("help", N_("how to use the bot")),
 )
+
+
+class AnswerNotSent(Exception):
+    """Telegram refused an answer, or kept refusing it (the sender's result says how)."""
 
 
 class TelegramTransport:
@@ -191,7 +195,10 @@ class TelegramTransport:
         self, context: ContextTypes.DEFAULT_TYPE, answers: Sequence[Outgoing], chat_kind: ChatKind = ChatKind.PRIVATE
     ) -> None:
         for outgoing in answers:
-            await self.send_one(context.bot, outgoing, chat_kind)
+            result = await self.send_one(context.bot, outgoing, chat_kind)
+            if result is not None and not isinstance(result, Sent | Blocked):
+                # As when PTB raised: the error handler logs it and apologises; the rest is not sent.
+                raise AnswerNotSent(f"answer to chat {outgoing.chat_id} not sent: {result}")
 
     async def send_one(self, bot: Bot, outgoing: Outgoing, chat_kind: ChatKind = ChatKind.PRIVATE) -> SendResult | None:
         """One answer through the sender (which records a 403 as the outbox records one)."""

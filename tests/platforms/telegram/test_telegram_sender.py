@@ -5,6 +5,8 @@ dispatcher's), and a 403 on an answer is recorded as the outbox records one. Wal
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +17,7 @@ from sqlmodel import Session, col, select
 from bot.conversation import Conversation
 from bot.platforms.telegram.limits import TelegramLimits
 from bot.platforms.telegram.sender import TelegramSender, make_bot
-from bot.platforms.telegram.transport import TelegramTransport
+from bot.platforms.telegram.transport import AnswerNotSent, TelegramTransport
 from domain.messages import Attachment, Button, Outgoing
 from domain.payloads import Choice, ChoiceKind, encode
 from models import AuditLog, OutboxMessage, PlatformAccount, ReportStatus
@@ -242,3 +244,17 @@ async def test_a_document_with_a_long_caption_is_sent_with_the_rest_after_it(
     document, rest = box.chat(STAFF)
     assert (document["text"], document["document"]["file_name"]) == ("Tổng hợp Năm 2025", "tong-hop-nam-2025.docx")
     assert rest["text"] == "Báo cáo .docx của cả kế hoạch."
+
+
+async def test_an_answer_telegram_refuses_is_an_error_for_the_transports_handler(
+    engine: Engine, box: Sandbox, sender: TelegramSender
+) -> None:
+    # As when PTB raised it: the error handler logs it and apologises, and later answers are not sent.
+    transport = TelegramTransport(
+        Conversation(engine, tz=VIETNAM, default_locale="vi", clock=lambda: NOW), bot_username="nhacviec_bot"
+    )
+    box.limits = replace(box.limits, text_length=10)
+    answers = [Outgoing(chat_id=str(STAFF), text="Đã ghi nhận: II.3 — đã hoàn thành."), Outgoing(str(STAFF), "Hai")]
+    with pytest.raises(AnswerNotSent, match="answer to chat 101 not sent: Permanent"):
+        await transport.send(SimpleNamespace(bot=sender.bot), answers)  # type: ignore[arg-type]
+    assert box.chat(STAFF) == []
