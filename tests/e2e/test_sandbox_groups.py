@@ -47,7 +47,7 @@ async def group_reminder(running: Running, task_code: str) -> dict[str, Any]:
         chat_id=str(TDC_GROUP),
     )
     before = max((m["message_id"] for m in running.sandbox.group_chat(TDC_GROUP)), default=0)
-    await running.transport.send_one(running.application.bot, outgoing)
+    await running.answer(Platform.TELEGRAM, outgoing)
     message: dict[str, Any] = await running.sandbox.wait_for_bot_message(TDC_GROUP, after=before, timeout=10)
     return message
 
