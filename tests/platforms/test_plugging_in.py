@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from domain.invites import create_invite
-from models import Occurrence, OutboxMessage, PlatformAccount, ProgressReport, Role, Task
+from models import Occurrence, OutboxMessage, PlatformAccount, ProgressReport, Role, Task, db
 from models.db import session_scope
 from nhacviec.platforms import PLATFORMS
 from nhacviec.service import Running, start
@@ -121,3 +121,37 @@ async def test_rows_for_a_platform_not_configured_are_refused_at_start_and_kept(
             "pending",
             "pending",
         ]
+
+
+async def test_the_service_refuses_at_start_the_rows_of_platforms_it_does_not_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db_url = f"sqlite:///{tmp_path}/alone.db"
+    engine = db.make_engine(db_url)
+    db.upgrade(engine)
+    with session_scope(engine) as session:
+        outbox.enqueue(
+            session,
+            key="test:zalo:1",
+            platform="zalo",
+            chat_id="e4ea2cd5189df1c3a88c",
+            text="🔔 Nhắc hạn nhiệm vụ I.1",
+            due_at=EVENING,
+            now=EVENING,
+        )
+    engine.dispose()
+    settings = Settings(db_url=db_url, sandbox_port=0, http_port=0, dispatch=DISPATCH)
+    with caplog.at_level(logging.WARNING, logger="nhacviec.workers"):
+        running = await start(settings, sandbox_clock=SandboxClock(EVENING), platforms=(FakePlatform(),))
+        try:
+            assert list(running.transports) == ["fake"]
+        finally:
+            await running.stop()
+    assert caplog.messages == [
+        "outbox: 1 message(s) for platform 'zalo' are not sent: that platform is not configured here "
+        "(no token for it); they wait until a dispatcher with it runs"
+    ]
+    engine = db.make_engine(db_url)
+    with Session(engine) as session:
+        assert session.exec(select(OutboxMessage.state).where(OutboxMessage.platform == "zalo")).all() == ["pending"]
+    engine.dispose()
