@@ -61,9 +61,18 @@ async def test_a_blocker_reported_in_chat_reaches_the_monitor_within_ten_seconds
 async def test_typing_1_after_a_delivered_reminder_reports_it_done(tmp_path: Path) -> None:
     # The morning of I.1's first reminder, sent by the dispatcher from the outbox; the clock stays here.
     clock = SandboxClock(datetime(2025, 9, 16, 10, 0, tzinfo=VIETNAM))
-    async with service(tmp_path, clock) as box:
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/reminders.db", sandbox_port=0, http_port=0, telegram_token=None)
+    running = await start(settings, sandbox_clock=clock)
+    try:
+        box = running.sandbox
+        assert box is not None and running.dispatcher is not None
         reminder = await box.wait_for_bot_message(STAFF_TDC, after=0, timeout=15)
         assert reminder["buttons"] == ["✅ Đã hoàn thành", "⏳ Đang thực hiện", "⚠️ Có vướng mắc"]
+        # The chat's question opens once the dispatcher recorded Telegram's acknowledgement, a moment
+        # after the message showed in the chat: a person reads it before typing, the test waits.
+        await running.dispatcher.run_until_done()
         sent = box.send(STAFF_TDC, "1", None)
         answer = await box.wait_for_bot_message(STAFF_TDC, after=sent, timeout=10)
         assert answer["text"] == "Đã ghi nhận: I.1 — đã hoàn thành."
+    finally:
+        await running.stop()

@@ -47,7 +47,7 @@ async def group_reminder(running: Running, task_code: str) -> dict[str, Any]:
         chat_id=str(TDC_GROUP),
     )
     before = max((m["message_id"] for m in running.sandbox.group_chat(TDC_GROUP)), default=0)
-    await running.transport.send_one(running.application.bot, outgoing)
+    await running.answer(Platform.TELEGRAM, outgoing)
     message: dict[str, Any] = await running.sandbox.wait_for_bot_message(TDC_GROUP, after=before, timeout=10)
     return message
 
@@ -101,8 +101,8 @@ async def test_a_report_button_opens_the_choices_in_the_same_message(product: Ru
     # A digest's keyboard (one "Báo cáo" button per task) put on the reminder, as a digest would carry.
     prompt_id = int(reminder_prompt_payload(box, reminder["message_id"]).split(":")[1])
     keyboard = ((Button("Báo cáo II.3", f"rc:{prompt_id}"), Button("Báo cáo II.4", "rc:999999")),)
-    await product.transport.send_one(
-        product.application.bot,
+    await product.answer(
+        Platform.TELEGRAM,
         Outgoing(chat_id=str(TDC_GROUP), text="", buttons=keyboard, edit_message_id=str(reminder["message_id"])),
     )
     box.press(STAFF_TDC, reminder["message_id"], "Báo cáo II.3", chat=TDC_GROUP)

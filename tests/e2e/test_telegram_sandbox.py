@@ -77,7 +77,7 @@ async def prompt(running: Running, person: int, task_code: str) -> dict[str, Any
     outgoing = running.conversation.ask(
         occurrence_id=occurrence_id, member_id=member_id, platform=Platform.TELEGRAM, chat_id=str(person)
     )
-    await running.transport.send_one(running.application.bot, outgoing)
+    await running.answer(Platform.TELEGRAM, outgoing)
     message: dict[str, Any] = await box.wait_for_bot_message(person, after=before, timeout=10)
     return message
 
@@ -222,4 +222,4 @@ async def prompt_expecting_nothing(running: Running, person: int, task_code: str
     outgoing = running.conversation.ask(
         occurrence_id=occurrence_id, member_id=None, platform=Platform.TELEGRAM, chat_id=str(person)
     )
-    assert await running.transport.send_one(running.application.bot, outgoing) is None
+    assert await running.answer(Platform.TELEGRAM, outgoing) is None
