@@ -493,7 +493,12 @@ async def downtime(url: str | None, totals: Totals) -> None:
         settings = Settings(db_url=scoped, sandbox_port=0, telegram_token=None)
         clock = SandboxClock(datetime(2025, 9, 15, 20, 0, tzinfo=VIETNAM))
         running = await start(settings, sandbox_clock=clock)
-        before = {p.id: len(running.sandbox.chat(p.id)) if running.sandbox else 0 for p in running.people}
+
+        def chat(box: Any, person: Any) -> list[dict[str, Any]]:
+            # `make run`'s people are on Telegram or Zalo: each one's messages are in their platform's chat.
+            return list(box.zalo_chat(person.id) if person.platform == "zalo" else box.chat(person.id))
+
+        before = {p.id: len(chat(running.sandbox, p)) if running.sandbox else 0 for p in running.people}
         await running.stop()
         clock.set(datetime(2025, 9, 24, 7, 0, tzinfo=VIETNAM))
         running = await start(settings, sandbox_clock=clock)
@@ -506,7 +511,7 @@ async def downtime(url: str | None, totals: Totals) -> None:
             seen: dict[tuple[int, str], list[int]] = {}
             stale = 0
             for person in running.people:
-                for message in running.sandbox.chat(person.id)[before.get(person.id, 0) :]:
+                for message in chat(running.sandbox, person)[before.get(person.id, 0) :]:
                     if message["from"] != "bot":
                         continue
                     sent = datetime.fromisoformat(message["date"])

@@ -1,14 +1,16 @@
 """Simulated people for the sandbox: one staff member and one leader per unit of the plan, the head
 of the monitoring unit as monitor, and an administrator — all already joined, so anyone can try the
-product without invites. Each unit also has a group chat with its leader and staff, not yet bound:
-the leader binds it with the unit's code (`/bind CODE`), as in real use.
+product without invites. `make run` puts the staff of the second and third units on Zalo (`ZALO_SEATS`),
+so a newcomer sees both platforms. Each unit also has a Telegram group chat with its leader and staff
+on Telegram, not yet bound: the leader binds it with the unit's code (`/bind CODE`), as in real use.
 
 The sandbox's clock resumes from the latest moment the database recorded, so a restart never puts it
 back before reports it already holds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +36,8 @@ from models import (
 )
 from models.unit_admin import unit_named
 
+TELEGRAM = "telegram"
+ZALO = "zalo"
 # Telegram user ids of simulated people start here (real ids are far larger, so they never collide
 # in a database that later meets real Telegram).
 FIRST_ID = 1001
@@ -59,14 +63,24 @@ NAMES = (
     "Mai Thị Uyên",
     "Trịnh Quang Vinh",
 )
+# The people `make run` seeds on Zalo, by their place in the list: the staff of the second and third units.
+ZALO_SEATS = (2, 4)
 
 
 @dataclass(frozen=True)
 class SimulatedPerson:
-    id: int  # their Telegram user id (and private chat id) in the sandbox
+    id: int  # their Telegram user id (and private chat id) in the sandbox; the sandbox's person id
     name: str
     unit: str | None
     role: Role
+    platform: str = TELEGRAM  # where their account is: "telegram", or "zalo" (then `zalo_id` is it)
+    zalo_id: str | None = None
+
+
+def zalo_user_id(person_id: int) -> str:
+    """A simulated person's Zalo user id (also their private chat's id there): 20 hex digits like the
+    ids Zalo hands out, fixed by `person_id` so that every start finds the same account."""
+    return hashlib.sha256(f"nhacviec demo zalo {person_id}".encode()).hexdigest()[:20]
 
 
 def _monitoring_unit(session: Session) -> Unit | None:
@@ -86,8 +100,9 @@ def _monitoring_unit(session: Session) -> Unit | None:
     return session.get(Unit, row[0]) if row is not None else None
 
 
-def seed_people(session: Session, now: datetime) -> list[SimulatedPerson]:
-    """Creates the simulated people once; later calls return the same people."""
+def seed_people(session: Session, now: datetime, *, on_zalo: Collection[int] = ()) -> list[SimulatedPerson]:
+    """Creates the simulated people once; later calls return the same people. Those whose place in the
+    list is in `on_zalo` join on Zalo instead of Telegram (a database seeded before keeps its accounts)."""
     units = session.exec(select(Unit).where(Unit.kind == UnitKind.SINGLE.value).order_by(col(Unit.id))).all()
     monitor_unit = _monitoring_unit(session)
     wanted: list[tuple[Unit | None, Role]] = []
@@ -100,20 +115,24 @@ def seed_people(session: Session, now: datetime) -> list[SimulatedPerson]:
     for index, (unit, role) in enumerate(wanted):
         user_id = FIRST_ID + index
         name = NAMES[index % len(NAMES)]
+        zalo_id = zalo_user_id(user_id)
         account = session.exec(
             select(PlatformAccount).where(
-                PlatformAccount.platform == "telegram", PlatformAccount.user_id == str(user_id)
+                sa.or_(
+                    sa.and_(col(PlatformAccount.platform) == TELEGRAM, col(PlatformAccount.user_id) == str(user_id)),
+                    sa.and_(col(PlatformAccount.platform) == ZALO, col(PlatformAccount.user_id) == zalo_id),
+                )
             )
         ).first()
         if account is None:
+            platform = ZALO if index in on_zalo else TELEGRAM
+            account_id = zalo_id if platform == ZALO else str(user_id)
             member = Member(display_name=name, language="vi", created_at=now)
             session.add(member)
             session.flush()
             assert member.id is not None
             session.add(
-                PlatformAccount(
-                    platform="telegram", user_id=str(user_id), private_chat_id=str(user_id), member_id=member.id
-                )
+                PlatformAccount(platform=platform, user_id=account_id, private_chat_id=account_id, member_id=member.id)
             )
             session.add(Membership(member_id=member.id, unit_id=unit.id if unit else None, role=role, created_at=now))
             session.add(
@@ -122,14 +141,29 @@ def seed_people(session: Session, now: datetime) -> list[SimulatedPerson]:
                     actor="sandbox",
                     action="member.join",
                     entity=f"member:{member.id}",
-                    detail={"unit": unit.name if unit else None, "role": role.value, "simulated": True},
+                    detail={
+                        "unit": unit.name if unit else None,
+                        "role": role.value,
+                        "platform": platform,
+                        "simulated": True,
+                    },
                 )
             )
         else:
+            platform = account.platform
             existing = session.get(Member, account.member_id)
             assert existing is not None
             name = existing.display_name
-        people.append(SimulatedPerson(id=user_id, name=name, unit=unit.name if unit else None, role=role))
+        people.append(
+            SimulatedPerson(
+                id=user_id,
+                name=name,
+                unit=unit.name if unit else None,
+                role=role,
+                platform=platform,
+                zalo_id=zalo_id if platform == ZALO else None,
+            )
+        )
     session.flush()
     return people
 
@@ -144,12 +178,13 @@ class SimulatedGroup:
 
 
 def seed_groups(session: Session, people: Sequence[SimulatedPerson], now: datetime) -> list[SimulatedGroup]:
-    """One group per unit with its simulated staff and leader, and the unit's code to bind it.
+    """One Telegram group per unit with its simulated staff and leader on Telegram, and the unit's code
+    to bind it.
 
     The code is made once (by "sandbox") and found again on later starts."""
     members: dict[str, list[int]] = {}
     for person in people:
-        if person.unit is not None and person.role in (Role.STAFF, Role.UNIT_LEAD):
+        if person.unit is not None and person.role in (Role.STAFF, Role.UNIT_LEAD) and person.platform == TELEGRAM:
             members.setdefault(person.unit, []).append(person.id)
     groups = []
     for index, (unit_name, ids) in enumerate(members.items()):

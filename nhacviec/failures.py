@@ -1,4 +1,4 @@
-"""What went wrong, in the reader's language: operating-system, database and Telegram errors become
+"""What went wrong, in the reader's language: operating-system, database and chat platforms' errors become
 short reasons for the one-line messages of the command line.
 
 The libraries' own texts are English ("No such file or directory", "Connection refused", "attempt to
@@ -80,29 +80,22 @@ def database_reason(_: Translate, error: BaseException) -> str:
 
 def start_failure(_: Translate, error: BaseException, settings: Settings) -> str | None:
     """The one line `nhacviec run` ends with when the service cannot start; None for an error that is
-    not a start failure (a bug, which keeps its traceback)."""
+    not a start failure (a bug, which keeps its traceback). Each chat platform names its own failures
+    (a refused token, an unreachable server)."""
     # Imported here, when something already failed: `run` has loaded them by then anyway.
     from sqlalchemy.exc import DBAPIError
-    from telegram.error import InvalidToken, NetworkError
 
     from models.db import display_url
+    from nhacviec.platforms import PLATFORMS
 
     if isinstance(error, DBAPIError):
         return _("Cannot use the database {url}: {reason}").format(
             url=display_url(settings.db_url), reason=database_reason(_, error)
         )
-    if isinstance(error, InvalidToken):
-        return _("Telegram refused the bot's token: check NHACVIEC_TELEGRAM_TOKEN.")
-    if isinstance(error, NetworkError):
-        server = settings.telegram_base_url or "https://api.telegram.org/bot"
-        return _("Cannot reach Telegram at {url}: {reason}").format(url=server, reason=_network_reason(_, error))
+    for platform in PLATFORMS:
+        message = platform.start_failure(_, error, settings)
+        if message is not None:
+            return message
     if isinstance(error, OSError):
         return _("Cannot start the service: {reason}").format(reason=os_reason(_, error))
     return None
-
-
-def _network_reason(_: Translate, error: BaseException) -> str:
-    text = str(error)
-    if "connect" in text.lower() or "timed out" in text.lower():
-        return _("the server does not answer")
-    return text.splitlines()[0] if text else type(error).__name__

@@ -1,8 +1,9 @@
 """`nhacviec run`: the whole product wired together in one place.
 
-With a Telegram token it talks to Telegram. Without one it starts the sandbox (a local Telegram Bot
-API with a web chat page), seeds simulated people and points the real python-telegram-bot client at
-it, so anyone can try the product with no token and no internet. The sandbox owns the clock then.
+It runs every configured chat platform (nhacviec/platforms.py: those with a token). Without any token
+it starts the sandbox (local Telegram and Zalo Bot APIs with a web chat page), seeds simulated people
+(some on Zalo) and points the real clients at it, so anyone can try the product with no token and no
+internet. The sandbox owns the clock then.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import importlib
 import logging
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,18 +22,19 @@ from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine, make_url
-from telegram import Bot
-from telegram.ext import Application
 
 from bot.conversation import Clock, Conversation
-from bot.platforms.telegram.sender import telegram_sender
-from bot.platforms.telegram.transport import SECRET_HEADER, TelegramTransport, queue_update, register_commands
+from bot.platforms import ChatPlatform, Inbound, Outbound, Setup, WebhookTarget, webhook_path
+from domain.accounts import platform_name
+from domain.messages import Outgoing
+from domain.render import MESSAGE_LIMITS
 from locales.catalogs import Translate, translator
 from models import db
 from models.queries import list_plans
 from nhacviec import logs
 from nhacviec.bundled import bundled_plan_path
 from nhacviec.demo import (
+    ZALO_SEATS,
     SimulatedGroup,
     SimulatedPerson,
     last_recorded_moment,
@@ -41,8 +44,9 @@ from nhacviec.demo import (
 )
 from nhacviec.failures import ListenError
 from nhacviec.metrics import Metrics, OutboxCollector
+from nhacviec.platforms import PLATFORMS, configured, sandboxed
 from nhacviec.settings import Settings
-from nhacviec.workers import run_worker
+from nhacviec.workers import refuse_unserved, run_worker
 from reports.summary_facts import RegistryCache
 from scheduler.delivery.dispatch_settings import DispatchSettings
 from scheduler.delivery.dispatcher import Dispatcher
@@ -58,17 +62,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Any well-formed token works against the sandbox; this one is never valid on Telegram.
-SANDBOX_TOKEN = "7000000001:SANDBOX-local-only"
-TELEGRAM_WEBHOOK_PATH = "/webhook/telegram"
 
-
-def log_secrets(settings: Settings) -> list[str]:
-    """Everything the log must never show: the tokens, the webhook secret, the database password."""
-    secrets = [SANDBOX_TOKEN]
-    for secret in (settings.telegram_token, settings.zalo_token, settings.webhook_secret):
-        if secret is not None:
-            secrets.append(secret.get_secret_value())
+def log_secrets(settings: Settings, platforms: Sequence[ChatPlatform] = PLATFORMS) -> list[str]:
+    """Everything the log must never show: the tokens (the sandbox's stand-ins too), the webhook secret,
+    the database password."""
+    secrets = [secret for platform in platforms for secret in platform.secrets(settings)]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
     try:
         password = make_url(db.normalise_url(settings.db_url)).password
     except Exception:  # an unreadable URL fails later with its own message
@@ -121,18 +121,22 @@ def make_ops_server(
 class Running:
     """What a started service holds; `stop()` ends it cleanly."""
 
-    application: Application  # type: ignore[type-arg]
     sandbox: Sandbox | None
     engine: Engine
     people: list[SimulatedPerson]
     conversation: Conversation
-    transport: TelegramTransport
     metrics: Metrics
+    # Each configured platform's transport and, when this process dispatches, its outbox sender, by name.
+    transports: dict[str, Inbound] = field(default_factory=dict)
+    outbounds: dict[str, Outbound] = field(default_factory=dict)
     ops: OpsServer | None = None  # listening once started (a polling bot polls first)
     dispatcher: Dispatcher | None = None
-    sender_bot: Bot | None = None
     reminders: ReminderLoop | None = None
     unsubscribes: list[Callable[[], None]] = field(default_factory=list)
+
+    async def answer(self, platform: str, outgoing: Outgoing) -> str | None:
+        """Sends one answer of the conversation through the platform's transport (its message id)."""
+        return await self.transports[platform].answer(outgoing)
 
     async def stop(self) -> None:
         # No new webhook updates first (the platform keeps them and posts them again later).
@@ -144,13 +148,10 @@ class Running:
             await self.reminders.stop()
         if self.dispatcher is not None:
             await self.dispatcher.stop()
-        if self.sender_bot is not None:
-            await self.sender_bot.shutdown()
-        if self.application.updater is not None and self.application.updater.running:
-            await self.application.updater.stop()
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
+        for outbound in self.outbounds.values():
+            await outbound.close()
+        for transport in self.transports.values():
+            await transport.stop()
         if self.sandbox is not None:
             await self.sandbox.stop()
         self.engine.dispose()
@@ -169,6 +170,19 @@ def resume_sandbox_time(engine: Engine) -> datetime:
 def _record_clock_move(engine: Engine, now: datetime) -> None:
     with db.session_scope(engine) as session:
         record_clock_move(session, now)
+
+
+def sandbox_person(person: SimulatedPerson) -> SimPerson:
+    from sandbox.state import SimPerson
+
+    return SimPerson(
+        id=person.id,
+        name=person.name,
+        unit=person.unit,
+        role=person.role.value,
+        platform=person.platform,
+        zalo_id=person.zalo_id,
+    )
 
 
 def sandbox_group(group: SimulatedGroup, _: Translate) -> SimGroup:
@@ -202,7 +216,7 @@ def seed_sandbox(engine: Engine, now: datetime) -> tuple[list[SimulatedPerson], 
     """The sandbox's simulated people and their units' groups, created once (under the start-up lock,
     like the plan)."""
     with db.startup_lock(engine), db.session_scope(engine) as session:
-        people = seed_people(session, now)
+        people = seed_people(session, now, on_zalo=ZALO_SEATS)
         return people, seed_groups(session, people, now)
 
 
@@ -213,38 +227,39 @@ async def start(
     guests: Sequence[SimPerson] = (),
     reminders: bool = True,
     dispatch: bool = True,
+    platforms: Sequence[ChatPlatform] = PLATFORMS,
 ) -> Running:
-    """Starts the bot (and, without a token, the sandbox and its simulated people).
+    """Starts the bot on every configured platform (and, without any token, the sandbox and its
+    simulated people).
 
     `guests` are extra sandbox people nobody invited yet (tests use them to try joining); a given
-    `sandbox_clock` lets a test hold time still.
+    `sandbox_clock` lets a test hold time still; `platforms` is the registry (a test adds its own).
     """
     clock: Clock
     engine = db.make_engine(settings.db_url)
     await asyncio.to_thread(prepare_database, engine, "run")
     sandbox: Sandbox | None = None
     people: list[SimulatedPerson] = []
-    if settings.telegram_token is None:
+    in_sandbox = sandboxed(settings, tuple(platforms))
+    if in_sandbox:
         from sandbox.clock import SandboxClock
         from sandbox.server import Sandbox
-        from sandbox.state import SimPerson
 
         if sandbox_clock is None:
             sandbox_clock = SandboxClock(await asyncio.to_thread(resume_sandbox_time, engine), running=True)
         people, groups = await asyncio.to_thread(seed_sandbox, engine, sandbox_clock.now())
         sandbox = Sandbox(
-            [SimPerson(id=p.id, name=p.name, unit=p.unit, role=p.role.value) for p in people] + list(guests),
+            [sandbox_person(person) for person in people] + list(guests),
             groups=[sandbox_group(group, translator(settings.locale)) for group in groups],
             clock=sandbox_clock,
-            bot_username=settings.telegram_bot_username,
+            **{key: value for platform in platforms for key, value in platform.sandbox_options(settings).items()},
         )
         await sandbox.start(settings.sandbox_host, settings.sandbox_port)
         clock = sandbox_clock.now  # the sandbox owns the product's clock
-        token = SANDBOX_TOKEN
     else:
         clock = lambda: datetime.now(UTC)  # noqa: E731
-        token = settings.telegram_token.get_secret_value()
-    base_url = sandbox.base_url if sandbox else settings.telegram_base_url
+    chosen = configured(settings, tuple(platforms), sandbox=in_sandbox)
+    setup = Setup(settings, engine, clock, sandbox.url.rstrip("/") if sandbox is not None else None)
     dispatching = reminders and dispatch
     ticks = Ticks()
     registry, metrics = make_metrics(engine, settings, clock=clock)
@@ -252,16 +267,15 @@ async def start(
     # process's (role "all"), or separate workers sharing the database (role "bot"). Built before the
     # conversation, whose new reports wake the loop (a blocker reaches the monitor at once); started below.
     dispatcher: Dispatcher | None = None
-    sender_bot: Bot | None = None
+    outbounds: dict[str, Outbound] = {}
     planner: ReminderLoop | None = None
     if reminders:
         poke: Callable[[], None] = lambda: None  # noqa: E731  (workers look at the outbox every few seconds)
         if dispatch:
-            sender = telegram_sender(token, base_url=base_url, settings=settings.dispatch)
-            sender_bot = sender.bot
+            outbounds = {platform.name: platform.outbound(setup) for platform in chosen}
             dispatcher = Dispatcher(
                 engine,
-                {"telegram": sender},
+                {name: outbound.sender for name, outbound in outbounds.items()},
                 settings=settings.dispatch,
                 clock=clock,
                 tz=settings.tz,
@@ -282,60 +296,64 @@ async def start(
         tz=settings.tz,
         default_locale=settings.locale,
         clock=clock,
+        message_limits={**MESSAGE_LIMITS, **{platform.platform: platform.message_limit for platform in chosen}},
         registry=RegistryCache(),
         on_report=planner.wake if planner is not None else None,
     )
-    transport = TelegramTransport(
-        conversation, bot_username=settings.telegram_bot_username, on_reply=metrics.observe_reply
-    )
-    application = transport.build(
-        token,
-        base_url=base_url,
-        base_file_url=sandbox.base_file_url if sandbox else settings.telegram_base_file_url,
-    )
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    webhook_base = settings.webhook_url if secret is not None else None
     running = Running(
-        application=application,
         sandbox=sandbox,
         engine=engine,
         people=people,
         conversation=conversation,
-        transport=transport,
         metrics=metrics,
+        outbounds=outbounds,
         dispatcher=dispatcher,
-        sender_bot=sender_bot,
         reminders=planner,
     )
     if sandbox is not None:
         # Clock moves go to the audit trail, so the next start resumes from them (time never goes back).
         running.unsubscribes.append(sandbox.clock.subscribe(lambda now: _record_clock_move(engine, now)))
     try:
-        await application.initialize()
-        # Registered here, not in post_init: post_init runs only under run_polling/run_webhook.
-        await register_commands(application)
-        await application.start()
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        for platform in chosen:
+            target = None
+            if webhook_base is not None and secret is not None:
+                target = WebhookTarget(webhook_base + webhook_path(platform.name), secret)
+            running.transports[platform.name] = platform.inbound(
+                setup,
+                conversation,
+                webhook=target,
+                on_reply=metrics.observe_reply,
+                # One rate budget per platform: the answers take from the dispatcher's limiter (issue 21).
+                limiter=dispatcher.limiters.get(platform.name) if dispatcher is not None else None,
+            )
+        for transport in running.transports.values():
+            await transport.prepare()
         ops_role, tick_age = ("all", ticks.age) if dispatching else ("bot", None)
-        if settings.webhook_url is not None and secret is not None:
+        if webhook_base is not None and secret is not None:
             from nhacviec.ops_server import WebhookRoute
 
             running.ops = make_ops_server(engine, settings, registry, role=ops_role, tick_age=tick_age)
-            running.ops.add_webhook(WebhookRoute("telegram", SECRET_HEADER, secret, partial(queue_update, application)))
+            for name, transport in running.transports.items():
+                if transport.webhook is not None:
+                    hook = transport.webhook
+                    running.ops.add_webhook(WebhookRoute(name, hook.secret_header, secret, hook.accept))
+            # Listening before the platforms are told where to post.
             await running.ops.start(settings.http_host, settings.http_port)
-            # Telegram posts every update to us from now on, each with the secret in its header.
-            await application.bot.set_webhook(settings.webhook_url + TELEGRAM_WEBHOOK_PATH, secret_token=secret)
-            log.info("telegram: webhook mode")
-        else:
-            assert application.updater is not None
-            # start_polling deletes any webhook first: switching back from webhook mode needs nothing else.
-            await application.updater.start_polling(poll_interval=0.0, timeout=10)
-            log.info("telegram: polling mode")
+        for name, transport in running.transports.items():
+            await transport.start()
+            log.info("%s: %s mode", name, "webhook" if transport.webhook is not None else "polling")
+        if running.ops is None:
             # The HTTP server (aiohttp, ~0.2 s of CPU) loads once polling began, in a thread so that the
             # first getUpdates goes out meanwhile (issue 22 item 5).
             await asyncio.to_thread(importlib.import_module, "nhacviec.ops_server")
             running.ops = make_ops_server(engine, settings, registry, role=ops_role, tick_age=tick_age)
             await running.ops.start(settings.http_host, settings.http_port)
-        if dispatcher is not None and sender_bot is not None:
-            await sender_bot.initialize()
+        if dispatcher is not None:
+            for outbound in outbounds.values():
+                await outbound.open()
+            await asyncio.to_thread(refuse_unserved, engine, outbounds)
             await dispatcher.start()
         if planner is not None:
             await planner.start()
@@ -374,13 +392,19 @@ async def serve(settings: Settings, _: Translate, echo: Callable[[str], None], r
     try:
         if running.sandbox is not None:
             echo(
-                _("Sandbox ready (no Telegram token): open {url} and pick a person to chat with the bot.").format(
+                _("Sandbox ready (no token): open {url} and pick a person to chat with the bot.").format(
                     url=running.sandbox.url
                 )
             )
-            echo(_("Simulated people: {count}. Stop with Ctrl-C.").format(count=len(running.people)))
+            on = Counter(platform_name(person.platform) for person in running.people)
+            echo(
+                _("Simulated people: {count} ({platforms}). Stop with Ctrl-C.").format(
+                    count=len(running.people), platforms=", ".join(f"{name} {n}" for name, n in sorted(on.items()))
+                )
+            )
         else:
-            echo(_("Connected to Telegram as @{bot}. Stop with Ctrl-C.").format(bot=settings.telegram_bot_username))
+            titles = ", ".join(transport.title for transport in running.transports.values())
+            echo(_("Connected to {platforms}. Stop with Ctrl-C.").format(platforms=titles))
         await stop.wait()
     finally:
         await running.stop()

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     # Handled update ids are kept this long to recognise a redelivery.
     zalo_update_retention_days: int = Field(default=7, ge=1, le=365)
     timezone: str = "Asia/Ho_Chi_Minh"
-    # Without a Telegram token, `run` serves the sandbox and its web chat page here.
+    # Without any token, `run` serves the sandbox (Telegram's and Zalo's Bot APIs, the web chat page) here.
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8080
     dispatch: DispatchSettings = DispatchSettings()
@@ -66,8 +66,8 @@ class Settings(BaseSettings):
     # The service's own HTTP server (health, readiness, metrics, webhooks), behind a reverse proxy.
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8081, ge=0, le=65535)  # 0: any free port (tests)
-    # The public base URL (https://bot.example.gov.vn): Telegram then posts updates to
-    # <webhook_url>/webhook/telegram instead of being polled.
+    # The public base URL (https://bot.example.gov.vn): each platform then posts updates to
+    # <webhook_url>/webhook/<platform> (telegram, zalo) instead of being polled.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     log_format: Literal["text", "json"] = "text"
@@ -125,7 +125,9 @@ class Settings(BaseSettings):
         # Never echo the value: only its shape is wrong.
         if not re.match(WEBHOOK_SECRET_PATTERN, value.get_secret_value()):
             raise ValueError("webhook_secret: 1-256 characters A-Z, a-z, 0-9, _ and - only")
-        zalo_webhook = info.data.get("zalo_token") is not None and info.data.get("webhook_url") is not None
+        # Zalo runs with its token, or in the sandbox that stands in for every platform when there is no token.
+        zalo_runs = info.data.get("zalo_token") is not None or info.data.get("telegram_token") is None
+        zalo_webhook = zalo_runs and info.data.get("webhook_url") is not None
         if zalo_webhook and len(value.get_secret_value()) < ZALO_WEBHOOK_SECRET_MIN:
             raise ValueError(f"webhook_secret: Zalo's setWebhook needs at least {ZALO_WEBHOOK_SECRET_MIN} characters")
         return value

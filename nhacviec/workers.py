@@ -1,6 +1,6 @@
 """The dispatcher's workers as processes: `run_worker` (`nhacviec run --role worker`) and `python -m
 nhacviec.workers` (a bare worker, as the crash tests run it). Here, not in scheduler/delivery, because they
-build the platforms' senders (Telegram's, or the sandbox's stand-in for it): delivery never imports a platform.
+build the platforms' senders (the registry's, nhacviec/platforms.py): delivery never imports a platform.
 """
 
 from __future__ import annotations
@@ -8,18 +8,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import random
 import signal
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from telegram import Bot
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import col
 
-from bot.platforms.telegram.sender import telegram_sender
+from bot.platforms import ChatPlatform, Outbound, Setup
+from bot.platforms.telegram import PLATFORM as TELEGRAM
+from bot.platforms.telegram import SANDBOX_TOKEN
 from models import db
+from models.reminders import OutboxMessage, OutboxState
+from nhacviec.platforms import PLATFORMS, configured, sandboxed
 from scheduler.delivery.dispatch_settings import DispatchSettings
 from scheduler.delivery.dispatcher import Clock, Dispatcher, utc_now
 from scheduler.delivery.senders import Sender, SendResult
@@ -27,7 +34,51 @@ from scheduler.delivery.senders import Sender, SendResult
 if TYPE_CHECKING:
     from nhacviec.settings import Settings
 
-SANDBOX_TOKEN = "7000000001:SANDBOX-local-only"
+log = logging.getLogger(__name__)
+
+
+def unserved_rows(engine: Engine, served: Collection[str]) -> dict[str, int]:
+    """Rows waiting to be sent (pending or held) for platforms none of `served` is, counted by platform."""
+    m = OutboxMessage
+    waiting = [OutboxState.PENDING.value, OutboxState.HELD.value]
+    with db.session_scope(engine) as session:
+        rows = session.execute(
+            sa.select(col(m.platform), sa.func.count())
+            .where(col(m.state).in_(waiting), col(m.platform).not_in(list(served)))
+            .group_by(col(m.platform))
+            .order_by(col(m.platform))
+        ).all()
+    return {str(platform): int(count) for platform, count in rows}
+
+
+def refuse_unserved(engine: Engine, served: Collection[str]) -> dict[str, int]:
+    """At start: the outbox rows this dispatcher will not send because their platform is not configured
+    here, each platform logged once as a clear refusal. They are left as they are (never sent with
+    another platform's sender or limits, never failed): they go out once a dispatcher with that
+    platform runs — its token set, or a worker that has it."""
+    unserved = unserved_rows(engine, served)
+    for platform, count in unserved.items():
+        log.warning(
+            "outbox: %d message(s) for platform %r are not sent: that platform is not configured here "
+            "(no token for it); they wait until a dispatcher with it runs",
+            count,
+            platform,
+        )
+    return unserved
+
+
+def worker_outbounds(
+    settings: Settings, engine: Engine, clock: Clock, platforms: Sequence[ChatPlatform] = PLATFORMS
+) -> dict[str, Outbound]:
+    """The senders of every configured platform. Without any token a worker sends to the sandbox that
+    `run --role bot` serves at sandbox_host:sandbox_port."""
+    in_sandbox = sandboxed(settings, tuple(platforms))
+    root = f"http://{settings.sandbox_host}:{settings.sandbox_port}" if in_sandbox else None
+    setup = Setup(settings, engine, clock, root)
+    return {
+        platform.name: platform.outbound(setup)
+        for platform in configured(settings, tuple(platforms), sandbox=in_sandbox)
+    }
 
 
 async def run_worker(
@@ -40,31 +91,28 @@ async def run_worker(
     name: str | None = None,
     on_result: Callable[[str, SendResult], None] | None = None,
     on_started: Callable[[Dispatcher], None] | None = None,
+    platforms: Sequence[ChatPlatform] = PLATFORMS,
 ) -> None:
     """`nhacviec run --role worker`: a dispatcher only, until `stop` is set.
 
     `on_result` hears each send's result; `on_started` gets the running dispatcher (the service's
-    readiness check watches its ticks).
+    readiness check watches its ticks). Without `senders`, the configured platforms' (`platforms`).
 
-    `settings` is nhacviec.settings.Settings (db_url, timezone, telegram_token; without a token the
+    `settings` is nhacviec.settings.Settings (db_url, timezone, the platforms' tokens; without any the
     worker sends to the sandbox that `--role bot` serves at sandbox_host:sandbox_port). Several workers
     may share one PostgreSQL database; on SQLite they take turns.
     """
     dispatch = dispatch or settings.dispatch
     engine = db.make_engine(settings.db_url)
-    bots: list[Bot] = []
+    outbounds: dict[str, Outbound] = {}
     try:
         await asyncio.to_thread(db.upgrade, engine)
         if senders is None:
-            token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
-            base_url = settings.telegram_base_url
-            if token is None:
-                token = SANDBOX_TOKEN  # the sandbox takes any well-formed token
-                base_url = f"http://{settings.sandbox_host}:{settings.sandbox_port}/bot"
-            sender = telegram_sender(token, base_url=base_url, settings=dispatch)
-            await sender.bot.initialize()
-            bots.append(sender.bot)
-            senders = {"telegram": sender}
+            outbounds = worker_outbounds(settings, engine, clock, platforms)
+            for outbound in outbounds.values():
+                await outbound.open()
+            senders = {platform: outbound.sender for platform, outbound in outbounds.items()}
+        await asyncio.to_thread(refuse_unserved, engine, senders)
         dispatcher = Dispatcher(
             engine,
             senders,
@@ -82,12 +130,14 @@ async def run_worker(
         finally:
             await dispatcher.stop()
     finally:
-        for bot in bots:
-            await bot.shutdown()
+        for outbound in outbounds.values():
+            await outbound.close()
         engine.dispose()
 
 
 # ---- `python -m nhacviec.workers`: a bare worker -------------------------------------------------
+# A test harness (crash tests, bench/reliability.py): it sends Telegram rows only, to the Bot API at
+# --base-url (the sandbox's), with none of the service's settings read from the environment.
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -103,13 +153,15 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 async def _worker_main(args: argparse.Namespace) -> None:
+    from bot.platforms.telegram.sender import telegram_sender
+
     dispatch = DispatchSettings(**json.loads(args.settings))
     engine = db.make_engine(args.db)
     sender = telegram_sender(args.token, base_url=args.base_url, settings=dispatch)
     await sender.bot.initialize()
     dispatcher = Dispatcher(
         engine,
-        {"telegram": sender},
+        {TELEGRAM.name: sender},
         settings=dispatch,
         name=args.name,
         rng=random.Random(args.seed) if args.seed is not None else None,

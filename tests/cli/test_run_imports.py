@@ -1,6 +1,6 @@
 """Issue 22 item 5: `nhacviec run --role bot` with a token loads only what the bot needs before it starts
 polling Telegram: no report writers, no sandbox, no web server (aiohttp loads once polling began), no
-importer on a restart. Like test_cli_imports.py, a subprocess reports its `sys.modules`."""
+importer on a restart, no client of a platform without a token (Zalo). Like test_cli_imports.py, a subprocess reports its `sys.modules`."""
 
 import asyncio
 import json
@@ -44,6 +44,10 @@ NOT_BEFORE_POLLING = (
     "importer",
     "alembic",
     "nhacviec.ops_server",
+    # Zalo is not configured (a Telegram token and no Zalo token): none of its client is loaded.
+    "bot.platforms.zalo.api",
+    "bot.platforms.zalo.sender",
+    "bot.platforms.zalo.transport",
 )
 
 

@@ -1,6 +1,6 @@
 """Issue 24, finding 6: `nhacviec run` that cannot start ends with one line and exit code 2, like every
 other command, never with a traceback: the database unreachable, missing or read-only, Telegram
-unreachable."""
+unreachable, Zalo unreachable."""
 
 import os
 import shutil
@@ -97,4 +97,17 @@ def test_unreachable_telegram(tmp_path: Path, sqlite_template: Path) -> None:
     assert result.returncode == 2
     # The bundled plan was imported before Telegram was tried; the last line says why it stopped.
     assert result.stderr == f"Lỗi: Không kết nối được Telegram tại {base_url}: máy chủ không trả lời\n"
+    assert "khong-co-that" not in result.stdout + result.stderr
+
+
+def test_unreachable_zalo(tmp_path: Path, sqlite_template: Path) -> None:
+    shutil.copyfile(sqlite_template, tmp_path / "n.db")
+    base_url = f"http://127.0.0.1:{closed_port()}/bot"
+    result = run(
+        "--db",
+        f"sqlite:///{tmp_path / 'n.db'}",
+        env={"NHACVIEC_ZALO_TOKEN": "1459232241454765289:khong-co-that", "NHACVIEC_ZALO_BASE_URL": base_url},
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"Lỗi: Không kết nối được Zalo tại {base_url}: máy chủ không trả lời\n"
     assert "khong-co-that" not in result.stdout + result.stderr

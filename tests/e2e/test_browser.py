@@ -1,7 +1,7 @@
 """The web chat page in headless Chromium (Debian's package, installed by `make test`): a staff member
-types a message, sees the bot's answer, and presses a button; a unit leader binds the unit's group
-and a staff member answers a reminder there; the page on a phone-sized screen; the address's
-`#nguoi=ID`; dates written dd/mm/yyyy.
+types a message, sees the bot's answer, and presses a button; a person on Zalo (badge, plain text,
+choices typed as a number); a unit leader binds the unit's group and a staff member answers a reminder
+there; the page on a phone-sized screen; the address's `#nguoi=ID`; dates written dd/mm/yyyy.
 
 Screenshots of the group view (desktop 1280×800, phone 390×844) are saved in the test's tmp folder."""
 
@@ -15,13 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import Session, select
 
+from domain.messages import Platform
+from models import PlatformAccount
+from nhacviec.demo import FIRST_ID, ZALO_SEATS
 from nhacviec.service import Running, start
 from nhacviec.settings import Settings
 from sandbox.clock import SandboxClock
 from tests.e2e.test_sandbox_groups import LEAD_TDC, TDC_GROUP, group_reminder
-from tests.e2e.test_telegram_sandbox import NOW, STAFF_TDC, prompt
+from tests.e2e.test_telegram_sandbox import NOW, STAFF_TDC, prompt, remind
 
+# Hoàng Quốc Hùng, staff of Văn phòng Sở (the lead unit of IV.1), whom `make run` seeds on Zalo.
+ZALO_STAFF = FIRST_ID + ZALO_SEATS[1]
 DESKTOP = (1280, 800)
 PHONE = (390, 844)
 
@@ -78,6 +84,7 @@ def fit_viewport(driver: Any, size: tuple[int, int]) -> None:
 
 
 def wait_for_text(driver: Any, selector: str, text: str, timeout: float = 15) -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -87,7 +94,8 @@ def wait_for_text(driver: Any, selector: str, text: str, timeout: float = 15) ->
                 return element
         return False
 
-    return WebDriverWait(driver, timeout).until(found)
+    # The page redraws a chat as it changes: an element found a moment ago may be gone; look again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(found)
 
 
 async def test_a_staff_member_chats_and_presses_a_button_on_the_page(product: Running, tmp_path: Path) -> None:
@@ -110,6 +118,39 @@ async def test_a_staff_member_chats_and_presses_a_button_on_the_page(product: Ru
         await asyncio.to_thread(button.click)
         await asyncio.to_thread(wait_for_text, driver, "#messages", "Đã ghi nhận: II.3 — đã hoàn thành.")
         screenshot = tmp_path / "sandbox-chat.png"
+        assert await asyncio.to_thread(driver.save_screenshot, str(screenshot))
+        assert screenshot.stat().st_size > 10_000
+    finally:
+        await asyncio.to_thread(driver.quit)
+
+
+async def test_a_person_on_zalo_reads_plain_text_and_types_a_number_to_choose(product: Running, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    box = product.sandbox
+    assert box is not None
+    driver = await asyncio.to_thread(open_browser)
+    try:
+        await asyncio.to_thread(driver.get, box.url + f"#nguoi={ZALO_STAFF}")
+        await asyncio.to_thread(wait_for_text, driver, "#chat-title", "Hoàng Quốc Hùng — Văn phòng Sở")
+        await asyncio.to_thread(wait_for_text, driver, "#chat-platform", "Zalo")
+        listed = await asyncio.to_thread(wait_for_text, driver, "#people li", "Hoàng Quốc Hùng")
+        assert listed.find_element(By.CSS_SELECTOR, ".badge").text == "Zalo"
+        await type_and_send(driver, "/tasks")
+        await asyncio.to_thread(wait_for_text, driver, ".message.zalo.bot", "Các việc đang mở của đơn vị bạn (")
+
+        # The reminder about IV.1 through Zalo: its choices come as a numbered list, no buttons.
+        with Session(product.engine) as session:
+            member_id = session.exec(
+                select(PlatformAccount.member_id).where(PlatformAccount.user_id == box.zalo_id(ZALO_STAFF))
+            ).one()
+        row = await remind(product, box.zalo_id(ZALO_STAFF), "IV.1", member_id=member_id, platform=Platform.ZALO)
+        assert row.platform_message_id is not None
+        await asyncio.to_thread(wait_for_text, driver, ".message.zalo.bot", "1. ✅ Đã hoàn thành")
+        assert await asyncio.to_thread(driver.find_elements, By.CSS_SELECTOR, ".kb-button") == []
+        await type_and_send(driver, "1")
+        await asyncio.to_thread(wait_for_text, driver, ".message.zalo.bot", "Đã ghi nhận: IV.1 — đã hoàn thành.")
+        screenshot = tmp_path / "sandbox-zalo.png"
         assert await asyncio.to_thread(driver.save_screenshot, str(screenshot))
         assert screenshot.stat().st_size > 10_000
     finally:

@@ -14,8 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.platforms.telegram import SANDBOX_TOKEN
 from nhacviec.logs import make_handler
-from nhacviec.service import SANDBOX_TOKEN, log_secrets, start
+from nhacviec.service import log_secrets, start
 from nhacviec.settings import Settings
 from sandbox.clock import VIETNAM, SandboxClock
 from tests.e2e.support import free_port, spawn_run, stop_run

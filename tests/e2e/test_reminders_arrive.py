@@ -3,17 +3,12 @@ reported in chat reaches the monitor within one dispatcher tick with the clock s
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
-from models import OutboxMessage, OutboxState
-from nhacviec.service import Running, start
+from nhacviec.service import start
 from nhacviec.settings import Settings
 from sandbox.clock import VIETNAM, SandboxClock
 from sandbox.server import Sandbox
@@ -26,33 +21,13 @@ TDC = "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"
 @asynccontextmanager
 async def service(tmp_path: Path, clock: SandboxClock) -> AsyncIterator[Sandbox]:
     """The whole product on the bundled plan, with the sandbox owning `clock`."""
-    async with product(tmp_path, clock) as running:
-        assert running.sandbox is not None
-        yield running.sandbox
-
-
-@asynccontextmanager
-async def product(tmp_path: Path, clock: SandboxClock) -> AsyncIterator[Running]:
     settings = Settings(db_url=f"sqlite:///{tmp_path}/reminders.db", sandbox_port=0, http_port=0, telegram_token=None)
     running = await start(settings, sandbox_clock=clock)
     try:
-        yield running
+        assert running.sandbox is not None
+        yield running.sandbox
     finally:
         await running.stop()
-
-
-async def acknowledged(engine: Engine, chat: int, timeout: float = 10.0) -> None:
-    """Until the dispatcher has recorded the chat's message as sent, which is when its buttons become the
-    chat's open question. A person reads before typing a number; a test answering within milliseconds of
-    the message showing must wait for that moment, or race the dispatcher's commit."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        with Session(engine) as session:
-            rows = session.exec(select(OutboxMessage.state).where(OutboxMessage.chat_id == str(chat))).all()
-        if rows and all(state == OutboxState.SENT for state in rows):
-            return
-        assert asyncio.get_running_loop().time() < deadline, f"chat {chat}'s messages not acknowledged: {rows}"
-        await asyncio.sleep(0.02)
 
 
 async def test_moving_the_clock_to_a_reminder_morning_delivers_it(tmp_path: Path) -> None:
@@ -86,12 +61,18 @@ async def test_a_blocker_reported_in_chat_reaches_the_monitor_within_ten_seconds
 async def test_typing_1_after_a_delivered_reminder_reports_it_done(tmp_path: Path) -> None:
     # The morning of I.1's first reminder, sent by the dispatcher from the outbox; the clock stays here.
     clock = SandboxClock(datetime(2025, 9, 16, 10, 0, tzinfo=VIETNAM))
-    async with product(tmp_path, clock) as running:
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/reminders.db", sandbox_port=0, http_port=0, telegram_token=None)
+    running = await start(settings, sandbox_clock=clock)
+    try:
         box = running.sandbox
-        assert box is not None
+        assert box is not None and running.dispatcher is not None
         reminder = await box.wait_for_bot_message(STAFF_TDC, after=0, timeout=15)
         assert reminder["buttons"] == ["✅ Đã hoàn thành", "⏳ Đang thực hiện", "⚠️ Có vướng mắc"]
-        await acknowledged(running.engine, STAFF_TDC)
+        # The chat's question opens once the dispatcher recorded Telegram's acknowledgement, a moment
+        # after the message showed in the chat: a person reads it before typing, the test waits.
+        await running.dispatcher.run_until_done()
         sent = box.send(STAFF_TDC, "1", None)
         answer = await box.wait_for_bot_message(STAFF_TDC, after=sent, timeout=10)
         assert answer["text"] == "Đã ghi nhận: I.1 — đã hoàn thành."
+    finally:
+        await running.stop()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from domain.messages import Button, Outgoing
+from domain.messages import Button, Outgoing, Platform
 from models import ChatBinding, ProgressReport
 from nhacviec.demo import FIRST_GROUP_ID
 from nhacviec.service import Running, start
@@ -95,8 +95,8 @@ async def test_a_report_button_opens_the_choices_in_the_same_message(product: Ru
     # A digest's keyboard (one "Báo cáo" button per task) put on the reminder, as a digest would carry.
     prompt_id = int(reminder_prompt_payload(box, reminder["message_id"]).split(":")[1])
     keyboard = ((Button("Báo cáo II.3", f"rc:{prompt_id}"), Button("Báo cáo II.4", "rc:999999")),)
-    await product.transport.send_one(
-        product.application.bot,
+    await product.answer(
+        Platform.TELEGRAM,
         Outgoing(chat_id=str(TDC_GROUP), text="", buttons=keyboard, edit_message_id=str(reminder["message_id"])),
     )
     box.press(STAFF_TDC, reminder["message_id"], "Báo cáo II.3", chat=TDC_GROUP)

@@ -16,7 +16,7 @@ from scheduler.delivery.ratelimit import ZALO_LIMITS
 @pytest.fixture(autouse=True)
 def no_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no .env here
-    for name in ("ZALO_TOKEN", "ZALO_BASE_URL", "WEBHOOK_URL", "WEBHOOK_SECRET", "ZALO_TEXT_LIMIT"):
+    for name in ("TELEGRAM_TOKEN", "ZALO_TOKEN", "ZALO_BASE_URL", "WEBHOOK_URL", "WEBHOOK_SECRET", "ZALO_TEXT_LIMIT"):
         monkeypatch.delenv(f"NHACVIEC_{name}", raising=False)
 
 
@@ -62,10 +62,20 @@ def test_a_zalo_webhook_needs_a_secret_of_eight_characters(monkeypatch: pytest.M
     assert "bimat07" not in str(raised.value)
 
 
-def test_a_short_secret_is_fine_without_zalo(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_short_secret_is_fine_with_telegram_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NHACVIEC_TELEGRAM_TOKEN", "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
     monkeypatch.setenv("NHACVIEC_WEBHOOK_URL", "https://nhacviec.skhcn.quangngai.gov.vn")
     monkeypatch.setenv("NHACVIEC_WEBHOOK_SECRET", "bimat07")
     assert Settings().webhook_secret is not None
+
+
+def test_without_any_token_the_sandboxs_zalo_webhook_needs_eight_characters_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NHACVIEC_WEBHOOK_URL", "http://127.0.0.1:8081")
+    monkeypatch.setenv("NHACVIEC_WEBHOOK_SECRET", "bimat07")
+    with pytest.raises(ValidationError, match="Zalo's setWebhook needs at least 8 characters"):
+        Settings()
 
 
 @pytest.mark.parametrize("value", ["199", "2001"])
