@@ -109,6 +109,23 @@ def test_enqueue_is_idempotent_by_key(engine: Engine) -> None:
         )
 
 
+def test_enqueue_stores_the_chat_kind_the_caller_knows(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for key, platform, chat, kind in (
+            ("nhom-zalo", "zalo", "5a1f0e7c3b9d24c8a6e1", ChatKind.GROUP),
+            ("rieng-zalo", "zalo", "8c2d4f6a1b3e5d7c9f0a", ChatKind.PRIVATE),
+            ("nhom-telegram", "telegram", "-1001234567890", ChatKind.GROUP),
+        ):
+            outbox.enqueue(
+                session, key=key, platform=platform, chat_id=chat, chat_kind=kind, text="Nhắc việc", due_at=NOW, now=NOW
+            )
+    assert [row(engine, key).chat_kind for key in ("nhom-zalo", "rieng-zalo", "nhom-telegram")] == [
+        "group",
+        "private",
+        "group",
+    ]
+
+
 def test_claim_takes_the_earliest_due_first_and_leases_them(engine: Engine) -> None:
     with session_scope(engine) as session:
         for minutes, key in ((5, "late"), (1, "b"), (1, "a"), (30, "latest")):

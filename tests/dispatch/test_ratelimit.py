@@ -18,6 +18,7 @@ from scheduler.delivery.ratelimit import (
     PlatformLimits,
     RateLimiter,
     SlidingWindow,
+    Slot,
     TokenBucket,
 )
 
@@ -153,7 +154,7 @@ def jittery_network(
     queue = [rng.choice(names) for _ in range(messages)]
     now = 0.0
     in_flight: list[tuple[float, int, str]] = []  # (answer time, sequence, chat)
-    slots = {}
+    slots: dict[int, Slot] = {}
     refused = 0
     arrivals: list[float] = []
     sequence = 0
