@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.platforms.telegram.sender import TelegramSender, telegram_sender
+from domain.messages import ChatKind
 from models import OpenQuestion, OutboxMessage
 from models.db import session_scope
 from models.questions import OfferedChoice, newest_open
@@ -37,6 +38,7 @@ def queued(engine: Engine, key: str, chat: int, buttons: list[list[dict[str, str
             key=key,
             platform="telegram",
             chat_id=str(chat),
+            chat_kind=ChatKind.PRIVATE,
             text="🔔 Nhắc hạn nhiệm vụ II.3",
             due_at=NOW,
             now=NOW,
