@@ -47,6 +47,7 @@ def fill(engine: Engine, rows: int) -> None:
                     "idempotency_key": f"bench:{n}",
                     "platform": "telegram",
                     "chat_id": str(1000 + n % 2000),
+                    "chat_kind": "private",
                     "text": f"🔔 Nhắc hạn nhiệm vụ II.{n % 40} — còn 7 ngày",
                     "buttons": [],
                     "reason": {},

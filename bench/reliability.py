@@ -67,7 +67,7 @@ from nhacviec.workers import main as dispatcher_main  # noqa: E402
 from sandbox import VIETNAM, Faults, Limits, Sandbox, SandboxClock, SimGroup, SimPerson  # noqa: E402
 from scheduler.delivery import outbox  # noqa: E402
 from scheduler.delivery.dispatcher import Dispatcher, DispatchSettings  # noqa: E402
-from tests.dispatch.support import FakeTime, delivered  # noqa: E402  (the dispatch tests' fake ticker and count)
+from tests.dispatch.support import FakeTime, delivered, sandbox_kind  # noqa: E402  (the dispatch tests' fake ticker and count)
 
 NOW = datetime(2026, 3, 2, 8, 30, tzinfo=VIETNAM)  # a Monday morning
 PREFIX = "Nhắc việc "
@@ -109,6 +109,7 @@ def queue(
                 key=key,
                 platform="telegram",
                 chat_id=str(chat),
+                chat_kind=sandbox_kind(chat),
                 text=f"{PREFIX}<b>{key}</b>",
                 due_at=due,
                 now=due,

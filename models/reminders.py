@@ -80,6 +80,9 @@ class OutboxMessage(SQLModel, table=True):
     idempotency_key: str = Field(max_length=200, unique=True)
     platform: str = Field(sa_column=Column(String(20), nullable=False))
     chat_id: str = Field(max_length=64)
+    # "private" or "group" (domain.messages.ChatKind), as the enqueuer knew it: the rate limits differ,
+    # and an id's shape says nothing on every platform (Zalo's ids are opaque strings).
+    chat_kind: str = Field(sa_column=Column(String(10), nullable=False))
     member_id: int | None = Field(default=None, foreign_key="member.id")
     text: str
     buttons: list[list[dict[str, str]]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -51,3 +51,13 @@ def test_report_draft_working_days_default_env_and_bounds(monkeypatch: pytest.Mo
         monkeypatch.setenv("NHACVIEC_REPORT_DRAFT_WORKING_DAYS", bad)
         with pytest.raises(ValidationError, match="report_draft_working_days"):
             Settings()
+
+
+def test_a_platform_added_later_takes_its_send_limits_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("NHACVIEC_DISPATCH__EXTRA_PLATFORMS__VIBER__OVERALL_PER_SECOND", "10")
+    monkeypatch.setenv("NHACVIEC_DISPATCH__EXTRA_PLATFORMS__VIBER__GROUP_PER_MINUTE", "12")
+    limits = Settings().dispatch.limits_for("viber")
+    assert (limits.overall_per_second, limits.private_per_second, limits.group_per_minute) == (10.0, 1.0, 12)

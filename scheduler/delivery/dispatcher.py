@@ -43,9 +43,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from sqlalchemy.engine import Engine
 
+from domain.messages import ChatKind
 from models.reminders import OutboxMessage, OutboxState
 from scheduler.delivery import outbox, shared_budget
-from scheduler.delivery.dispatch_settings import DispatchSettings
+from scheduler.delivery.dispatch_settings import DispatchSettings, UnknownPlatformError
 from scheduler.delivery.ratelimit import RateLimiter, Slot
 from scheduler.delivery.senders import (
     Blocked,
@@ -133,6 +134,8 @@ class Dispatcher:
         self._granted: dict[str, int] = {}
         self._granted_at: dict[str, float] = {}
         self._shared_wait: dict[str, float] = {}
+        # A sender for a platform without limits is refused here, before anything is sent (raises
+        # UnknownPlatformError): sending blind could get the bot banned.
         self.limiters = {
             platform: RateLimiter(self.settings.limits_for(platform), ticker=ticker, sleep=sleep)
             for platform in self.platforms
@@ -331,6 +334,13 @@ class Dispatcher:
                 stale_seconds=self.settings.held_stale_seconds,
                 platforms=self.platforms,
             )
+            # Rows no sender of ours can take: held with the reason, rather than pending unseen.
+            await self._db(
+                outbox.hold_unsendable,
+                now=now,
+                platforms=self.platforms,
+                grace_seconds=self.settings.no_sender_grace_seconds,
+            )
             heartbeat = asyncio.create_task(self._heartbeat(), name="outbox lease heartbeat")
             try:
                 await self._send_all()
@@ -425,8 +435,9 @@ class Dispatcher:
                 if chat in busy or chat in waiting_chats:
                     continue
                 limiter = self.limiters[message.platform]
+                kind = ChatKind(message.chat_kind)
                 tick = self.ticker()
-                wait = limiter.wait_time(message.chat_id, tick)
+                wait = limiter.wait_time(message.chat_id, kind, tick)
                 if wait > 0:
                     waiting_chats.add(chat)  # this chat's later messages wait behind this one
                     overall = limiter.overall_wait(tick)
@@ -447,7 +458,7 @@ class Dispatcher:
                     if len(self.limiters) == 1:
                         break
                     continue
-                slot = limiter.try_acquire(message.chat_id, self.ticker() if self.shared else tick)
+                slot = limiter.try_acquire(message.chat_id, kind, self.ticker() if self.shared else tick)
                 if slot is None:
                     # A 429 answered while the shared budget was asked: this chat waits after all.
                     self._granted[message.platform] = self._granted.get(message.platform, 0) + 1
@@ -662,4 +673,4 @@ class Dispatcher:
         return await loop.run_in_executor(self._executor, partial(function, self.engine, *args, **kwargs))
 
 
-__all__ = ["WAKEUP_JOB", "Counters", "DispatchSettings", "Dispatcher"]
+__all__ = ["WAKEUP_JOB", "Counters", "DispatchSettings", "Dispatcher", "UnknownPlatformError"]

@@ -42,7 +42,7 @@ from sqlmodel import Session, col, func, select
 
 from domain.delivery import record_blocked
 from domain.markup import escape, validate
-from domain.messages import Attachment, Button, Keyboard, Platform
+from domain.messages import Attachment, Button, ChatKind, Keyboard, Platform
 from locales import N_
 from locales.catalogs import translator
 from models import Member, Membership, PlatformAccount, Prompt, Role, Unit, questions
@@ -62,6 +62,7 @@ BLOCKED_NOTICE = N_(
 # Why a row is held (its last_error while held): shown by `nhacviec outbox`, in English like every error.
 HELD_BLOCKED = "held: the person has blocked the bot"
 HELD_PAUSED = "held: the person has paused reminders"
+HELD_NO_SENDER = "held: no dispatcher running has a sender for this platform (is it configured?)"
 DROPPED_STALE = "dropped: held until it was {hours:g} hours overdue"
 
 _table: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
@@ -139,6 +140,7 @@ def enqueue(
     key: str,
     platform: str,
     chat_id: str,
+    chat_kind: ChatKind,
     text: str,
     due_at: datetime,
     now: datetime,
@@ -148,6 +150,9 @@ def enqueue(
     attachment: Attachment | None = None,
 ) -> Enqueued:
     """Queue a message in the caller's transaction; idempotent by `key` (a second call changes nothing).
+
+    `chat_kind` is what the caller knows of the chat (a unit's bound group, a person's private chat):
+    the dispatcher paces the row by it.
 
     `reason` says why (e.g. `{"occurrence": 12, "kind": "lead", "step": "-7"}`); a `"prompt_id"` in it
     is linked to the platform's message id once sent, so a reply to the reminder finds its occurrence.
@@ -168,6 +173,7 @@ def enqueue(
         "idempotency_key": key,
         "platform": platform,
         "chat_id": chat_id,
+        "chat_kind": ChatKind(chat_kind).value,
         "member_id": member_id,
         "text": text,
         "buttons": buttons_to_json(buttons),
@@ -285,6 +291,25 @@ def set_aside(session: Session, *, now: datetime, today: date, platforms: Collec
         statement = due.where(reason).values(state=OutboxState.HELD, last_error=why, lease_until=None, leased_by=None)
         held += int(session.execute(statement.execution_options(synchronize_session=False)).rowcount)  # type: ignore[attr-defined]
     return held
+
+
+def hold_unsendable(engine: Engine, *, now: datetime, platforms: Collection[str], grace_seconds: float) -> int:
+    """Pending rows of a platform not in `platforms` (those the caller has senders for), due more than
+    `grace_seconds` ago, become held with the reason — visible in `nhacviec outbox` instead of waiting
+    unseen. A dispatcher that has the platform's sender releases them (`release_held`). Returns how many."""
+    m = OutboxMessage
+    statement = (
+        sa.update(m)
+        .where(
+            col(m.state) == OutboxState.PENDING,
+            col(m.due_at) <= now - timedelta(seconds=grace_seconds),
+            col(m.platform).not_in(list(platforms)),
+        )
+        .values(state=OutboxState.HELD, last_error=HELD_NO_SENDER, lease_until=None, leased_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    with session_scope(engine) as session:
+        return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
 def release_held(
@@ -652,6 +677,7 @@ def _tell_unit_leads(session: Session, platform: Platform, chat_id: str, now: da
                 key=key[:200],
                 platform=lead_account.platform,
                 chat_id=lead_account.chat_id,
+                chat_kind=ChatKind.PRIVATE,  # the lead's own account
                 text=text,
                 due_at=now,
                 now=now,
@@ -696,6 +722,7 @@ def unfinished(engine: Engine, *, platforms: Collection[str] | None = None) -> i
 @dataclass(frozen=True)
 class OutboxStats:
     counts: dict[OutboxState, int]
+    no_sender: dict[str, int]  # held rows by platform, for want of a sender for it
     oldest_pending: OutboxMessage | None  # the pending row due first
     overdue: int  # pending rows already due
     recent_failures: list[OutboxMessage]
@@ -707,6 +734,15 @@ def stats(session: Session, *, now: datetime, failures: int = 10) -> OutboxStats
     counts = {state: 0 for state in OutboxState}
     for state, count in session.exec(select(m.state, func.count()).group_by(m.state)).all():
         counts[OutboxState(state)] = int(count)
+    no_sender = {
+        str(platform): int(count)
+        for platform, count in session.exec(
+            select(m.platform, func.count())
+            .where(col(m.state) == OutboxState.HELD, col(m.last_error) == HELD_NO_SENDER)
+            .group_by(m.platform)
+            .order_by(m.platform)
+        ).all()
+    }
     oldest = session.exec(
         select(m).where(col(m.state) == OutboxState.PENDING).order_by(col(m.due_at), col(m.id)).limit(1)
     ).first()
@@ -716,7 +752,9 @@ def stats(session: Session, *, now: datetime, failures: int = 10) -> OutboxStats
     failed = session.exec(
         select(m).where(col(m.state) == OutboxState.FAILED).order_by(col(m.id).desc()).limit(max(0, failures))
     ).all()
-    return OutboxStats(counts=counts, oldest_pending=oldest, overdue=int(overdue), recent_failures=list(failed))
+    return OutboxStats(
+        counts=counts, no_sender=no_sender, oldest_pending=oldest, overdue=int(overdue), recent_failures=list(failed)
+    )
 
 
 def stats_lines(summary: OutboxStats, _: Callable[[str], str], tz: tzinfo) -> list[str]:
@@ -734,10 +772,13 @@ def stats_lines(summary: OutboxStats, _: Callable[[str], str], tz: tzinfo) -> li
             failed=counts[OutboxState.FAILED],
         )
     ]
-    if counts[OutboxState.HELD]:
+    by_people = counts[OutboxState.HELD] - sum(summary.no_sender.values())
+    if by_people:
+        lines.append(_("Held back (the person blocked the bot or paused reminders): {count}.").format(count=by_people))
+    for platform, count in summary.no_sender.items():
         lines.append(
-            _("Held back (the person blocked the bot or paused reminders): {count}.").format(
-                count=counts[OutboxState.HELD]
+            _("Held back, no sender for {platform} is running (is {platform} configured?): {count}.").format(
+                platform=platform, count=count
             )
         )
     oldest = summary.oldest_pending
@@ -777,6 +818,7 @@ __all__ = [
     "BLOCKED_NOTICE",
     "DROPPED_STALE",
     "HELD_BLOCKED",
+    "HELD_NO_SENDER",
     "HELD_PAUSED",
     "OUTBOX_LEASE",
     "Enqueued",
@@ -790,6 +832,7 @@ __all__ = [
     "dispatcher_lease",
     "enqueue",
     "fail_chat",
+    "hold_unsendable",
     "mark_blocked",
     "mark_failed",
     "mark_retry",

@@ -27,7 +27,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
+
+from domain.messages import ChatKind
 
 Ticker = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -35,16 +36,6 @@ Sleep = Callable[[float], Awaitable[None]]
 # Refills are sums of float products: 0.0333… s at 30/s gives 0.99999999 tokens, not 1. A token that
 # short is a whole token — otherwise the wait left would be too small to move any clock forward.
 EPSILON = 1e-9
-
-
-class ChatKind(StrEnum):
-    PRIVATE = "private"
-    GROUP = "group"
-
-
-def chat_kind(chat_id: str) -> ChatKind:
-    """Telegram's group and supergroup ids are negative; people's private chats are positive."""
-    return ChatKind.GROUP if chat_id.strip().startswith("-") else ChatKind.PRIVATE
 
 
 @dataclass(frozen=True)
@@ -186,22 +177,21 @@ class RateLimiter:
         """Seconds before any message may go (the overall budget and a 429 pause)."""
         return max(self._paused_until - now, self._overall_bucket(now).wait(now), 0.0)
 
-    def chat_wait(self, chat_id: str, now: float, kind: ChatKind | None = None) -> float:
-        """Seconds before a message to this chat may go, as far as the chat's own budget goes."""
-        kind = kind or chat_kind(chat_id)
+    def chat_wait(self, chat_id: str, kind: ChatKind, now: float) -> float:
+        """Seconds before a message to this chat may go, as far as the chat's own budget goes. The kind
+        is the row's (`OutboxMessage.chat_kind`), never guessed from the id: Zalo's ids are opaque."""
         paused = self._chat_paused.get(chat_id, -math.inf) - now
         if kind is ChatKind.GROUP:
             return max(paused, self._group(chat_id).wait(now))
         return max(paused, self._private_bucket(chat_id, now).wait(now))
 
-    def wait_time(self, chat_id: str, now: float, kind: ChatKind | None = None) -> float:
+    def wait_time(self, chat_id: str, kind: ChatKind, now: float) -> float:
         """Seconds before a message to this chat may go (0: now)."""
-        return max(self.overall_wait(now), self.chat_wait(chat_id, now, kind))
+        return max(self.overall_wait(now), self.chat_wait(chat_id, kind, now))
 
-    def try_acquire(self, chat_id: str, now: float, kind: ChatKind | None = None) -> Slot | None:
+    def try_acquire(self, chat_id: str, kind: ChatKind, now: float) -> Slot | None:
         """Take the budget for one message to the chat, or None (nothing taken) when it must wait."""
-        kind = kind or chat_kind(chat_id)
-        if self.wait_time(chat_id, now, kind) > 0:
+        if self.wait_time(chat_id, kind, now) > 0:
             return None
         self._overall_bucket(now).take(now)
         if kind is ChatKind.GROUP:
@@ -246,14 +236,14 @@ class RateLimiter:
 
     # ---- the one place that really waits --------------------------------------------------------
 
-    async def acquire(self, chat_id: str, kind: ChatKind | None = None) -> Slot:
+    async def acquire(self, chat_id: str, kind: ChatKind) -> Slot:
         """Wait (on the injected ticker and sleep) until a message to the chat may go, and take its budget."""
         while True:
             now = self.ticker()
-            slot = self.try_acquire(chat_id, now, kind)
+            slot = self.try_acquire(chat_id, kind, now)
             if slot is not None:
                 return slot
-            await self.sleep(self.wait_time(chat_id, now, kind))
+            await self.sleep(self.wait_time(chat_id, kind, now))
 
     # ---- internals ------------------------------------------------------------------------------
 
@@ -286,6 +276,5 @@ __all__ = [
     "SlidingWindow",
     "Slot",
     "TokenBucket",
-    "chat_kind",
     "grant",
 ]

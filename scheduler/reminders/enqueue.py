@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from domain.markup import validate
+from domain.messages import ChatKind
 from domain.replies import create_prompt
 from domain.standings import reported
 from locales.catalogs import DEFAULT_LOCALE
@@ -105,6 +106,7 @@ class Recipient:
     chat_id: str
     member_id: int | None  # None for a group chat
     locale: str
+    kind: ChatKind  # a unit's bound chat is a group; a member's account, their private chat
 
     @property
     def address(self) -> str:
@@ -336,9 +338,9 @@ def _one_account_each(rows: Iterable[Any], default_locale: str) -> list[tuple[in
     for (unit_id, role, member_id), (language, channel, accounts) in grouped.items():
         account = delivery_account(accounts, channel)
         if account is not None and account.chat_id is not None:
-            chosen.append(
-                (unit_id, role, Recipient(account.platform, account.chat_id, member_id, language or default_locale))
-            )
+            locale = language or default_locale
+            recipient = Recipient(account.platform, account.chat_id, member_id, locale, ChatKind.PRIVATE)
+            chosen.append((unit_id, role, recipient))
     return chosen
 
 
@@ -380,7 +382,7 @@ def load_recipients(session: Session, unit_ids: Iterable[int], today: date, defa
             .where(col(ChatBinding.unit_id).in_(chunk))
             .order_by(col(ChatBinding.id))
         ):
-            recipients.unit[unit_id].append(Recipient(platform, chat_id, None, default_locale))
+            recipients.unit[unit_id].append(Recipient(platform, chat_id, None, default_locale, ChatKind.GROUP))
     monitors = session.execute(people.where(not_paused, col(Membership.role) == Role.MONITOR.value))
     for _unit, _role, recipient in _one_account_each(monitors, default_locale):
         if recipient not in recipients.monitors:
@@ -570,6 +572,7 @@ class _Writer:
                     idempotency_key=key,
                     platform=recipient.platform,
                     chat_id=recipient.chat_id,
+                    chat_kind=recipient.kind.value,
                     member_id=recipient.member_id,
                     text="",
                     buttons=[],

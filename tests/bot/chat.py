@@ -217,6 +217,7 @@ class Chat:
                 member_id=member_id,
                 platform=to.platform,
                 chat_id=to.chat_id,
+                chat_kind=ChatKind.GROUP if isinstance(to, Group) else ChatKind.PRIVATE,
                 now=self.now,
                 locale=member.language if member is not None else "vi",
                 checkin=checkin,
@@ -352,6 +353,7 @@ def queue_reminder(
     chat_id: str,
     now: datetime,
     locale: str,
+    chat_kind: ChatKind = ChatKind.PRIVATE,
     checkin: bool = False,
 ) -> OutboxMessage:
     """A reminder as the planner queues it: a prompt per occurrence and one outbox row with the text and
@@ -400,6 +402,7 @@ def queue_reminder(
         key=key,
         platform=platform.value,
         chat_id=chat_id,
+        chat_kind=chat_kind,
         text=rendered.text,
         due_at=now,
         now=now,

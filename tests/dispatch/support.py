@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
-from domain.messages import Button
+from domain.messages import Button, ChatKind
 from domain.payloads import Choice, ChoiceKind, encode
 from models import Member, Membership, PlatformAccount, Role, Unit
 from models.db import session_scope
@@ -59,6 +59,11 @@ def seed_unit(engine: Engine, now: datetime = NOW) -> Seeded:
         return Seeded(unit.id, ids[0], ids[1])
 
 
+def sandbox_kind(chat: str | int) -> ChatKind:
+    """The kind of a sandbox Telegram chat: its groups have negative ids, as Telegram's do."""
+    return ChatKind.GROUP if int(chat) < 0 else ChatKind.PRIVATE
+
+
 def queue(engine: Engine, chats: Iterable[str | int], *, now: datetime = NOW, prefix: str = "m") -> list[str]:
     """One message per chat in the list (repeats allowed), due now, each text naming its key."""
     keys = []
@@ -70,6 +75,7 @@ def queue(engine: Engine, chats: Iterable[str | int], *, now: datetime = NOW, pr
                 key=key,
                 platform="telegram",
                 chat_id=str(chat),
+                chat_kind=sandbox_kind(chat),
                 text=f"Nhắc việc <b>{key}</b>",
                 due_at=now,
                 now=now,

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
+from domain.messages import ChatKind
 from models.db import session_scope
 from scheduler.delivery import outbox
 from tests.dispatch.support import NOW, queue
@@ -26,7 +27,14 @@ def test_counts_the_oldest_pending_and_the_failures(db_url: str, engine: Engine)
     queue(engine, ["101", "102", "103"])
     with session_scope(engine) as session:
         outbox.enqueue(
-            session, key="early", platform="telegram", chat_id="-42", text="t", due_at=NOW - timedelta(hours=1), now=NOW
+            session,
+            key="early",
+            platform="telegram",
+            chat_id="-42",
+            chat_kind=ChatKind.GROUP,
+            text="t",
+            due_at=NOW - timedelta(hours=1),
+            now=NOW,
         )
     first, second = outbox.claim(engine, holder="a", now=NOW, lease_seconds=60, limit=2, platforms=["telegram"])
     outbox.mark_failed(engine, first, holder="a", error="Forbidden: bot was blocked by the user", now=NOW)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.platforms.telegram.sender import TelegramSender, make_bot, telegram_sender
+from domain.messages import ChatKind
 from models import Member, OutboxMessage, OutboxState, PlatformAccount
 from models.db import session_scope
 from nhacviec.settings import Settings
@@ -237,9 +238,25 @@ async def test_a_message_the_platform_refuses_fails_at_once(
     box.limits = replace(box.limits, text_length=100)
     with session_scope(engine) as session:
         outbox.enqueue(
-            session, key="bad", platform="telegram", chat_id=str(STAFF), text="Nhắc việc " * 15, due_at=NOW, now=NOW
+            session,
+            key="bad",
+            platform="telegram",
+            chat_id=str(STAFF),
+            chat_kind=ChatKind.PRIVATE,
+            text="Nhắc việc " * 15,
+            due_at=NOW,
+            now=NOW,
         )
-        outbox.enqueue(session, key="nochat", platform="telegram", chat_id="999", text="ai?", due_at=NOW, now=NOW)
+        outbox.enqueue(
+            session,
+            key="nochat",
+            platform="telegram",
+            chat_id="999",
+            chat_kind=ChatKind.PRIVATE,
+            text="ai?",
+            due_at=NOW,
+            now=NOW,
+        )
     async with dispatcher(engine, sender, box, fake) as d:
         await d.run_until_done()
     stored = rows(engine)
@@ -427,6 +444,7 @@ def queue_for(engine: Engine, member_id: int, chat: int, count: int, *, prefix: 
                 key=f"{prefix}{n}",
                 platform="telegram",
                 chat_id=str(chat),
+                chat_kind=ChatKind.PRIVATE,
                 text=f"Nhắc việc {prefix}{n}",
                 due_at=NOW,
                 now=NOW,

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.platforms.telegram.sender import TelegramSender, telegram_sender
-from domain.messages import Button, Keyboard
+from domain.messages import Button, ChatKind, Keyboard
 from models import OpenQuestion, OutboxMessage
 from models.db import session_scope
 from models.questions import OfferedChoice, newest_open
@@ -38,6 +38,7 @@ def queued(engine: Engine, key: str, chat: int, buttons: Keyboard = STATUSES) ->
             key=key,
             platform="telegram",
             chat_id=str(chat),
+            chat_kind=ChatKind.PRIVATE,
             text="🔔 Nhắc hạn nhiệm vụ II.3",
             due_at=NOW,
             now=NOW,

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from domain.markup import MarkupError
-from domain.messages import Button
+from domain.messages import Button, ChatKind
 from domain.payloads import Choice, ChoiceKind, encode
 from locales.catalogs import translator
 from models import AuditLog, Occurrence, OutboxMessage, OutboxState, Plan, PlatformAccount, Prompt, ReportStatus, Task
@@ -75,6 +75,7 @@ def test_enqueue_is_idempotent_by_key(engine: Engine) -> None:
             key="k",
             platform="telegram",
             chat_id="101",
+            chat_kind=ChatKind.PRIVATE,
             text="Một",
             due_at=NOW,
             now=NOW,
@@ -82,7 +83,14 @@ def test_enqueue_is_idempotent_by_key(engine: Engine) -> None:
             reason={"occurrence": 5, "prompt_id": 9},
         )
         again = outbox.enqueue(
-            session, key="k", platform="telegram", chat_id="102", text="Hai", due_at=NOW + timedelta(days=1), now=NOW
+            session,
+            key="k",
+            platform="telegram",
+            chat_id="102",
+            chat_kind=ChatKind.PRIVATE,
+            text="Hai",
+            due_at=NOW + timedelta(days=1),
+            now=NOW,
         )
     assert first.created and not again.created
     assert again.message.id == first.message.id and again.message.text == "Một"
@@ -95,7 +103,16 @@ def test_enqueue_is_idempotent_by_key(engine: Engine) -> None:
 def test_enqueue_refuses_a_text_that_is_not_the_neutral_markup(engine: Engine) -> None:
     for text in ("Sở KH&CN <Quảng Ngãi>", "<b>II.3 đã xong"):
         with pytest.raises(MarkupError), session_scope(engine) as session:
-            outbox.enqueue(session, key="x", platform="telegram", chat_id="101", text=text, due_at=NOW, now=NOW)
+            outbox.enqueue(
+                session,
+                key="x",
+                platform="telegram",
+                chat_id="101",
+                chat_kind=ChatKind.PRIVATE,
+                text=text,
+                due_at=NOW,
+                now=NOW,
+            )
     with session_scope(engine) as session:
         assert session.exec(select(OutboxMessage)).all() == []
 
@@ -132,6 +149,23 @@ def test_stored_buttons_written_some_other_way_are_refused(stored: object, probl
         outbox.buttons_from_json(stored)
 
 
+def test_enqueue_stores_the_chat_kind_the_caller_knows(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for key, platform, chat, kind in (
+            ("nhom-zalo", "zalo", "5a1f0e7c3b9d24c8a6e1", ChatKind.GROUP),
+            ("rieng-zalo", "zalo", "8c2d4f6a1b3e5d7c9f0a", ChatKind.PRIVATE),
+            ("nhom-telegram", "telegram", "-1001234567890", ChatKind.GROUP),
+        ):
+            outbox.enqueue(
+                session, key=key, platform=platform, chat_id=chat, chat_kind=kind, text="Nhắc việc", due_at=NOW, now=NOW
+            )
+    assert [row(engine, key).chat_kind for key in ("nhom-zalo", "rieng-zalo", "nhom-telegram")] == [
+        "group",
+        "private",
+        "group",
+    ]
+
+
 def test_claim_takes_the_earliest_due_first_and_leases_them(engine: Engine) -> None:
     with session_scope(engine) as session:
         for minutes, key in ((5, "late"), (1, "b"), (1, "a"), (30, "latest")):
@@ -140,6 +174,7 @@ def test_claim_takes_the_earliest_due_first_and_leases_them(engine: Engine) -> N
                 key=key,
                 platform="telegram",
                 chat_id="101",
+                chat_kind=ChatKind.PRIVATE,
                 text=key,
                 due_at=NOW - timedelta(minutes=minutes),
                 now=NOW,
@@ -149,12 +184,20 @@ def test_claim_takes_the_earliest_due_first_and_leases_them(engine: Engine) -> N
             key="future",
             platform="telegram",
             chat_id="101",
+            chat_kind=ChatKind.PRIVATE,
             text="f",
             due_at=NOW + timedelta(seconds=1),
             now=NOW,
         )
         outbox.enqueue(
-            session, key="zalo", platform="zalo", chat_id="z1", text="z", due_at=NOW - timedelta(days=1), now=NOW
+            session,
+            key="zalo",
+            platform="zalo",
+            chat_id="z1",
+            chat_kind=ChatKind.PRIVATE,
+            text="z",
+            due_at=NOW - timedelta(days=1),
+            now=NOW,
         )
     claimed = claim(engine, limit=3)
     assert [m.idempotency_key for m in claimed] == ["latest", "late", "b"]
@@ -174,11 +217,21 @@ def test_a_thousand_rows_not_due_never_delay_the_one_that_is(engine: Engine) -> 
                 key=f"later{n}",
                 platform="telegram",
                 chat_id=str(1000 + n),
+                chat_kind=ChatKind.PRIVATE,
                 text="t",
                 due_at=NOW + timedelta(hours=1),
                 now=NOW - timedelta(days=1),
             )
-        outbox.enqueue(session, key="due", platform="telegram", chat_id="7", text="t", due_at=NOW, now=NOW)
+        outbox.enqueue(
+            session,
+            key="due",
+            platform="telegram",
+            chat_id="7",
+            chat_kind=ChatKind.PRIVATE,
+            text="t",
+            due_at=NOW,
+            now=NOW,
+        )
     assert [m.idempotency_key for m in claim(engine, limit=1)] == ["due"]
 
 
@@ -236,6 +289,7 @@ def test_sent_records_the_platform_id_once_and_links_the_prompt(engine: Engine) 
             key="p",
             platform="telegram",
             chat_id=str(STAFF),
+            chat_kind=ChatKind.PRIVATE,
             text="t",
             due_at=NOW,
             now=NOW,
@@ -423,7 +477,14 @@ def test_stats_show_counts_the_oldest_pending_and_recent_failures(engine: Engine
     queue(engine, ["101", "102", "103", "104"])
     with session_scope(engine) as session:
         outbox.enqueue(
-            session, key="early", platform="telegram", chat_id="9", text="t", due_at=NOW - timedelta(hours=2), now=NOW
+            session,
+            key="early",
+            platform="telegram",
+            chat_id="9",
+            chat_kind=ChatKind.PRIVATE,
+            text="t",
+            due_at=NOW - timedelta(hours=2),
+            now=NOW,
         )
     a, b, c = claim(engine, limit=3)
     outbox.mark_sent(engine, b, platform_message_id="1", now=NOW)

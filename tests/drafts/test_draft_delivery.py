@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.platforms.telegram.sender import TelegramSender, telegram_sender
-from domain.messages import Attachment
+from domain.messages import Attachment, ChatKind
 from models import OutboxMessage, OutboxState, PlatformAccount
 from models.db import session_scope
 from nhacviec.demo import SimulatedPerson
@@ -92,6 +92,7 @@ def queue_file(engine: Engine, key: str, chat: int, caption: str, content: bytes
             key=key,
             platform="telegram",
             chat_id=str(chat),
+            chat_kind=ChatKind.PRIVATE,
             text=caption,
             due_at=NOW,
             now=NOW,

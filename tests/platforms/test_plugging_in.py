@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from domain.invites import create_invite
+from domain.messages import ChatKind
 from models import Occurrence, OutboxMessage, PlatformAccount, ProgressReport, Role, Task, db
 from models.db import session_scope
 from nhacviec.platforms import PLATFORMS
@@ -34,7 +35,7 @@ EVENING = datetime(2025, 9, 1, 20, 0, tzinfo=VIETNAM)
 # The first reminder step of the bundled plan's first deadline (I.1, 30/09/2025): 14 days before, 08:30.
 REMINDER_MORNING = datetime(2025, 9, 16, 8, 30, tzinfo=VIETNAM)
 # A platform added later brings its send limits as a setting (`DispatchSettings.extra_platforms`, where the
-# dispatcher learns them); read into the settings where that field exists, ignored where it does not.
+# dispatcher learns them): without them the dispatcher refuses the platform's sender.
 DISPATCH = DispatchSettings.model_validate(
     {"extra_platforms": {"fake": {"overall_per_second": 30.0, "private_per_second": 1.0}}}
 )
@@ -106,6 +107,7 @@ async def test_rows_for_a_platform_not_configured_are_refused_at_start_and_kept(
                 key=f"test:viber:{number}",
                 platform="viber",
                 chat_id=f"vb-{number}",
+                chat_kind=ChatKind.PRIVATE,
                 text="🔔 Nhắc hạn nhiệm vụ I.1",
                 due_at=EVENING,
                 now=EVENING,
@@ -135,6 +137,7 @@ async def test_the_service_refuses_at_start_the_rows_of_platforms_it_does_not_ru
             key="test:zalo:1",
             platform="zalo",
             chat_id="e4ea2cd5189df1c3a88c",
+            chat_kind=ChatKind.PRIVATE,
             text="🔔 Nhắc hạn nhiệm vụ I.1",
             due_at=EVENING,
             now=EVENING,

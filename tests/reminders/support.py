@@ -108,10 +108,10 @@ def pause(engine: Engine, chat: str, until: date) -> None:
         session.add(member)
 
 
-def bind_group(engine: Engine, chat: str, unit_id: int) -> None:
+def bind_group(engine: Engine, chat: str, unit_id: int, platform: str = "telegram") -> None:
     with db.session_scope(engine) as session:
         admin = session.exec(select(Membership.member_id).where(Membership.role == Role.ADMIN.value)).one()
-        session.add(ChatBinding(platform="telegram", chat_id=chat, unit_id=unit_id, bound_by=admin, bound_at=START))
+        session.add(ChatBinding(platform=platform, chat_id=chat, unit_id=unit_id, bound_by=admin, bound_at=START))
 
 
 def dispatch(session: Session, now: datetime) -> None:

@@ -185,6 +185,18 @@ def test_paused_members_and_blocked_accounts_get_nothing_their_unit_still_does(p
     assert codes(back) == ["I.2", "I.4", "II.1", "II.3", "II.4", "II.5", "III.1", "V.1", "V.2"]
 
 
+def test_a_units_bound_zalo_group_is_queued_as_a_group_its_people_as_private_chats(planned: Engine) -> None:
+    # Zalo's group ids are opaque (no "-" as on Telegram): the kind comes from the binding.
+    bind_group(planned, "5a1f0e7c3b9d24c8a6e1", 1, platform="zalo")
+    run(planned, at("17/12/2025"))
+    run(planned, at("24/12/2025"))
+    [group] = [m for m in messages(planned, "5a1f0e7c3b9d24c8a6e1") if m.due_at == at("24/12/2025")]
+    [lead] = [m for m in messages(planned, "1002") if m.due_at == at("24/12/2025")]
+    assert (group.platform, group.chat_kind, group.member_id) == ("zalo", "group", None)
+    assert (lead.platform, lead.chat_kind) == ("telegram", "private")
+    assert {m.chat_kind for m in messages(planned) if m.chat_id != "5a1f0e7c3b9d24c8a6e1"} == {"private"}
+
+
 def record(engine: Engine, codes: str, day: date, due_in_days: int, now: datetime) -> None:
     with db.session_scope(engine) as session:
         record_event(

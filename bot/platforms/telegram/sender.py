@@ -56,7 +56,6 @@ from domain.messages import Attachment, ChatKind, Outgoing, Platform
 from models.reminders import OutboxMessage
 from scheduler.delivery.dispatch_settings import DispatchSettings
 from scheduler.delivery.outbox import buttons_from_json, chat_blocked
-from scheduler.delivery.ratelimit import ChatKind as RateChatKind
 from scheduler.delivery.ratelimit import RateLimiter
 from scheduler.delivery.senders import Blocked, Permanent, RetryAfter, SendResult, Sent, Transient
 
@@ -189,7 +188,7 @@ class TelegramSender:
             return Permanent(str(error))
         if outgoing.edit_message_id is None and not parts:
             return None
-        kind = RateChatKind(chat_kind.value)
+        kind = chat_kind
         sent, last_id = 0, None
         result: SendResult = Transient("not sent")
         for attempt in range(1, self.reply_attempts + 1):
@@ -220,7 +219,7 @@ class TelegramSender:
             log.warning("telegram: answer to chat=%s not sent: %s", outgoing.chat_id, result)
         return result
 
-    async def _edit(self, outgoing: Outgoing, markup: InlineKeyboardMarkup | None, kind: RateChatKind) -> SendResult:
+    async def _edit(self, outgoing: Outgoing, markup: InlineKeyboardMarkup | None, kind: ChatKind) -> SendResult:
         """New buttons for a message already sent (its text stays)."""
         assert outgoing.edit_message_id is not None
         if not outgoing.edit_message_id.isdigit():
@@ -245,7 +244,7 @@ class TelegramSender:
         *,
         start: int,
         last_id: str | None,
-        kind: RateChatKind | None = None,
+        kind: ChatKind | None = None,
     ) -> tuple[SendResult, int, str | None]:
         """Sends `parts[start:]` in order; returns the result, how many parts are sent, the last one's id."""
         for index in range(start, len(parts)):
@@ -264,12 +263,12 @@ class TelegramSender:
         return Sent(last_id or ""), len(parts), last_id
 
     async def _paced(
-        self, chat_id: str, kind: RateChatKind | None, call: Callable[[], Awaitable[Message | bool]]
+        self, chat_id: str, kind: ChatKind | None, call: Callable[[], Awaitable[Message | bool]]
     ) -> SendResult:
         """One request: within the reply budget when `kind` is given (the dispatcher paces the outbox
         itself), its error mapped, a 429 told to the budget."""
         limiter = self.reply_limiter if kind is not None else None
-        slot = await limiter.acquire(chat_id, kind) if limiter is not None else None
+        slot = await limiter.acquire(chat_id, kind) if limiter is not None and kind is not None else None
         try:
             answer = await call()
         except TelegramError as error:

@@ -192,7 +192,7 @@ class ZaloSender:
         for index in range(start, len(parts)):
             # Only the direct answers are paced here (`kind` given); the dispatcher paces the outbox.
             limiter = self.reply_limiter if kind is not None else None
-            slot = await limiter.acquire(chat_id, kind) if limiter is not None else None
+            slot = await limiter.acquire(chat_id, kind) if limiter is not None and kind is not None else None
             try:
                 message_id = await self.api.send_message(chat_id, parts[index])
             except ZaloError as error:

@@ -18,7 +18,7 @@ from bot.conversation import Conversation
 from bot.platforms.telegram.limits import TelegramLimits
 from bot.platforms.telegram.sender import TelegramSender, make_bot
 from bot.platforms.telegram.transport import AnswerNotSent, TelegramTransport
-from domain.messages import Attachment, Button, Outgoing
+from domain.messages import Attachment, Button, ChatKind, Outgoing
 from domain.payloads import Choice, ChoiceKind, encode
 from models import AuditLog, OutboxMessage, PlatformAccount, ReportStatus
 from sandbox import Sandbox
@@ -148,7 +148,7 @@ async def test_answers_take_their_budget_from_the_limiter_they_are_given(
     for text in ("Một", "Hai", "Ba"):
         assert isinstance(await sender.send_outgoing(Outgoing(chat_id=str(STAFF), text=text)), Sent)
     assert fake.now - before == pytest.approx(1.0)
-    assert limiter.chat_wait(str(STAFF), fake.now) > 0
+    assert limiter.chat_wait(str(STAFF), ChatKind.PRIVATE, fake.now) > 0
 
 
 async def test_a_429_on_an_answer_is_waited_out(box: Sandbox, sender: TelegramSender, fake: FakeTime) -> None:
