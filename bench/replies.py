@@ -4,8 +4,8 @@ the figures. The last line is a public contract:
     replies: messages=10000 per_second=<n> p99_ms=<ms>
 
 The scene: the bundled Quảng Ngãi plan, ~20 members of its units who joined with invite codes, and a
-reminder prompt (as `Conversation.ask` makes it, acknowledged with `prompt_sent`) for each member's open
-occurrences. The mix is what a working day looks like: replies to reminders, plain replies, `/tasks`,
+reminder for each member's open occurrences, as production sends it (its text and buttons from
+scheduler/reminders/text.py in an outbox row, marked sent with the platform's message id). The mix is what a working day looks like: replies to reminders, plain replies, `/tasks`,
 button presses (status, undo, picking a task), unclear replies that the bot asks about, edits, `/undo`.
 Setting the scene is not timed; `per_second` is messages / wall seconds of the timed loop, and p99 is
 over each message's `Conversation.handle`. Goal: ≥ 1000 messages/s and p99 < 20 ms. Pass `--db URL` to
@@ -41,6 +41,8 @@ from importer.store import PlanOverrides, import_plan
 from models import Membership, Occurrence, PlatformAccount, Role, TaskUnit, db
 from models.db import session_scope
 from nhacviec.bundled import bundled_plan_path
+from scheduler.delivery.outbox import mark_sent
+from tests.bot.chat import queue_reminder
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2025, 12, 1, 8, 0, tzinfo=TZ)
@@ -169,12 +171,19 @@ class Bench:
         for user_id, member_id, occurrence_id in rows:
             person = by_user[user_id]
             assert occurrence_id is not None
-            out = self.conversation.ask(
-                occurrence_id=occurrence_id, member_id=member_id, platform=Platform.TELEGRAM, chat_id=person.user_id
-            )
+            with session_scope(self.engine) as session:
+                row = queue_reminder(
+                    session,
+                    key=f"bench:{user_id}:{occurrence_id}",
+                    occurrence_ids=[occurrence_id],
+                    member_id=member_id,
+                    platform=Platform.TELEGRAM,
+                    chat_id=person.user_id,
+                    now=self.now,
+                    locale="vi",
+                )
             message_id = self.next_id()
-            assert out.prompt_id is not None
-            self.conversation.prompt_sent(out.prompt_id, message_id)
+            assert mark_sent(self.engine, row, platform_message_id=message_id, now=self.now)
             person.prompts.append(message_id)
             sent += 1
         return sent

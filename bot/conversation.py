@@ -1,7 +1,8 @@
 """The conversation core: an `Incoming` in, the `Outgoing` messages out. No platform, no network.
 
 Each message is handled in one database transaction, so a failure changes nothing. What the bot says
-goes through gettext in the person's language; what people wrote is escaped before it is shown.
+goes through gettext in the person's language, as the neutral markup (domain/markup.py): what people
+wrote is escaped before it is shown. Each platform renders and, when long, splits the answers.
 """
 
 from __future__ import annotations
@@ -20,19 +21,19 @@ from bot.choice_numbers import typed_number
 from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
 from domain import accounts, invites, replies
 from domain.dates import day_with_weekday, short_day
-from domain.messages import Attachment, Button, ChatKind, Incoming, Outgoing, Platform
+from domain.markup import escape as esc
+from domain.messages import Attachment, Button, ChatKind, Incoming, Keyboard, Outgoing, Platform
 from domain.payloads import Choice, ChoiceKind, decode, encode
 from domain.people import Person, greet, load_person, memberships_with_units, set_language, set_pause
 from domain.permissions import CHOICE_COMMANDS, Audience, Command, allowed, sees_whole_plan
 from domain.progress_language import ProgressReading, ProgressStatus, parse_progress
-from domain.render import MESSAGE_LIMITS, due_phrase, esc, fit
+from domain.render import MESSAGE_LIMITS, due_phrase
 from domain.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from domain.status_buttons import STATUS_LABELS, digest_buttons
 from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
 from models import (
     LinkCode,
-    Member,
     Occurrence,
     PendingReply,
     ProgressReport,
@@ -111,13 +112,9 @@ class Turn:
     now: datetime
     today: date
 
-    def answer(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (), prompt_id: int | None = None) -> Outgoing:
+    def answer(self, text: str, buttons: Keyboard = ()) -> Outgoing:
         return Outgoing(
-            chat_id=self.incoming.chat_id,
-            text=text,
-            buttons=buttons,
-            reply_to_message_id=self.incoming.message_id,
-            prompt_id=prompt_id,
+            chat_id=self.incoming.chat_id, text=text, buttons=buttons, reply_to_message_id=self.incoming.message_id
         )
 
 
@@ -145,7 +142,8 @@ class Conversation:
         self.tz = tz
         self.default_locale = default_locale
         self.clock = clock
-        # Characters per message on each platform; messages are split at line boundaries to fit.
+        # Characters per message on each platform: how long a /summary answer is written (the
+        # platform's renderer splits any longer message).
         self.message_limits = message_limits
 
     # ---- entry points ------------------------------------------------------------------------------
@@ -159,41 +157,7 @@ class Conversation:
             reported = replies.reports_changed(session)
         if reported and self.on_report is not None:
             self.on_report()
-        limit = self.message_limits[incoming.platform]
-        return [replace(out, text=part) for out in answers for part in fit(out.text, limit)]
-
-    def ask(self, *, occurrence_id: int, member_id: int | None, platform: Platform, chat_id: str) -> Outgoing:
-        """A prompt about one occurrence (what a reminder says), recorded so a reply to it finds it."""
-        with session_scope(self.engine) as session:
-            now = self.clock()
-            prompt = replies.create_prompt(
-                session,
-                occurrence_id=occurrence_id,
-                member_id=member_id,
-                platform=platform.value,
-                chat_id=chat_id,
-                now=now,
-            )
-            locale = self.default_locale
-            if member_id is not None:
-                member = session.get(Member, member_id)
-                locale = member.language if member is not None else locale
-            _ = translator(locale)
-            text = self._prompt_text(session, occurrence_id, _, locale, now.astimezone(self.tz).date())
-            assert prompt.id is not None
-            out = Outgoing(
-                chat_id=chat_id,
-                text=text,
-                buttons=self._status_buttons(_, ChoiceKind.PROMPT, prompt.id),
-                prompt_id=prompt.id,
-            )
-            self._offer(session, platform, out)
-            return out
-
-    def prompt_sent(self, prompt_id: int, message_id: str) -> None:
-        with session_scope(self.engine) as session:
-            replies.prompt_sent(session, prompt_id, message_id)
-            questions.prompt_sent(session, prompt_id=prompt_id, message_id=message_id)
+        return answers
 
     def _offer(self, session: Session, platform: Platform, out: Outgoing) -> None:
         """Keeps the choices `out` offers, in order, as its chat's open question (buttons edited in place
@@ -203,10 +167,10 @@ class Conversation:
                 session,
                 platform=platform.value,
                 chat_id=out.chat_id,
-                rows=[[(button.label, button.payload) for button in row] for row in out.buttons],
+                # Link buttons are not choices: only payloads can be picked by their number.
+                rows=[[(b.label, b.payload) for b in row if b.payload is not None] for row in out.buttons],
                 now=self.clock(),
                 message_id=out.edit_message_id,
-                prompt_id=out.prompt_id,
             )
 
     # ---- dispatch ----------------------------------------------------------------------------------
@@ -365,32 +329,9 @@ class Conversation:
     def _status_labels(self, _: Translate) -> dict[ReportStatus, str]:
         return {status: _(label) for status, label, _icon in STATUS_LABELS}
 
-    def _status_buttons(self, _: Translate, kind: ChoiceKind, row_id: int) -> tuple[tuple[Button, ...], ...]:
+    def _status_buttons(self, _: Translate, kind: ChoiceKind, row_id: int) -> Keyboard:
         labels = self._status_labels(_)
         return (tuple(Button(label, encode(Choice(kind, (row_id,), status))) for status, label in labels.items()),)
-
-    def _prompt_text(self, session: Session, occurrence_id: int, _: Translate, locale: str, today: date) -> str:
-        row = session.exec(
-            select(Occurrence, Task)
-            .join(Task, col(Task.id) == col(Occurrence.task_id))
-            .where(Occurrence.id == occurrence_id)
-        ).one()
-        occurrence, task = row
-        assert task.id is not None
-        units = task_units(session, task.id)
-        days = (occurrence.due - today).days
-        when = day_with_weekday(occurrence.due, locale)
-        if days >= 0:
-            head = _("🔔 Deadline reminder for task {code} — {days} days left (due {date})").format(
-                code=task.code, days=days, date=when
-            )
-        else:
-            head = _("🔔 Task {code} is {days} days overdue (due {date})").format(code=task.code, days=-days, date=when)
-        lines = [head, esc(task.content)]
-        if units.get(UnitRole.LEAD):
-            lines.append(_("Lead: {units}").format(units=esc("; ".join(units[UnitRole.LEAD]))))
-        lines.append(_("Reply to this message to report progress, e.g. «đã trình dự thảo, đạt 70%»."))
-        return "\n".join(lines)
 
     def _report_words(
         self, _: Translate, report: replies.ReportFacts | ProgressReading, role: UnitRole | None = None
@@ -1119,9 +1060,8 @@ class Conversation:
         if not any(pid == prompt_id for pid, _code in tasks):
             return [turn.answer(_("This button is no longer valid. Send /tasks to start again."))]
         keyboard = digest_buttons(_, tasks, opened=prompt_id)
-        rows = tuple(tuple(Button(b["label"], b["payload"]) for b in row) for row in keyboard)
         return [
-            Outgoing(chat_id=turn.incoming.chat_id, text="", buttons=rows, edit_message_id=turn.incoming.message_id)
+            Outgoing(chat_id=turn.incoming.chat_id, text="", buttons=keyboard, edit_message_id=turn.incoming.message_id)
         ]
 
     def _not_yours(self, turn: Turn, code: str) -> Outgoing:
@@ -1166,12 +1106,12 @@ def _folded(name: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _keyboard_prompts(keyboard: tuple[tuple[Button, ...], ...]) -> list[int]:
+def _keyboard_prompts(keyboard: Keyboard) -> list[int]:
     """The prompt ids a digest's buttons are about, in their order (its "Report" and status buttons)."""
     found = []
     for row in keyboard:
         for button in row:
-            choice = decode(button.payload)
+            choice = decode(button.payload) if button.payload is not None else None
             if choice is not None and choice.kind in (ChoiceKind.OPEN_CHOICES, ChoiceKind.PROMPT):
                 found.append(choice.ids[0])
     return found

@@ -1,8 +1,10 @@
 """The platform-neutral messages: what the conversation core takes in and gives out.
 
-Transports (one file per platform) translate their updates into `Incoming` and send each `Outgoing`.
-The core never assumes a platform feature: where a platform has no buttons (Zalo), the transport
-shows the same choices numbered, and a reply with the number comes back as the button's payload.
+Transports (one folder per platform) translate their updates into `Incoming` and send each `Outgoing`.
+An `Outgoing`'s text is the neutral markup (`domain/markup.py`), checked when the message is made; its
+buttons are `Button`s whose payloads only `domain.payloads.encode` makes. The core never assumes a
+platform feature: each platform renders the markup and the buttons its own way (where a platform has no
+buttons, Zalo, the choices are numbered, and a reply with the number comes back as the button's payload).
 """
 
 from __future__ import annotations
@@ -13,20 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-# Telegram accepts 1–64 bytes of callback data; every payload the core makes fits, checked at creation.
-MAX_PAYLOAD_BYTES = 64
+from domain.markup import validate
+from domain.payloads import well_formed
+
 # C0 controls but tab and line breaks, DEL, C1 controls, and lone surrogates: PostgreSQL refuses NUL in
 # text and UTF-8 cannot carry a surrogate, so such a message would fail on one database and not the
 # other. Nobody means them; they arrive from copy-paste and odd clients.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def checked_payload(payload: str) -> str:
-    """`payload` itself, or ValueError when Telegram would refuse it as callback data."""
-    size = len(payload.encode("utf-8"))
-    if not 1 <= size <= MAX_PAYLOAD_BYTES:
-        raise ValueError(f"button payload must be 1–{MAX_PAYLOAD_BYTES} bytes, not {size}")
-    return payload
 
 
 def clean_text(text: str) -> str:
@@ -47,11 +42,24 @@ class ChatKind(StrEnum):
 
 @dataclass(frozen=True)
 class Button:
+    """A choice offered under a message: its `payload` made by `domain.payloads.encode` (checked here: a
+    payload `decode` refuses is a ValueError), or, for a link button, a `url` and no payload."""
+
     label: str
-    payload: str
+    payload: str | None = None
+    url: str | None = None
 
     def __post_init__(self) -> None:
-        checked_payload(self.payload)
+        if (self.payload is None) == (self.url is None):
+            raise ValueError(f"button {self.label!r}: give a payload or a url, not both or neither")
+        if self.payload is not None and not well_formed(self.payload):
+            raise ValueError(f"button {self.label!r}: {self.payload!r} is not a payload domain.payloads makes")
+        if self.url is not None and not self.url.startswith(("https://", "http://", "tg://")):
+            raise ValueError(f"button {self.label!r}: {self.url!r} is not a link")
+
+
+# Rows of buttons, top to bottom, each left to right.
+Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ class Incoming:
     # In groups the bot reacts only to commands, replies to itself and mentions; the transport says which.
     addressed_to_bot: bool = True
     # With a pressed button: the buttons of the message it is on (rows), so an answer can rearrange them.
-    keyboard: tuple[tuple[Button, ...], ...] = ()
+    keyboard: Keyboard = ()
 
     def __post_init__(self) -> None:
         # The edge of the core: every transport's text is cleaned here, the same for SQLite and PostgreSQL.
@@ -88,13 +96,13 @@ class Incoming:
 @dataclass(frozen=True)
 class Outgoing:
     chat_id: str
-    text: str  # HTML: user text inside is already escaped
-    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
+    text: str  # the neutral markup (domain/markup.py): what people wrote is escaped inside
+    buttons: Keyboard = ()
     reply_to_message_id: str | None = None
     attachment: Attachment | None = None
-    # Lets the transport record which prompt the sent message is (a reminder, a question about a reply),
-    # so a later reply to it finds its occurrence.
-    prompt_id: int | None = None
     # Set: not a new message but new buttons for this one (the message a button was pressed on); the
     # text is then unused.
     edit_message_id: str | None = None
+
+    def __post_init__(self) -> None:
+        validate(self.text)  # a malformed text fails where it is made, not at the platform

@@ -14,13 +14,17 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.messages import checked_payload
 from models import ReportStatus
 
 # PostgreSQL INTEGER (and the ids SQLite hands out in practice); a larger id cannot name a row, and
 # binding it raises OverflowError / NumericValueOutOfRange deep in the driver.
 MAX_ID = 2**31 - 1
 _ID = re.compile(r"[1-9][0-9]{0,9}")
+# Payloads are short ASCII made here, and each must fit the smallest limit of every platform that carries
+# them: Telegram's 64 bytes of callback_data (bot/platforms/telegram/limits.py). Zalo has no buttons: a
+# typed number is mapped back to the payload in the core, so it sets no limit. A platform with a smaller
+# limit lowers this bound; `encode` refuses anything longer.
+MAX_PAYLOAD_BYTES = 64
 _SEPARATOR = ":"
 
 
@@ -64,8 +68,9 @@ class Choice:
 
 
 def encode(choice: Choice) -> str:
-    """The payload for `choice`; raises ValueError on a choice its layout does not fit or over 64 bytes
-    (a bug in the caller: every payload the bot makes must come back through `decode`)."""
+    """The payload for `choice`; raises ValueError on a choice its layout does not fit, or that is not
+    ASCII of at most MAX_PAYLOAD_BYTES (a bug in the caller: every payload the bot makes must come back
+    through `decode` and fit every platform)."""
     ids = iter(choice.ids)
     parts: list[str] = [choice.kind.value]
     for part in LAYOUTS[choice.kind]:
@@ -86,10 +91,17 @@ def encode(choice: Choice) -> str:
             parts.append(choice.token or "")
     if next(ids, None) is not None:
         raise ValueError(f"{choice!r}: more ids than its layout")
-    payload = checked_payload(_SEPARATOR.join(parts))
+    payload = _SEPARATOR.join(parts)
+    if not payload.isascii() or len(payload) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"{choice!r}: a payload is ASCII of at most {MAX_PAYLOAD_BYTES} bytes, not {payload!r}")
     if decode(payload) != choice:
         raise ValueError(f"{choice!r} would not read back from {payload!r}")
     return payload
+
+
+def well_formed(payload: str) -> bool:
+    """Whether `payload` is one `encode` could have made: within the bound, and read back by `decode`."""
+    return payload.isascii() and len(payload) <= MAX_PAYLOAD_BYTES and decode(payload) is not None
 
 
 def decode(payload: str) -> Choice | None:
@@ -126,4 +138,15 @@ def decode(payload: str) -> Choice | None:
     return Choice(kind, tuple(ids), status, file, token)
 
 
-__all__ = ["FILE_KINDS", "LAYOUTS", "MAX_ID", "Choice", "ChoiceKind", "Part", "decode", "encode"]
+__all__ = [
+    "FILE_KINDS",
+    "LAYOUTS",
+    "MAX_ID",
+    "MAX_PAYLOAD_BYTES",
+    "Choice",
+    "ChoiceKind",
+    "Part",
+    "decode",
+    "encode",
+    "well_formed",
+]

@@ -186,14 +186,6 @@ def create_prompt(
     return prompt
 
 
-def prompt_sent(session: Session, prompt_id: int, message_id: str) -> None:
-    """The platform acknowledged the prompt: a reply to that message now finds its occurrence."""
-    prompt = session.get(Prompt, prompt_id)
-    if prompt is not None:
-        prompt.message_id = message_id
-        session.add(prompt)
-
-
 def occurrence_replied_to(session: Session, incoming: Incoming) -> int | None:
     """The occurrence of the prompt this message replies to, if it replies to one."""
     if incoming.reply_to_message_id is None:

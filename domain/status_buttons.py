@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.messages import Button, Keyboard
 from domain.payloads import Choice, ChoiceKind, encode
 from locales import N_
 from locales.catalogs import Translate
 from models.progress import ReportStatus
-
-# Rows of buttons as the outbox stores them: the fields of domain.messages.Button.
-Buttons = list[list[dict[str, str]]]
 
 STATUS_LABELS = (
     (ReportStatus.DONE, N_("✅ Done"), "✅"),
@@ -33,11 +31,9 @@ CHOICES_SHOWN_UP_TO = 3
 REPORT_BUTTONS_PER_ROW = 2
 
 
-def status_buttons(_: Translate, prompt_id: int) -> Buttons:
+def status_buttons(_: Translate, prompt_id: int) -> Keyboard:
     """The sketch's three buttons; their payloads are `domain.payloads` PROMPT choices."""
-    return [
-        [{"label": _(label), "payload": _prompt_payload(prompt_id, status)} for status, label, _icon in STATUS_LABELS]
-    ]
+    return (tuple(Button(_(label), _prompt_payload(prompt_id, status)) for status, label, _icon in STATUS_LABELS),)
 
 
 def _prompt_payload(prompt_id: int, status: ReportStatus) -> str:
@@ -49,34 +45,33 @@ def choices_payload(prompt_id: int) -> str:
     return encode(Choice(ChoiceKind.OPEN_CHOICES, (prompt_id,)))
 
 
-def task_status_row(_: Translate, prompt_id: int, code: str) -> list[dict[str, str]]:
+def task_status_row(_: Translate, prompt_id: int, code: str) -> tuple[Button, ...]:
     """One task's three choices, each with a word and the code."""
-    return [
-        {"label": _(label).format(code=code), "payload": _prompt_payload(prompt_id, status)}
-        for status, label in TASK_STATUS_LABELS
-    ]
+    return tuple(
+        Button(_(label).format(code=code), _prompt_payload(prompt_id, status)) for status, label in TASK_STATUS_LABELS
+    )
 
 
-def digest_buttons(_: Translate, tasks: Sequence[tuple[int, str]], opened: int | None = None) -> Buttons:
+def digest_buttons(_: Translate, tasks: Sequence[tuple[int, str]], opened: int | None = None) -> Keyboard:
     """The keyboard of a digest about `tasks` ((prompt id, task code), in the message's order).
 
     A handful of tasks get their three choices each; more get one "Report" button per task, and the
     task whose prompt is `opened` shows its three choices in that button's place."""
     if len(tasks) <= CHOICES_SHOWN_UP_TO:
-        return [task_status_row(_, prompt_id, code) for prompt_id, code in tasks]
-    rows: Buttons = []
-    pending: list[dict[str, str]] = []
+        return tuple(task_status_row(_, prompt_id, code) for prompt_id, code in tasks)
+    rows: list[tuple[Button, ...]] = []
+    pending: list[Button] = []
     for prompt_id, code in tasks:
         if prompt_id == opened:
             if pending:
-                rows.append(pending)
+                rows.append(tuple(pending))
                 pending = []
             rows.append(task_status_row(_, prompt_id, code))
             continue
-        pending.append({"label": _(OPEN_CHOICES_LABEL).format(code=code), "payload": choices_payload(prompt_id)})
+        pending.append(Button(_(OPEN_CHOICES_LABEL).format(code=code), choices_payload(prompt_id)))
         if len(pending) == REPORT_BUTTONS_PER_ROW:
-            rows.append(pending)
+            rows.append(tuple(pending))
             pending = []
     if pending:
-        rows.append(pending)
-    return rows
+        rows.append(tuple(pending))
+    return tuple(rows)

@@ -1188,7 +1188,7 @@ def build_app(lang: str = "vi") -> "typer.Typer":
                 fail(_, _("Cannot write {path}: {reason}").format(path=path, reason=os_reason(_, error)))
             typer.echo(_("Wrote {path}.").format(path=path))
             return
-        typer.echo(summary_message(result, _, c.settings.locale, as_html=False))
+        typer.echo(summary_message(result, _, c.settings.locale, as_markup=False))
 
     @report_app.command("add", help=_("Record a unit's progress report on a task, as a chat reply would."))
     def report_add(

@@ -321,7 +321,12 @@ async def start(
             if webhook_base is not None and secret is not None:
                 target = WebhookTarget(webhook_base + webhook_path(platform.name), secret)
             running.transports[platform.name] = platform.inbound(
-                setup, conversation, webhook=target, on_reply=metrics.observe_reply
+                setup,
+                conversation,
+                webhook=target,
+                on_reply=metrics.observe_reply,
+                # One rate budget per platform: the answers take from the dispatcher's limiter (issue 21).
+                limiter=dispatcher.limiters.get(platform.name) if dispatcher is not None else None,
             )
         for transport in running.transports.values():
             await transport.prepare()

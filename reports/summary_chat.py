@@ -10,7 +10,6 @@ summary the message showed.
 from __future__ import annotations
 
 import gc
-import html
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from domain.markup import escape
 from domain.payloads import Choice, ChoiceKind, encode
 from domain.permissions import Audience, audience_of, sees_whole_plan
 from locales import N_
@@ -223,7 +223,7 @@ def _without_cycle_collection() -> Iterator[None]:
 
 def _error_text(locale: str, error: UserFacingError) -> str:
     _ = translator(locale)
-    return _(error.message).format(**{k: html.escape(v, quote=False) for k, v in error.params.items()})
+    return _(error.message).format(**{k: escape(v) for k, v in error.params.items()})
 
 
 def summary_reply(
@@ -237,7 +237,7 @@ def summary_reply(
     tz: ZoneInfo = DEFAULT_TZ,
     registry: RegistryCache | None = None,
 ) -> tuple[str, list[tuple[str, str]]]:
-    """The answer to `/summary ARGS`: one HTML message of at most `platform_limit` characters, and the
+    """The answer to `/summary ARGS`: one message (neutral markup) of at most `platform_limit` characters, and the
     file buttons as (label, payload); payloads are "sum:docx|xlsx|png:<token>" (≤ 64 bytes), and the
     token goes back to `summary_files` as its `args`."""
     _ = translator(locale)

@@ -1,7 +1,7 @@
-"""A summary as the one chat message (HTML, user text escaped), as plain text for the command line, and
-as the `summary --json` contract.
+"""A summary as the one chat message (the neutral markup of domain/markup.py, user text escaped), as
+plain text for the command line, and as the `summary --json` contract.
 
-A message must fit the platform (4096 characters on Telegram, 2000 on Zalo; counted on the HTML, which
+A message must fit the platform (4096 characters on Telegram, 2000 on Zalo; counted on the markup, which
 is never shorter than what the platform counts). It is first written in full; when too long, the titles
 and quoted replies are shortened, then the task lines are grouped by section and state, then by state
 over the whole plan, then left out (the counts, blocked, late and silent units always stay; the files
@@ -10,7 +10,6 @@ have the detail).
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from domain.dates import short_day
+from domain.markup import escape
 from domain.status import BLOCKED_ICON, STATE_ICONS, STATE_WORDS, OccurrenceState
 from locales import N_
 from locales.catalogs import Translate, translator
@@ -121,7 +121,7 @@ def status_words(
     status: ReportStatus | None,
     percent: int | None,
     reason: str | None,
-    esc: Callable[[str], str] = html.escape,
+    esc: Callable[[str], str] = escape,
 ) -> str:
     """A report's status in `words` (msgids), its percent unless done, its reason when blocked."""
     said = _(words[status]) if status is not None else ""
@@ -138,7 +138,7 @@ def contribution_words(
     status: ReportStatus | None,
     percent: int | None,
     reason: str | None,
-    esc: Callable[[str], str] = html.escape,
+    esc: Callable[[str], str] = escape,
 ) -> str:
     """ "phối hợp: Trung tâm Kỹ thuật — đã xong phần phối hợp" (`unit` and the reason escaped with `esc`)."""
     words = status_words(_, CONTRIBUTION_WORDS, status, percent, reason, esc)
@@ -211,18 +211,18 @@ _SHORT_FROM = 4  # the first level of the short version
 
 
 class _Writer:
-    def __init__(self, summary: Summary, _: Translate, locale: str, as_html: bool) -> None:
+    def __init__(self, summary: Summary, _: Translate, locale: str, as_markup: bool) -> None:
         self.summary = summary
         self._ = _
         self.locale = locale
-        self.as_html = as_html
+        self.as_markup = as_markup
         self.items = summary.items
 
     def esc(self, text: str) -> str:
-        return html.escape(text, quote=False) if self.as_html else text
+        return escape(text) if self.as_markup else text
 
     def bold(self, text: str) -> str:
-        return f"<b>{text}</b>" if self.as_html else text
+        return f"<b>{text}</b>" if self.as_markup else text
 
     def listed(self, names: Sequence[str], limit: int, separator: str, more: str) -> str:
         shown = separator.join(self.esc(name) for name in names[:limit])
@@ -367,11 +367,11 @@ def summary_message(
     *,
     limit: int | None = None,
     short: bool = False,
-    as_html: bool = True,
+    as_markup: bool = True,
     footer: bool = False,
 ) -> str:
     """The summary in one message of at most `limit` characters (None: no limit, full detail)."""
-    writer = _Writer(summary, _, locale, as_html)
+    writer = _Writer(summary, _, locale, as_markup)
     # Staff get the short version: grouped lines, no targets.
     levels = [replace(level, targets="none") for level in _LEVELS[_SHORT_FROM:]] if short else _LEVELS
     text = ""

@@ -9,6 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from domain.markup import MarkupError, validate
 from locales.catalogs import catalog_path, translator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,19 @@ def test_translations_keep_the_placeholders(vietnamese: dict[str, tuple[str, ...
         if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(text))
     ]
     assert broken == []
+
+
+def test_every_message_and_translation_is_neutral_markup(vietnamese: dict[str, tuple[str, ...]]) -> None:
+    # Chat texts are the neutral markup (domain/markup.py): a bare "&" or "<" in a translation would be
+    # refused when the message is made.
+    texts = [text for msgid, translations in vietnamese.items() for text in (msgid, *translations)]
+    refused = []
+    for text in texts:
+        try:
+            validate(text)
+        except MarkupError as error:
+            refused.append(f"{text!r}: {error}")
+    assert refused == []
 
 
 def test_plural_forms_follow_the_number() -> None:

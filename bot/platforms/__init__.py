@@ -10,7 +10,9 @@ each, and the service and the dispatcher's workers loop over the configured ones
     configured          whether it runs at all: a token, or the sandbox standing in for it
     secrets             what the log must never show (its token, the sandbox's stand-in token)
     outbound            its outbox `Sender`, with how to open and close its connections
-    inbound             its transport around the conversation: polling, or a `Webhook` route
+    inbound             its transport around the conversation: polling, or a `Webhook` route; its answers
+                        paced by `limiter`, the dispatcher's for the platform when this process has one
+                        (answers and the outbox then count against one budget), else its own
     start_failure       the one line `nhacviec run` ends with when the platform refused to start
     sandbox_options     what the sandbox needs to stand in for it (keyword arguments of `Sandbox`)
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from bot.conversation import Conversation
     from domain.messages import Outgoing
     from locales.catalogs import Translate
+    from scheduler.delivery.ratelimit import RateLimiter
     from scheduler.delivery.senders import Sender
 
 Clock = Callable[[], datetime]
@@ -131,6 +134,7 @@ class ChatPlatform(Protocol):
         *,
         webhook: WebhookTarget | None,
         on_reply: Callable[[float], None] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> Inbound: ...
 
     def start_failure(self, _: Translate, error: BaseException, settings: Any) -> str | None: ...

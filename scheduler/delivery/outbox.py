@@ -30,11 +30,9 @@ Every function takes `now` from the caller (the injected clock); none reads the 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from html import escape, unescape
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,7 +41,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from domain.delivery import record_blocked
-from domain.messages import Attachment, Button, ChatKind, Platform
+from domain.markup import escape, validate
+from domain.messages import Attachment, Button, ChatKind, Keyboard, Platform
 from locales import N_
 from locales.catalogs import translator
 from models import Member, Membership, PlatformAccount, Prompt, Role, Unit, questions
@@ -54,10 +53,6 @@ from scheduler.timing.calendar_overrides import load_calendar
 
 OUTBOX_LEASE = "outbox"  # the dispatcher_lease row SQLite dispatchers take turns on
 MAX_ERROR = 500  # characters of an error kept in last_error
-# A row with a file sends its text as the file's caption; Telegram takes at most this many characters
-# (UTF-16 code units after the HTML is parsed), the strictest of the platforms.
-CAPTION_LIMIT = 1024
-_TAG = re.compile(r"<[^>]*>")
 
 BLOCKED_NOTICE = N_(
     "{name} ({unit}) has blocked the bot and no longer receives reminders. "
@@ -93,35 +88,50 @@ def backoff_delay(attempt: int, *, base: float, cap: float, rng: random.Random) 
 # ---- enqueue ------------------------------------------------------------------------------------
 
 
-def caption_length(text: str) -> int:
-    """The length the platform counts for an HTML caption: tags left out, entities as one character,
-    in UTF-16 code units (an emoji counts two)."""
-    return len(unescape(_TAG.sub("", text)).encode("utf-16-le")) // 2
-
-
 @dataclass(frozen=True)
 class Enqueued:
     message: OutboxMessage
     created: bool  # False: a row with this idempotency key was already there (it is returned as is)
 
 
-ButtonLike = Button | Mapping[str, str]
-
-
-def buttons_json(rows: Sequence[Sequence[ButtonLike]]) -> list[list[dict[str, str]]]:
-    """Rows of buttons as the outbox stores them: `[[{"label": …, "payload": …}, …], …]`."""
-    result: list[list[dict[str, str]]] = []
+def buttons_to_json(rows: Keyboard) -> list[list[dict[str, str]]]:
+    """Rows of buttons as the outbox stores them: `[[{"label": …, "payload": …} | {"label": …, "url": …}, …], …]`."""
+    stored: list[list[dict[str, str]]] = []
     for row in rows:
-        stored: list[dict[str, str]] = []
-        for button in row:
-            if isinstance(button, Button):
-                stored.append({"label": button.label, "payload": button.payload})
+        if row:
+            stored.append(
+                [
+                    {"label": b.label, "payload": b.payload}
+                    if b.payload is not None
+                    else {"label": b.label, "url": b.url or ""}
+                    for b in row
+                ]
+            )
+    return stored
+
+
+def buttons_from_json(stored: object) -> Keyboard:
+    """The rows `buttons_to_json` stored, as `Button`s again; ValueError for anything else (a row written
+    some other way: a button with other keys, a payload `domain.payloads` would not make)."""
+    if not isinstance(stored, list):
+        raise ValueError(f"stored buttons are a list of rows, not {type(stored).__name__}")
+    rows: list[tuple[Button, ...]] = []
+    for row in stored:
+        if not isinstance(row, list):
+            raise ValueError(f"a stored row of buttons is a list, not {type(row).__name__}")
+        buttons: list[Button] = []
+        for item in row:
+            if not isinstance(item, dict) or not all(isinstance(v, str) for v in item.values()):
+                raise ValueError(f"a stored button is an object of strings, not {item!r}")
+            if set(item) == {"label", "payload"}:
+                buttons.append(Button(item["label"], item["payload"]))
+            elif set(item) == {"label", "url"}:
+                buttons.append(Button(item["label"], url=item["url"]))
             else:
-                Button(button["label"], button["payload"])  # checks the payload's size now, not at send time
-                stored.append({"label": button["label"], "payload": button["payload"]})
-        if stored:
-            result.append(stored)
-    return result
+                raise ValueError(f"a stored button has a label and a payload or a url, not {sorted(item)}")
+        if buttons:
+            rows.append(tuple(buttons))
+    return tuple(rows)
 
 
 def enqueue(
@@ -134,7 +144,7 @@ def enqueue(
     text: str,
     due_at: datetime,
     now: datetime,
-    buttons: Sequence[Sequence[ButtonLike]] = (),
+    buttons: Keyboard = (),
     member_id: int | None = None,
     reason: Mapping[str, Any] | None = None,
     attachment: Attachment | None = None,
@@ -147,17 +157,18 @@ def enqueue(
     `reason` says why (e.g. `{"occurrence": 12, "kind": "lead", "step": "-7"}`); a `"prompt_id"` in it
     is linked to the platform's message id once sent, so a reply to the reminder finds its occurrence.
 
-    With an `attachment` the row is a file and `text` its caption, which must fit `CAPTION_LIMIT`: a
-    longer text goes in a row of its own before it. One row is one platform message, so a retry never
-    repeats a part that already arrived, and the rate limits count it right.
+    `text` is the neutral markup (domain/markup.py), refused here when malformed. With an `attachment`
+    the row is a file and `text` its caption. Each platform's sender renders the row within its limits
+    (a caption longer than Telegram's goes partly in messages after the file); a text that is a message
+    of its own is best queued as a row of its own, so that a retry never repeats what already arrived.
     """
     if not key or len(key) > 200:
         raise ValueError("the idempotency key must be 1–200 characters")
-    if attachment is not None:
-        if caption_length(text) > CAPTION_LIMIT:
-            raise ValueError(f"a file's caption must fit {CAPTION_LIMIT} characters: queue the text on its own")
-        if not 0 < len(attachment.filename) <= 200 or len(attachment.mime_type) > 120 or not attachment.content:
-            raise ValueError("a file needs a name (1–200 characters), a type (≤ 120) and some content")
+    validate(text)
+    if attachment is not None and (
+        not 0 < len(attachment.filename) <= 200 or len(attachment.mime_type) > 120 or not attachment.content
+    ):
+        raise ValueError("a file needs a name (1–200 characters), a type (≤ 120) and some content")
     values = {
         "idempotency_key": key,
         "platform": platform,
@@ -165,7 +176,7 @@ def enqueue(
         "chat_kind": ChatKind(chat_kind).value,
         "member_id": member_id,
         "text": text,
-        "buttons": buttons_json(buttons),
+        "buttons": buttons_to_json(buttons),
         "reason": dict(reason or {}),
         "due_at": due_at,
         "state": OutboxState.PENDING.value,
@@ -464,7 +475,10 @@ def mark_sent_many(engine: Engine, acknowledged: Sequence[tuple[OutboxMessage, s
                     session,
                     platform=message.platform,
                     chat_id=message.chat_id,
-                    rows=[[(b["label"], b["payload"]) for b in row] for row in message.buttons],
+                    rows=[
+                        [(b.label, b.payload) for b in row if b.payload is not None]
+                        for row in buttons_from_json(message.buttons)
+                    ],
                     now=now,
                     message_id=platform_message_id,
                     outbox_id=message.id,
@@ -606,6 +620,17 @@ def mark_blocked(engine: Engine, message: OutboxMessage, *, holder: str, error: 
             )
         )
     return notes
+
+
+def chat_blocked(engine: Engine, platform: Platform, chat_id: str, now: datetime) -> list[int] | None:
+    """A 403 to this chat outside the outbox (a transport's direct answer): what `mark_blocked` does for
+    a row — the account flagged, its units' leads told through the outbox — without a row to hold, so
+    both ways of sending treat a person who blocked the bot the same. Returns the notes queued (or
+    already there), or None when the chat is nobody's account."""
+    if not record_blocked(engine, platform, chat_id, now):
+        return None
+    with session_scope(engine) as session:
+        return _tell_unit_leads(session, platform, chat_id, now)
 
 
 def _tell_unit_leads(session: Session, platform: Platform, chat_id: str, now: datetime) -> list[int]:
@@ -791,7 +816,6 @@ def stats_lines(summary: OutboxStats, _: Callable[[str], str], tz: tzinfo) -> li
 
 __all__ = [
     "BLOCKED_NOTICE",
-    "CAPTION_LIMIT",
     "DROPPED_STALE",
     "HELD_BLOCKED",
     "HELD_NO_SENDER",
@@ -801,8 +825,9 @@ __all__ = [
     "OutboxStats",
     "acquire_dispatcher_lease",
     "backoff_delay",
-    "buttons_json",
-    "caption_length",
+    "buttons_from_json",
+    "buttons_to_json",
+    "chat_blocked",
     "claim",
     "dispatcher_lease",
     "enqueue",

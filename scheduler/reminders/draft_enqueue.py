@@ -19,8 +19,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from domain.dates import day_with_weekday
+from domain.markup import escape as esc
 from domain.messages import Attachment, Platform
-from domain.render import MESSAGE_LIMITS, esc
+from domain.render import MESSAGE_LIMITS
 from locales import N_
 from locales.catalogs import DEFAULT_LOCALE, translator
 from models import Occurrence, OutboxMessage, Task, TaskOrigin

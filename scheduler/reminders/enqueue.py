@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
+from domain.markup import validate
 from domain.messages import ChatKind
 from domain.replies import create_prompt
 from domain.standings import reported
@@ -47,6 +48,7 @@ from models import (
     UnitRole,
 )
 from models.accounts import AccountFacts, delivery_account
+from scheduler.delivery.outbox import buttons_to_json
 from scheduler.reminders.policy import (
     VIETNAM,
     Answer,
@@ -534,8 +536,9 @@ class _Writer:
         reason: dict[str, Any] = {"steps": everything, "prompt_ids": prompt_ids}
         if len(prompt_ids) == 1 and len(everything) == 1:
             reason["prompt_id"] = prompt_ids[0]  # one task: a reply to the sent message answers it
-        message.text = rendered.text
-        message.buttons = rendered.buttons
+        # Written here rather than through outbox.enqueue (the row grows while pending): checked the same way.
+        message.text = validate(rendered.text)
+        message.buttons = buttons_to_json(rendered.buttons)
         message.reason = reason
         self.session.add(message)
         self.session.flush()

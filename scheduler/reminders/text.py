@@ -1,5 +1,6 @@
 """What reminders say: one task's reminder as in the design's sketch, several as one digest, and the
-reminders preview. Texts go through gettext in the reader's language; plan text is escaped (HTML).
+reminders preview. Texts go through gettext in the reader's language, in the neutral markup
+(domain/markup.py): plan text is escaped.
 
     🔔 Nhắc hạn nhiệm vụ II.3 — còn 7 ngày (hạn Thứ Tư, 31/12/2025)
     Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg … trên địa bàn tỉnh đến năm 2030.
@@ -10,14 +11,15 @@ reminders preview. Texts go through gettext in the reader's language; plan text 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from domain.dates import day_with_weekday, short_day
-from domain.status_buttons import Buttons, digest_buttons, status_buttons
+from domain.markup import escape as esc
+from domain.messages import Keyboard
+from domain.status_buttons import digest_buttons, status_buttons
 from locales import N_
 from locales.catalogs import Translate, translator
 from models.reminders import ReminderKind
@@ -66,12 +68,8 @@ class ReminderItem:
 
 @dataclass(frozen=True)
 class RenderedReminder:
-    text: str  # HTML: plan text inside is escaped
-    buttons: Buttons
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=False)
+    text: str  # the neutral markup: plan text inside is escaped
+    buttons: Keyboard
 
 
 def render_reminders(items: Sequence[ReminderItem], *, send_day: date, locale: str) -> RenderedReminder:
@@ -187,7 +185,7 @@ def _single(_: Translate, item: ReminderItem, send_day: date, locale: str) -> Re
         lines += [head.format(code=code, days=left, date=when), esc(item.content)]
         footer.insert(0, _lead_line(_, item) or "")
     text = "\n".join(line for line in [*lines, *footer] if line)
-    buttons = status_buttons(_, item.prompt_id) if item.prompt_id is not None else []
+    buttons = status_buttons(_, item.prompt_id) if item.prompt_id is not None else ()
     return RenderedReminder(text, buttons)
 
 

@@ -2,40 +2,45 @@
 
     chat = Chat(engine)                       # the bundled Quảng Ngãi plan, 01/12/2025 09:00 in Hà Nội time
     lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC)
-    reminder = chat.remind(lan, "II.3")       # the bot asks Lan about II.3 (as a reminder would)
+    reminder = chat.remind(lan, "II.3")       # the bot reminds Lan of II.3, as the reminders do
     assert chat.say(lan, "đã trình lãnh đạo Sở, đạt 80%", reply_to=reminder) == [
         "Đã ghi nhận: II.3 — đang thực hiện, 80 %."
     ]
     chat.press(lan, "↩️ Hoàn tác")            # a button of the bot's last message in that chat
 
 Everything goes through `Conversation.handle` exactly as a transport would call it: each incoming message
-gets a fresh message id, each message the bot sends gets one too, and a sent prompt is acknowledged with
-`prompt_sent` so a later reply to it finds its occurrence. The clock is the chat's, moved by the test.
+gets a fresh message id, each message the bot sends gets one too. Reminders take production's path: the
+text and buttons of `scheduler/reminders/text.py` in an outbox row, marked sent as the dispatcher marks
+it, so a later reply to it finds its occurrence. The clock is the chat's, moved by the test.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.conversation import Conversation
+from bot.work import task_units
 from domain.invites import create_invite
-from domain.messages import Button, ChatKind, Incoming, Outgoing, Platform
+from domain.messages import ChatKind, Incoming, Keyboard, Outgoing, Platform
 from domain.people import load_person
 from domain.replies import create_prompt
-from domain.status_buttons import digest_buttons, status_buttons
 from importer.read import read_plan
 from importer.store import PlanOverrides, import_plan
-from locales.catalogs import translator
-from models import AuditLog, Occurrence, OutboxMessage, ProgressReport, Role, Task
+from models import AuditLog, Member, Occurrence, OutboxMessage, ProgressReport, ReminderKind, Role, Task, UnitRole
 from models.db import session_scope
 from nhacviec.bundled import bundled_plan_path
-from scheduler.delivery.outbox import enqueue, mark_sent
+from scheduler.delivery.outbox import buttons_from_json, enqueue, mark_sent
+from scheduler.reminders.policy import Audience
+from scheduler.reminders.text import ReminderItem, render_reminders
+from scheduler.timing.periods import period_label
+from scheduler.timing.planning import period_of
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Monday 01/12/2025, nine in the morning: a month before the Quý IV/2025 deadlines.
@@ -73,7 +78,7 @@ class Sent:
     message_id: str
     chat_id: str
     text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    buttons: Keyboard = ()
     from_bot: bool = True
 
     @property
@@ -190,87 +195,32 @@ class Chat:
     # ---- talking ------------------------------------------------------------------------------------
 
     def remind(self, to: User | Group, code: str, due: date | None = None, *, checkin: bool = False) -> Sent:
-        """The bot asks about task `code`, as a reminder does: a person in their private chat, or a group."""
-        out = self.conversation.ask(
-            occurrence_id=self.occurrence(code, due, checkin=checkin),
-            member_id=self.member_id(to) if isinstance(to, User) else None,
-            platform=to.platform,
-            chat_id=to.chat_id,
-        )
-        return self._deliver(out)[0]
+        """The bot reminds a person in their private chat, or a group, of task `code` (its first deadline,
+        or the one due on `due`), as the reminders do: queued, sent and acknowledged."""
+        return self.deliver_queued(self.queue_reminder(to, code, due=due, checkin=checkin))
 
-    def remind_together(self, to: User, *codes: str) -> Sent:
-        """One reminder about several tasks, as the reminder planner sends a morning's digest: a prompt for
-        each task, one outbox message listing them, sent and acknowledged by the platform."""
-        member_id = self.member_id(to)
-        with session_scope(self.engine) as session:
-            prompt_ids = [
-                create_prompt(
-                    session,
-                    occurrence_id=self.occurrence(code),
-                    member_id=member_id,
-                    platform=to.platform.value,
-                    chat_id=to.chat_id,
-                    now=self.now,
-                ).id
-                for code in codes
-            ]
-            text = "🔔 " + ", ".join(codes)
-            key = f"digest:{to.chat_id}:{'+'.join(codes)}:{self.now.isoformat()}"
-            enqueue(
-                session,
-                key=key,
-                platform=to.platform.value,
-                chat_id=to.chat_id,
-                chat_kind=ChatKind.PRIVATE,
-                text=text,
-                due_at=self.now,
-                now=self.now,
-                member_id=member_id,
-                reason={"prompt_ids": prompt_ids},
-            )
-        with session_scope(self.engine) as session:
-            message = session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
-        sent = Sent(str(next(self._ids)), to.chat_id, text)
-        mark_sent(self.engine, message, platform_message_id=sent.message_id, now=self.now)
-        self.history.setdefault(to.chat_id, []).append(sent)
-        return sent
+    def remind_together(self, to: User | Group, *codes: str) -> Sent:
+        """One reminder about several tasks, as the reminder planner sends a morning's digest."""
+        return self.deliver_queued(self.queue_reminder(to, *codes))
 
-    def queue_reminder(self, to: User | Group, *codes: str) -> str:
-        """A reminder as the planner queues it, not sent yet: a prompt per task and one outbox row with the
-        buttons production puts on it (three status buttons for one task, a digest's for several); its key."""
+    def queue_reminder(self, to: User | Group, *codes: str, due: date | None = None, checkin: bool = False) -> str:
+        """A reminder as the planner queues it, not sent yet (see `queue_reminder`); its key."""
         member_id = self.member_id(to) if isinstance(to, User) else None
+        occurrence_ids = [self.occurrence(code, due, checkin=checkin) for code in codes]
+        key = f"reminder:{to.chat_id}:{'+'.join(codes)}:{self.now.isoformat()}"
         with session_scope(self.engine) as session:
-            tasks = []
-            for code in codes:
-                prompt = create_prompt(
-                    session,
-                    occurrence_id=self.occurrence(code),
-                    member_id=member_id,
-                    platform=to.platform.value,
-                    chat_id=to.chat_id,
-                    now=self.now,
-                )
-                assert prompt.id is not None
-                tasks.append((prompt.id, code))
-            _ = translator("vi")
-            prompt_ids = [prompt_id for prompt_id, _code in tasks]
-            reason: dict[str, object] = {"prompt_ids": prompt_ids}
-            if len(tasks) == 1:
-                reason["prompt_id"] = prompt_ids[0]
-            key = f"reminder:{to.chat_id}:{'+'.join(codes)}:{self.now.isoformat()}"
-            enqueue(
+            member = session.get(Member, member_id) if member_id is not None else None
+            queue_reminder(
                 session,
                 key=key,
-                platform=to.platform.value,
+                occurrence_ids=occurrence_ids,
+                member_id=member_id,
+                platform=to.platform,
                 chat_id=to.chat_id,
                 chat_kind=ChatKind.GROUP if isinstance(to, Group) else ChatKind.PRIVATE,
-                text="🔔 " + ", ".join(codes),
-                due_at=self.now,
                 now=self.now,
-                buttons=status_buttons(_, prompt_ids[0]) if len(tasks) == 1 else digest_buttons(_, tasks),
-                member_id=member_id,
-                reason=reason,
+                locale=member.language if member is not None else "vi",
+                checkin=checkin,
             )
         return key
 
@@ -278,8 +228,7 @@ class Chat:
         """The dispatcher sends that row now: the platform gives the message an id and the row is marked sent."""
         with session_scope(self.engine) as session:
             message = session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
-        buttons = tuple(tuple(Button(b["label"], b["payload"]) for b in row) for row in message.buttons)
-        sent = Sent(str(next(self._ids)), message.chat_id, message.text, buttons)
+        sent = Sent(str(next(self._ids)), message.chat_id, message.text, buttons_from_json(message.buttons))
         assert mark_sent(self.engine, message, platform_message_id=sent.message_id, now=self.now)
         self.history.setdefault(message.chat_id, []).append(sent)
         return sent
@@ -362,7 +311,7 @@ class Chat:
         addressed: bool = True,
         message_id: str | None = None,
         edited: bool = False,
-        keyboard: tuple[tuple[Button, ...], ...] = (),
+        keyboard: Keyboard = (),
     ) -> list[str]:
         incoming = self.incoming(user, text, group=group, payload=payload, reply_to=reply_to)
         incoming = replace(incoming, addressed_to_bot=addressed, edited=edited, keyboard=keyboard)
@@ -378,7 +327,7 @@ class Chat:
         return [sent.text for sent in self._deliver(*self.answers)]
 
     def _deliver(self, *answers: Outgoing) -> list[Sent]:
-        """What a transport does: send, note the platform's message id, acknowledge prompts."""
+        """What a transport does: send, and note the platform's message id."""
         delivered = []
         for out in answers:
             if out.edit_message_id is not None:
@@ -390,7 +339,74 @@ class Chat:
                 continue
             sent = Sent(str(next(self._ids)), out.chat_id, out.text, out.buttons)
             self.history.setdefault(out.chat_id, []).append(sent)
-            if out.prompt_id is not None:
-                self.conversation.prompt_sent(out.prompt_id, sent.message_id)
             delivered.append(sent)
         return delivered
+
+
+def queue_reminder(
+    session: Session,
+    *,
+    key: str,
+    occurrence_ids: Sequence[int],
+    member_id: int | None,
+    platform: Platform,
+    chat_id: str,
+    now: datetime,
+    locale: str,
+    chat_kind: ChatKind = ChatKind.PRIVATE,
+    checkin: bool = False,
+) -> OutboxMessage:
+    """A reminder as the planner queues it: a prompt per occurrence and one outbox row with the text and
+    buttons production renders (scheduler/reminders/text.py: one task's reminder with its three status
+    buttons, a digest for several), in `locale`.
+
+    Each task is the lead unit's deadline reminder (overdue once past, a check-in with `checkin`),
+    whoever reads it: the tests pin what a reply to a reminder does, not who gets which."""
+    today = now.astimezone(TZ).date()
+    items = []
+    for occurrence_id in occurrence_ids:
+        prompt = create_prompt(
+            session, occurrence_id=occurrence_id, member_id=member_id, platform=platform.value, chat_id=chat_id, now=now
+        )
+        occurrence, task = session.exec(
+            select(Occurrence, Task)
+            .join(Task, col(Task.id) == col(Occurrence.task_id))
+            .where(Occurrence.id == occurrence_id)
+        ).one()
+        assert task.id is not None
+        period = period_of(occurrence.period_kind, occurrence.period_year, occurrence.period_index, occurrence.due)
+        items.append(
+            ReminderItem(
+                occurrence_id=occurrence_id,
+                kind=ReminderKind.CHECKIN
+                if checkin
+                else ReminderKind.OVERDUE
+                if occurrence.due < today
+                else ReminderKind.LEAD,
+                audience=Audience.UNIT,
+                task_code=task.code,
+                content=task.content,
+                due=occurrence.due,
+                lead_units=tuple(task_units(session, task.id).get(UnitRole.LEAD, [])),
+                period=period_label(period, locale) if checkin else None,
+                prompt_id=prompt.id,
+            )
+        )
+    rendered = render_reminders(items, send_day=today, locale=locale)
+    prompt_ids = [item.prompt_id for item in items]
+    reason: dict[str, object] = {"prompt_ids": prompt_ids}
+    if len(items) == 1:
+        reason["prompt_id"] = prompt_ids[0]  # one task: a reply to the sent message answers it
+    return enqueue(
+        session,
+        key=key,
+        platform=platform.value,
+        chat_id=chat_id,
+        chat_kind=chat_kind,
+        text=rendered.text,
+        due_at=now,
+        now=now,
+        buttons=rendered.buttons,
+        member_id=member_id,
+        reason=reason,
+    ).message

@@ -3,36 +3,15 @@ the same message, and a choice there records the report as on a single reminder.
 
 from __future__ import annotations
 
-from domain.messages import Button, Outgoing
-from domain.replies import create_prompt
-from domain.status_buttons import digest_buttons
-from locales.catalogs import translator
 from models import Role
-from models.db import session_scope
 from tests.bot.chat import QLTDC, Chat, Sent, User
 
 CODES = ["II.3", "II.4", "II.5", "III.1"]
 
 
 def send_digest(chat: Chat, user: User, codes: list[str]) -> Sent:
-    """What the dispatcher delivers: one message with a prompt per task (as the reminder loop creates them)."""
-    tasks = []
-    with session_scope(chat.engine) as session:
-        for code in codes:
-            prompt = create_prompt(
-                session,
-                occurrence_id=chat.occurrence(code),
-                member_id=chat.member_id(user),
-                platform=user.platform.value,
-                chat_id=user.chat_id,
-                now=chat.now,
-            )
-            assert prompt.id is not None
-            tasks.append((prompt.id, code))
-    rows = digest_buttons(translator("vi"), tasks)
-    buttons = tuple(tuple(Button(b["label"], b["payload"]) for b in row) for row in rows)
-    [sent] = chat._deliver(Outgoing(chat_id=user.chat_id, text="🔔 Nhắc việc", buttons=buttons))
-    return sent
+    """What the dispatcher delivers: the morning's digest as the reminders render and queue it."""
+    return chat.remind_together(user, *codes)
 
 
 def test_report_opens_the_three_choices_in_place(chat: Chat) -> None:

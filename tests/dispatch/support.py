@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
-from domain.messages import ChatKind
+from domain.messages import Button, ChatKind
+from domain.payloads import Choice, ChoiceKind, encode
 from models import Member, Membership, PlatformAccount, Role, Unit
 from models.db import session_scope
 from sandbox import Limits, Sandbox, SandboxClock, SimGroup, SimPerson
@@ -78,7 +79,7 @@ def queue(engine: Engine, chats: Iterable[str | int], *, now: datetime = NOW, pr
                 text=f"Nhắc việc <b>{key}</b>",
                 due_at=now,
                 now=now,
-                buttons=[[{"label": "✅ Đã hoàn thành", "payload": f"done:{key}"}]],
+                buttons=((Button("✅ Đã hoàn thành", encode(Choice(ChoiceKind.UNDO, (index + 1,)))),),),
             )
             keys.append(key)
     return keys

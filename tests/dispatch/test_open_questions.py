@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.platforms.telegram.sender import TelegramSender, telegram_sender
-from domain.messages import ChatKind
+from domain.messages import Button, ChatKind, Keyboard
 from models import OpenQuestion, OutboxMessage
 from models.db import session_scope
 from models.questions import OfferedChoice, newest_open
@@ -22,16 +22,16 @@ from tests.dispatch.support import NOW, OTHER, STAFF, FakeTime, queue, seed_unit
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
-STATUSES = [
-    [
-        {"label": "✅ Đã hoàn thành", "payload": "rp:41:done"},
-        {"label": "⏳ Đang thực hiện", "payload": "rp:41:in_progress"},
-        {"label": "⚠️ Có vướng mắc", "payload": "rp:41:blocked"},
-    ]
-]
+STATUSES = (
+    (
+        Button("✅ Đã hoàn thành", "rp:41:done"),
+        Button("⏳ Đang thực hiện", "rp:41:in_progress"),
+        Button("⚠️ Có vướng mắc", "rp:41:blocked"),
+    ),
+)
 
 
-def queued(engine: Engine, key: str, chat: int, buttons: list[list[dict[str, str]]] = STATUSES) -> OutboxMessage:
+def queued(engine: Engine, key: str, chat: int, buttons: Keyboard = STATUSES) -> OutboxMessage:
     with session_scope(engine) as session:
         outbox.enqueue(
             session,
@@ -104,7 +104,7 @@ def test_the_row_sent_last_is_the_newest_whatever_the_queue_order(engine: Engine
 def test_a_message_without_buttons_leaves_the_question_open(engine: Engine) -> None:
     seed_unit(engine)
     outbox.mark_sent(engine, queued(engine, "nhac-ii3", STAFF), platform_message_id="5001", now=NOW)
-    plain = queued(engine, "canh-bao", STAFF, buttons=[])
+    plain = queued(engine, "canh-bao", STAFF, buttons=())
     outbox.mark_sent(engine, plain, platform_message_id="5002", now=NOW + timedelta(seconds=1))
     assert [(chat, message, still_open) for chat, message, _row, still_open in questions_of(engine)] == [
         (str(STAFF), "5001", True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import threading
 from datetime import date, datetime, timedelta
 
@@ -10,9 +11,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from domain.messages import ChatKind
+from domain.markup import MarkupError
+from domain.messages import Button, ChatKind
+from domain.payloads import Choice, ChoiceKind, encode
 from locales.catalogs import translator
-from models import AuditLog, Occurrence, OutboxMessage, OutboxState, Plan, PlatformAccount, Prompt, Task
+from models import AuditLog, Occurrence, OutboxMessage, OutboxState, Plan, PlatformAccount, Prompt, ReportStatus, Task
 from models.db import session_scope
 from scheduler.delivery import outbox
 from tests.dispatch.support import LEAD, NOW, STAFF, queue, seed_unit
@@ -76,7 +79,7 @@ def test_enqueue_is_idempotent_by_key(engine: Engine) -> None:
             text="Một",
             due_at=NOW,
             now=NOW,
-            buttons=[[{"label": "Xong", "payload": "done:1"}]],
+            buttons=((Button("Xong", encode(Choice(ChoiceKind.PROMPT, (9,), ReportStatus.DONE))),),),
             reason={"occurrence": 5, "prompt_id": 9},
         )
         again = outbox.enqueue(
@@ -93,20 +96,57 @@ def test_enqueue_is_idempotent_by_key(engine: Engine) -> None:
     assert again.message.id == first.message.id and again.message.text == "Một"
     stored = row(engine, "k")
     assert stored.state == OutboxState.PENDING and stored.attempts == 0
-    assert stored.buttons == [[{"label": "Xong", "payload": "done:1"}]]
+    assert stored.buttons == [[{"label": "Xong", "payload": "rp:9:done"}]]
     assert stored.reason == {"occurrence": 5, "prompt_id": 9}
-    with pytest.raises(ValueError), session_scope(engine) as session:
-        outbox.enqueue(
-            session,
-            key="x",
-            platform="telegram",
-            chat_id="1",
-            chat_kind=ChatKind.PRIVATE,
-            text="t",
-            due_at=NOW,
-            now=NOW,
-            buttons=[[{"label": "Quá dài", "payload": "x" * 65}]],
-        )
+
+
+def test_enqueue_refuses_a_text_that_is_not_the_neutral_markup(engine: Engine) -> None:
+    for text in ("Sở KH&CN <Quảng Ngãi>", "<b>II.3 đã xong"):
+        with pytest.raises(MarkupError), session_scope(engine) as session:
+            outbox.enqueue(
+                session,
+                key="x",
+                platform="telegram",
+                chat_id="101",
+                chat_kind=ChatKind.PRIVATE,
+                text=text,
+                due_at=NOW,
+                now=NOW,
+            )
+    with session_scope(engine) as session:
+        assert session.exec(select(OutboxMessage)).all() == []
+
+
+def test_stored_buttons_read_back_as_the_buttons_queued() -> None:
+    rows = (
+        (Button("✅ Đã hoàn thành", "rp:41:done"), Button("⚠️ Có vướng mắc", "rp:41:blocked")),
+        (Button("Kế hoạch", url="https://skhcn.quangngai.gov.vn/ke-hoach"),),
+    )
+    stored = outbox.buttons_to_json(rows)
+    assert stored == [
+        [
+            {"label": "✅ Đã hoàn thành", "payload": "rp:41:done"},
+            {"label": "⚠️ Có vướng mắc", "payload": "rp:41:blocked"},
+        ],
+        [{"label": "Kế hoạch", "url": "https://skhcn.quangngai.gov.vn/ke-hoach"}],
+    ]
+    assert outbox.buttons_from_json(stored) == rows
+
+
+@pytest.mark.parametrize(
+    ("stored", "problem"),
+    [
+        ({"label": "Xong"}, "a list of rows"),
+        ([{"label": "Xong", "payload": "rp:41:done"}], "a stored row of buttons is a list"),
+        ([[{"text": "Xong", "callback_data": "rp:41:done"}]], "a label and a payload or a url"),
+        ([[{"label": "Xong", "payload": "rp:41:done", "url": "https://x.vn"}]], "a label and a payload or a url"),
+        ([[{"label": "Xong", "payload": "done:1"}]], "is not a payload domain.payloads makes"),
+        ([[{"label": "Xong", "payload": 41}]], "an object of strings"),
+    ],
+)
+def test_stored_buttons_written_some_other_way_are_refused(stored: object, problem: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        outbox.buttons_from_json(stored)
 
 
 def test_enqueue_stores_the_chat_kind_the_caller_knows(engine: Engine) -> None:

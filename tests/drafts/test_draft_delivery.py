@@ -23,7 +23,7 @@ from nhacviec.settings import Settings
 from sandbox import Limits, Sandbox, SandboxClock, SimPerson
 from scheduler.delivery import outbox
 from scheduler.delivery.dispatcher import Dispatcher, DispatchSettings
-from scheduler.delivery.senders import Permanent
+from scheduler.delivery.senders import Permanent, Sent
 from scheduler.reminders.draft_enqueue import DOCX_MIME, enqueue_drafts
 from tests.dispatch.support import FakeTime
 from tests.drafts.conftest import VN
@@ -161,13 +161,16 @@ async def test_a_monitor_who_blocked_the_bot_is_recorded_for_a_document_too(
     assert d.counters.blocked == 1
 
 
-async def test_a_caption_telegram_refuses_fails_the_row_at_once(box: Sandbox, sender: TelegramSender) -> None:
-    # The outbox refuses such a row (below); one written some other way gets Telegram's 400, not a retry loop.
+async def test_a_caption_too_long_for_telegram_goes_partly_with_the_file_and_the_rest_after_it(
+    box: Sandbox, sender: TelegramSender
+) -> None:
+    # A row may carry any text with its file: Telegram's 1024-character caption is the sender's concern.
+    paragraphs = ["<b>Dự thảo báo cáo — Năm 2026</b>", "Phần " + "một " * 240, "Phần " + "hai " * 100]
     row = OutboxMessage(
         idempotency_key="long",
         platform="telegram",
         chat_id=str(MONITOR),
-        text="Dự thảo báo cáo. " * 80,
+        text="\n\n".join(paragraphs),
         due_at=NOW,
         created_at=NOW,
         attachment_filename="tong-hop-nam-2026.docx",
@@ -175,16 +178,35 @@ async def test_a_caption_telegram_refuses_fails_the_row_at_once(box: Sandbox, se
         attachment_content=b"PK\x03\x04 not really a docx",
     )
     result = await sender.send(row)
-    assert isinstance(result, Permanent) and "caption is too long" in result.error
+    document, rest = box.chat(MONITOR)[-2:]
+    assert isinstance(result, Sent) and result.message_id == str(rest["message_id"])
+    assert document["document"]["file_name"] == "tong-hop-nam-2026.docx"
+    assert document["text"] == "Dự thảo báo cáo — Năm 2026\n\n" + paragraphs[1].strip()
+    assert rest["text"] == paragraphs[2].strip()
 
 
-def test_the_outbox_keeps_captions_within_telegrams_limit(engine: Engine, people: list[SimulatedPerson]) -> None:
-    # Counted as Telegram counts: tags left out, an entity is one character, an emoji two (UTF-16).
-    assert outbox.caption_length("<b>Năm 2026</b> &amp; 📄") == len("Năm 2026 & ") + 2
-    fits = "📄" + "a" * (outbox.CAPTION_LIMIT - 2)
-    queue_file(engine, "fits", MONITOR, f"<i>{fits}</i>")
-    with pytest.raises(ValueError, match="caption must fit 1024"):
-        queue_file(engine, "too-long", MONITOR, fits + "a")
+async def test_a_row_that_is_not_the_neutral_markup_fails_at_once(box: Sandbox, sender: TelegramSender) -> None:
+    # The outbox refuses such a text; one written some other way is refused by the sender, not retried.
+    row = OutboxMessage(
+        idempotency_key="bad",
+        platform="telegram",
+        chat_id=str(MONITOR),
+        text="<b>Dự thảo báo cáo",
+        due_at=NOW,
+        created_at=NOW,
+        attachment_filename="tong-hop-nam-2026.docx",
+        attachment_mime_type=DOCX_MIME,
+        attachment_content=b"PK\x03\x04 not really a docx",
+    )
+    result = await sender.send(row)
+    assert isinstance(result, Permanent) and "cannot render the message: unclosed <b>" in result.error
+    assert box.chat(MONITOR) == []
+
+
+def test_the_outbox_takes_a_file_with_a_name_a_type_and_some_content(
+    engine: Engine, people: list[SimulatedPerson]
+) -> None:
+    queue_file(engine, "fits", MONITOR, "<i>📄 Báo cáo quý 4/2026</i>")
     with pytest.raises(ValueError, match="a file needs"):
         queue_file(engine, "empty", MONITOR, "📄", content=b"")
     assert list(rows(engine)) == ["fits"]

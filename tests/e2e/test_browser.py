@@ -24,7 +24,7 @@ from nhacviec.service import Running, start
 from nhacviec.settings import Settings
 from sandbox.clock import SandboxClock
 from tests.e2e.test_sandbox_groups import LEAD_TDC, TDC_GROUP, group_reminder
-from tests.e2e.test_telegram_sandbox import NOW, STAFF_TDC, first_deadline, prompt
+from tests.e2e.test_telegram_sandbox import NOW, STAFF_TDC, prompt, remind
 
 # Hoàng Quốc Hùng, staff of Văn phòng Sở (the lead unit of IV.1), whom `make run` seeds on Zalo.
 ZALO_STAFF = FIRST_ID + ZALO_SEATS[1]
@@ -139,18 +139,13 @@ async def test_a_person_on_zalo_reads_plain_text_and_types_a_number_to_choose(pr
         await type_and_send(driver, "/tasks")
         await asyncio.to_thread(wait_for_text, driver, ".message.zalo.bot", "Các việc đang mở của đơn vị bạn (")
 
-        # A reminder-like prompt about IV.1 through Zalo: its choices come as a numbered list, no buttons.
+        # The reminder about IV.1 through Zalo: its choices come as a numbered list, no buttons.
         with Session(product.engine) as session:
             member_id = session.exec(
                 select(PlatformAccount.member_id).where(PlatformAccount.user_id == box.zalo_id(ZALO_STAFF))
             ).one()
-        outgoing = product.conversation.ask(
-            occurrence_id=first_deadline(product, "IV.1"),
-            member_id=member_id,
-            platform=Platform.ZALO,
-            chat_id=box.zalo_id(ZALO_STAFF),
-        )
-        assert await product.answer(Platform.ZALO, outgoing) is not None
+        row = await remind(product, box.zalo_id(ZALO_STAFF), "IV.1", member_id=member_id, platform=Platform.ZALO)
+        assert row.platform_message_id is not None
         await asyncio.to_thread(wait_for_text, driver, ".message.zalo.bot", "1. ✅ Đã hoàn thành")
         assert await asyncio.to_thread(driver.find_elements, By.CSS_SELECTOR, ".kb-button") == []
         await type_and_send(driver, "1")

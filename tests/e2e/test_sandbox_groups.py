@@ -16,7 +16,7 @@ from nhacviec.demo import FIRST_GROUP_ID
 from nhacviec.service import Running, start
 from nhacviec.settings import Settings
 from sandbox.clock import VIETNAM, SandboxClock
-from tests.e2e.test_telegram_sandbox import NOW, first_deadline
+from tests.e2e.test_telegram_sandbox import NOW, remind
 
 TDC_GROUP = FIRST_GROUP_ID  # the first unit's group: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng
 STAFF_TDC, LEAD_TDC = 1001, 1002
@@ -40,14 +40,8 @@ def group_of(running: Running, group_id: int) -> dict[str, Any]:
 async def group_reminder(running: Running, task_code: str) -> dict[str, Any]:
     """A reminder to the group about the task's first deadline, as the reminders send to a bound group."""
     assert running.sandbox is not None
-    outgoing = running.conversation.ask(
-        occurrence_id=first_deadline(running, task_code),
-        member_id=None,
-        platform=Platform.TELEGRAM,
-        chat_id=str(TDC_GROUP),
-    )
     before = max((m["message_id"] for m in running.sandbox.group_chat(TDC_GROUP)), default=0)
-    await running.answer(Platform.TELEGRAM, outgoing)
+    await remind(running, TDC_GROUP, task_code, member_id=None)
     message: dict[str, Any] = await running.sandbox.wait_for_bot_message(TDC_GROUP, after=before, timeout=10)
     return message
 

@@ -15,12 +15,20 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
+from bot.platforms.telegram import TelegramInbound
+from bot.platforms.telegram.limits import TelegramLimits
+from bot.platforms.telegram.sender import TelegramSender
+from bot.platforms.zalo import ZaloInbound
 from domain.messages import Platform
-from models import Invite, Occurrence, PlatformAccount, ProgressReport, Role, Task
+from models import Invite, Occurrence, OutboxMessage, OutboxState, PlatformAccount, ProgressReport, Role, Task
+from models.db import session_scope
 from nhacviec.service import Running, start
 from nhacviec.settings import Settings
 from sandbox.clock import VIETNAM, SandboxClock
 from sandbox.state import SimPerson
+from scheduler.delivery.dispatcher import Dispatcher
+from scheduler.delivery.senders import Sender
+from tests.bot.chat import queue_reminder
 
 NOW = datetime(2025, 12, 24, 8, 30, tzinfo=VIETNAM)
 STAFF_TDC = 1001  # the first simulated person: staff of Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng
@@ -67,17 +75,50 @@ def first_deadline(running: Running, task_code: str) -> int:
     return occurrence_id
 
 
+async def remind(
+    running: Running, chat: int | str, task_code: str, *, member_id: int | None, platform: Platform = Platform.TELEGRAM
+) -> OutboxMessage:
+    """A reminder about the task's first deadline, as the reminders send it: its text and buttons queued in
+    the outbox (tests/bot/chat.py queue_reminder), then a dispatcher through the platform's sender; the
+    row once the dispatcher recorded the platform's answer (a sent reminder's buttons are then the chat's
+    open question)."""
+    now = sandbox(running).clock.now()
+    key = f"e2e:{chat}:{task_code}:{now.isoformat()}"
+    with session_scope(running.engine) as session:
+        queue_reminder(
+            session,
+            key=key,
+            occurrence_ids=[first_deadline(running, task_code)],
+            member_id=member_id,
+            platform=platform,
+            chat_id=str(chat),
+            now=now,
+            locale="vi",
+        )
+    senders = {platform.value: outbox_sender(running, platform)}
+    async with Dispatcher(running.engine, senders, clock=lambda: now, name="e2e") as dispatcher:
+        await dispatcher.run_until_done()
+    with Session(running.engine) as session:
+        return session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+
+
+def outbox_sender(running: Running, platform: Platform) -> Sender:
+    """The sender the outbox would use for the platform, on the running transport's connection (these
+    tests run the product without a dispatcher)."""
+    inbound = running.transports[platform.value]
+    if isinstance(inbound, TelegramInbound):
+        return TelegramSender(inbound.application.bot)
+    assert isinstance(inbound, ZaloInbound)
+    return inbound.transport.sender
+
+
 async def prompt(running: Running, person: int, task_code: str) -> dict[str, Any]:
-    """Sends the person a reminder-like prompt about the task's first deadline, as the reminders will."""
-    occurrence_id = first_deadline(running, task_code)
+    """Sends the person a reminder about the task's first deadline, as the reminders do; the message."""
     with Session(running.engine) as session:
         member_id = session.exec(select(PlatformAccount.member_id).where(PlatformAccount.user_id == str(person))).one()
     box = sandbox(running)
     before = max((m["message_id"] for m in box.chat(person)), default=0)
-    outgoing = running.conversation.ask(
-        occurrence_id=occurrence_id, member_id=member_id, platform=Platform.TELEGRAM, chat_id=str(person)
-    )
-    await running.answer(Platform.TELEGRAM, outgoing)
+    await remind(running, person, task_code, member_id=member_id)
     message: dict[str, Any] = await box.wait_for_bot_message(person, after=before, timeout=10)
     return message
 
@@ -178,7 +219,9 @@ async def test_a_long_answer_is_split_at_line_boundaries(product: Running) -> No
     # The monitor's list of the whole plan is about 2,000 characters; a 400-character platform limit
     # (set on both sides) makes it several messages.
     box.limits = replace(box.limits, text_length=400)
-    product.conversation.message_limits = {Platform.TELEGRAM: 400, Platform.ZALO: 400}
+    inbound = product.transports[Platform.TELEGRAM.value]
+    assert isinstance(inbound, TelegramInbound)
+    inbound.transport.limits = TelegramLimits(text=400)
     sent = box.send(monitor, "/tasks")
     last = await box.wait_for_bot_message(
         monitor, after=sent, timeout=10, match=lambda m: m["text"].endswith("Chi tiết: /task MÃ")
@@ -214,12 +257,8 @@ async def test_a_blocked_person_is_recorded(product: Running, tmp_path: Path) ->
 
 
 async def prompt_expecting_nothing(running: Running, person: int, task_code: str) -> None:
-    with Session(running.engine) as session:
-        occurrence_id = session.exec(
-            select(Occurrence.id).join(Task, col(Task.id) == col(Occurrence.task_id)).where(Task.code == task_code)
-        ).first()
-    assert occurrence_id is not None
-    outgoing = running.conversation.ask(
-        occurrence_id=occurrence_id, member_id=None, platform=Platform.TELEGRAM, chat_id=str(person)
-    )
-    assert await running.answer(Platform.TELEGRAM, outgoing) is None
+    """A reminder that the person's chat refuses (403): the row is held, nothing reaches the chat."""
+    before = sandbox(running).chat(person)
+    row = await remind(running, person, task_code, member_id=None)
+    assert row.state == OutboxState.HELD
+    assert sandbox(running).chat(person) == before

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.messages import Button
-from domain.payloads import MAX_ID
+from domain.messages import Button, Keyboard
+from domain.payloads import MAX_ID, MAX_PAYLOAD_BYTES
 from domain.status_buttons import digest_buttons
 from locales.catalogs import translator
 from models import ReminderKind
 from scheduler.reminders.policy import Audience
 from scheduler.reminders.text import ReminderItem, render_reminders
+
+
+def rows(keyboard: Keyboard) -> list[list[Button]]:
+    """The buttons row by row, as lists (to compare with a literal)."""
+    return [list(row) for row in keyboard]
+
 
 TDC = "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"
 II3 = (
@@ -45,11 +51,11 @@ def test_the_design_sketch_seven_days_ahead_to_the_lead_unit() -> None:
         "Chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng",
         "Trả lời tin nhắn này để báo cáo tiến độ, ví dụ: «đã trình dự thảo, đạt 70%».",
     ]
-    assert rendered.buttons == [
+    assert rows(rendered.buttons) == [
         [
-            {"label": "✅ Đã hoàn thành", "payload": "rp:42:done"},
-            {"label": "⏳ Đang thực hiện", "payload": "rp:42:in_progress"},
-            {"label": "⚠️ Có vướng mắc", "payload": "rp:42:blocked"},
+            Button("✅ Đã hoàn thành", "rp:42:done"),
+            Button("⏳ Đang thực hiện", "rp:42:in_progress"),
+            Button("⚠️ Có vướng mắc", "rp:42:blocked"),
         ]
     ]
 
@@ -59,7 +65,7 @@ def test_the_same_reminder_in_english() -> None:
     assert (
         rendered.text.splitlines()[0] == "🔔 Deadline reminder for task II.3 — 5 days left (due Wednesday, 31/12/2025)"
     )
-    assert rendered.buttons[0][0] == {"label": "✅ Done", "payload": "rp:42:done"}
+    assert rendered.buttons[0][0] == Button("✅ Done", "rp:42:done")
 
 
 def test_on_the_day_and_after_it() -> None:
@@ -80,7 +86,7 @@ def test_a_coordinating_unit_gets_a_lighter_note_without_buttons() -> None:
         "Chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng",
         "Phối hợp: Trung tâm Chuyên đổi số và Đổi mới sáng tạo. Không cần trả lời tin nhắn này.",
     ]
-    assert rendered.buttons == []
+    assert rows(rendered.buttons) == []
 
 
 def test_a_check_in_and_a_plan_wide_report() -> None:
@@ -121,7 +127,7 @@ def test_escalations_to_the_unit_lead_and_to_the_monitor() -> None:
         II3,
         "Chủ trì: Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng",
     ]
-    assert rendered.buttons == []
+    assert rows(rendered.buttons) == []
 
 
 def test_a_blocker_told_to_the_monitor() -> None:
@@ -156,21 +162,21 @@ def test_several_reminders_for_one_chat_on_one_morning_are_one_digest() -> None:
         "   Phối hợp.",
         "Trả lời tin nhắn này để báo cáo tiến độ (tôi sẽ hỏi là nhiệm vụ nào), hoặc bấm nút của nhiệm vụ.",
     ]
-    assert rendered.buttons == [
+    assert rows(rendered.buttons) == [
         [
-            {"label": "Xong I.1", "payload": "rp:43:done"},
-            {"label": "Đang làm I.1", "payload": "rp:43:in_progress"},
-            {"label": "Vướng I.1", "payload": "rp:43:blocked"},
+            Button("Xong I.1", "rp:43:done"),
+            Button("Đang làm I.1", "rp:43:in_progress"),
+            Button("Vướng I.1", "rp:43:blocked"),
         ],
         [
-            {"label": "Xong II.3", "payload": "rp:42:done"},
-            {"label": "Đang làm II.3", "payload": "rp:42:in_progress"},
-            {"label": "Vướng II.3", "payload": "rp:42:blocked"},
+            Button("Xong II.3", "rp:42:done"),
+            Button("Đang làm II.3", "rp:42:in_progress"),
+            Button("Vướng II.3", "rp:42:blocked"),
         ],
         [
-            {"label": "Xong V.2", "payload": "rp:44:done"},
-            {"label": "Đang làm V.2", "payload": "rp:44:in_progress"},
-            {"label": "Vướng V.2", "payload": "rp:44:blocked"},
+            Button("Xong V.2", "rp:44:done"),
+            Button("Đang làm V.2", "rp:44:in_progress"),
+            Button("Vướng V.2", "rp:44:blocked"),
         ],
     ]
 
@@ -179,32 +185,32 @@ def test_a_digest_of_many_tasks_offers_one_report_button_per_task() -> None:
     codes = ["III.1", "III.2", "III.3", "III.4", "III.5"]
     items = [item(occurrence_id=60 + n, task_code=code, prompt_id=70 + n) for n, code in enumerate(codes)]
     rendered = render_reminders(items, send_day=date(2025, 12, 24), locale="vi")
-    assert rendered.buttons == [
-        [{"label": "Báo cáo III.1", "payload": "rc:70"}, {"label": "Báo cáo III.2", "payload": "rc:71"}],
-        [{"label": "Báo cáo III.3", "payload": "rc:72"}, {"label": "Báo cáo III.4", "payload": "rc:73"}],
-        [{"label": "Báo cáo III.5", "payload": "rc:74"}],
+    assert rows(rendered.buttons) == [
+        [Button("Báo cáo III.1", "rc:70"), Button("Báo cáo III.2", "rc:71")],
+        [Button("Báo cáo III.3", "rc:72"), Button("Báo cáo III.4", "rc:73")],
+        [Button("Báo cáo III.5", "rc:74")],
     ]
 
 
 def test_opening_a_tasks_choices_puts_them_in_its_buttons_place() -> None:
     tasks = [(70, "III.1"), (71, "III.2"), (72, "III.3"), (73, "III.4")]
-    assert digest_buttons(translator("vi"), tasks, opened=71) == [
-        [{"label": "Báo cáo III.1", "payload": "rc:70"}],
+    assert rows(digest_buttons(translator("vi"), tasks, opened=71)) == [
+        [Button("Báo cáo III.1", "rc:70")],
         [
-            {"label": "Xong III.2", "payload": "rp:71:done"},
-            {"label": "Đang làm III.2", "payload": "rp:71:in_progress"},
-            {"label": "Vướng III.2", "payload": "rp:71:blocked"},
+            Button("Xong III.2", "rp:71:done"),
+            Button("Đang làm III.2", "rp:71:in_progress"),
+            Button("Vướng III.2", "rp:71:blocked"),
         ],
-        [{"label": "Báo cáo III.3", "payload": "rc:72"}, {"label": "Báo cáo III.4", "payload": "rc:73"}],
+        [Button("Báo cáo III.3", "rc:72"), Button("Báo cáo III.4", "rc:73")],
     ]
 
 
 def test_digest_buttons_carry_words_in_english_too() -> None:
-    assert digest_buttons(translator("en"), [(7, "II.3")]) == [
+    assert rows(digest_buttons(translator("en"), [(7, "II.3")])) == [
         [
-            {"label": "Done II.3", "payload": "rp:7:done"},
-            {"label": "In progress II.3", "payload": "rp:7:in_progress"},
-            {"label": "Blocked II.3", "payload": "rp:7:blocked"},
+            Button("Done II.3", "rp:7:done"),
+            Button("In progress II.3", "rp:7:in_progress"),
+            Button("Blocked II.3", "rp:7:blocked"),
         ]
     ]
 
@@ -213,9 +219,8 @@ def test_plan_text_is_escaped_and_payloads_fit_telegram() -> None:
     # The largest id a prompt can have (PostgreSQL INTEGER): its payload still fits.
     rendered = render_reminders([item(content="Đạt <50% & hơn", prompt_id=MAX_ID)], send_day=DUE, locale="vi")
     assert "Đạt &lt;50% &amp; hơn" in rendered.text
-    for row in rendered.buttons:
-        for button in row:
-            Button(button["label"], button["payload"])  # raises beyond 64 bytes
+    assert [len(b.payload or "") for row in rendered.buttons for b in row] == [18, 25, 21]
+    assert max(len(b.payload or "") for row in rendered.buttons for b in row) <= MAX_PAYLOAD_BYTES
 
 
 BC1 = (
@@ -250,7 +255,7 @@ def test_one_escalation_states_the_task_once_with_its_late_units_under_it() -> N
         "• Trung tâm Kỹ thuật Tiêu chuẩn đo lường chất lượng",
         BC1,
     ]
-    assert rendered.buttons == []
+    assert rows(rendered.buttons) == []
 
 
 def test_a_digest_of_escalations_names_each_task_once() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from domain.messages import MAX_PAYLOAD_BYTES
+from domain.payloads import MAX_PAYLOAD_BYTES
 from models import db
 from models.errors import UserFacingError
 from reports.summary_chat import summary_files, summary_reply

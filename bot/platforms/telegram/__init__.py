@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from domain.messages import Outgoing
     from locales.catalogs import Translate
     from scheduler.delivery.dispatch_settings import DispatchSettings
+    from scheduler.delivery.ratelimit import RateLimiter
 
 # Any well-formed token works against the sandbox; this one is never valid on Telegram.
 SANDBOX_TOKEN = "7000000001:SANDBOX-local-only"
@@ -115,8 +116,10 @@ class TelegramInbound:
         await self.application.shutdown()
 
     async def answer(self, outgoing: Outgoing) -> str | None:
-        sent = await self.transport.send_one(self.application.bot, outgoing)
-        return str(sent.message_id) if sent is not None else None
+        from scheduler.delivery.senders import Sent
+
+        result = await self.transport.send_one(self.application.bot, outgoing)
+        return result.message_id if isinstance(result, Sent) else None
 
 
 @dataclass(frozen=True)
@@ -148,11 +151,14 @@ class TelegramPlatform:
         *,
         webhook: WebhookTarget | None,
         on_reply: Callable[[float], None] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> Inbound:
         from bot.platforms.telegram.transport import TelegramTransport
 
         settings: TelegramSettings = setup.settings
-        transport = TelegramTransport(conversation, bot_username=settings.telegram_bot_username, on_reply=on_reply)
+        transport = TelegramTransport(
+            conversation, bot_username=settings.telegram_bot_username, on_reply=on_reply, limiter=limiter
+        )
         base_url, base_file_url = _urls(setup)
         application = transport.build(_token(settings), base_url=base_url, base_file_url=base_file_url)
         return TelegramInbound(transport, application, webhook, settings.telegram_bot_username)

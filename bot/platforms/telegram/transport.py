@@ -1,8 +1,11 @@
 """The Telegram transport: python-telegram-bot 22 in front of the conversation core.
 
-It only translates: an `Update` becomes an `Incoming`, each `Outgoing` becomes a `send_message` (or
-`send_document`) with an inline keyboard. The core's work runs in a worker thread so the event loop
-keeps polling while the database is busy.
+It only translates: an `Update` becomes an `Incoming`; each `Outgoing` goes out through `TelegramSender`,
+the same rendering (neutral markup to Telegram HTML within Telegram's limits) and the same reading of
+Telegram's answers as the outbox's rows. Answers are paced by a `RateLimiter` given at construction —
+the dispatcher's own for Telegram when this process has one, so that answers and reminders count
+against one budget — instead of PTB's AIORateLimiter, which counted on its own. The core's work runs
+in a worker thread so the event loop keeps polling while the database is busy.
 """
 
 from __future__ import annotations
@@ -13,24 +16,19 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from telegram import (
-    Bot,
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    ReplyParameters,
-    Update,
-)
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram import Bot, BotCommand, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.conversation import Conversation
-from domain.delivery import record_blocked
-from domain.messages import Button, ChatKind, Incoming, Outgoing, Platform
+from bot.platforms.telegram.limits import TelegramLimits
+from bot.platforms.telegram.sender import TelegramSender
+from domain.messages import Button, ChatKind, Incoming, Keyboard, Outgoing, Platform
+from domain.payloads import well_formed
 from locales import N_
 from locales.catalogs import translator
+from scheduler.delivery.ratelimit import TELEGRAM_LIMITS, RateLimiter
+from scheduler.delivery.senders import Blocked, SendResult, Sent
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +51,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
+class AnswerNotSent(Exception):
+    """Telegram refused an answer, or kept refusing it (the sender's result says how)."""
+
+
 class TelegramTransport:
     def __init__(
         self,
@@ -61,12 +63,33 @@ class TelegramTransport:
         bot_username: str,
         on_reply: Callable[[float], None] | None = None,
         ticker: Callable[[], float] = time.perf_counter,
+        limiter: RateLimiter | None = None,
+        limits: TelegramLimits | None = None,
     ) -> None:
-        """`on_reply(seconds)` hears how long each message or button took, answers sent (metrics)."""
+        """`on_reply(seconds)` hears how long each message or button took, answers sent (metrics).
+
+        `limiter` paces the answers: pass the dispatcher's Telegram limiter (`Dispatcher.limiters`) so
+        that answers and the outbox share one budget; without one the answers get a budget of their own
+        with Telegram's limits."""
         self.conversation = conversation
         self.bot_username = bot_username.lstrip("@").lower()
         self.on_reply = on_reply
         self.ticker = ticker
+        self.limiter = limiter if limiter is not None else RateLimiter(TELEGRAM_LIMITS)
+        self.limits = limits or TelegramLimits()
+        self._sender: TelegramSender | None = None
+
+    def sender(self, bot: Bot) -> TelegramSender:
+        """The sender of the answers, on `bot` (the Application's)."""
+        if self._sender is None or self._sender.bot is not bot or self._sender.limits != self.limits:
+            self._sender = TelegramSender(
+                bot,
+                limits=self.limits,
+                engine=self.conversation.engine,
+                clock=self.conversation.clock,
+                reply_limiter=self.limiter,
+            )
+        return self._sender
 
     # ---- Update → Incoming --------------------------------------------------------------------------
 
@@ -138,7 +161,7 @@ class TelegramTransport:
         (what people write stays out of the log)."""
         started = self.ticker()
         answers = await asyncio.to_thread(self.conversation.handle, incoming)
-        await self.send(context, answers)
+        await self.send(context, answers, incoming.chat_kind)
         seconds = self.ticker() - started
         if self.on_reply is not None:
             self.on_reply(seconds)
@@ -158,79 +181,36 @@ class TelegramTransport:
         log.error("update failed: %s: %s", type(error).__name__, _without_token(str(error), context))
         if isinstance(update, Update) and update.effective_chat is not None:
             _ = translator("vi")
+            chat = update.effective_chat
+            kind = ChatKind.PRIVATE if chat.type == ChatType.PRIVATE else ChatKind.GROUP
+            apology = Outgoing(str(chat.id), _("Sorry, something went wrong. Please try again in a moment."))
             try:
-                await context.bot.send_message(
-                    update.effective_chat.id, _("Sorry, something went wrong. Please try again in a moment.")
-                )
+                await self.sender(context.bot).send_outgoing(apology, chat_kind=kind)
             except Exception as apology_error:  # the apology is best effort; the failure is already logged
                 log.warning("could not apologise: %s", type(apology_error).__name__)
 
     # ---- Outgoing → Telegram ------------------------------------------------------------------------
 
-    async def send(self, context: ContextTypes.DEFAULT_TYPE, answers: Sequence[Outgoing]) -> None:
+    async def send(
+        self, context: ContextTypes.DEFAULT_TYPE, answers: Sequence[Outgoing], chat_kind: ChatKind = ChatKind.PRIVATE
+    ) -> None:
         for outgoing in answers:
-            await self.send_one(context.bot, outgoing)
+            result = await self.send_one(context.bot, outgoing, chat_kind)
+            if result is not None and not isinstance(result, Sent | Blocked):
+                # As when PTB raised: the error handler logs it and apologises; the rest is not sent.
+                raise AnswerNotSent(f"answer to chat {outgoing.chat_id} not sent: {result}")
 
-    async def send_one(self, bot: Bot, outgoing: Outgoing) -> Message | None:
-        markup = None
-        if outgoing.buttons:
-            markup = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in outgoing.buttons]
-            )
-        reply = (
-            ReplyParameters(message_id=int(outgoing.reply_to_message_id), allow_sending_without_reply=True)
-            if outgoing.reply_to_message_id and outgoing.reply_to_message_id.isdigit()
-            else None
-        )
-        try:
-            if outgoing.edit_message_id is not None:
-                return await self._edit_buttons(bot, outgoing, markup)
-            if outgoing.attachment is not None:
-                sent = await bot.send_document(
-                    outgoing.chat_id,
-                    document=outgoing.attachment.content,
-                    filename=outgoing.attachment.filename,
-                    caption=outgoing.text[:1024] or None,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    reply_parameters=reply,
-                )
-            else:
-                sent = await bot.send_message(
-                    outgoing.chat_id,
-                    outgoing.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    reply_parameters=reply,
-                )
-        except Forbidden:
-            # Blocked by the person (or never started): recorded, so the unit lead can be told.
-            await asyncio.to_thread(
-                record_blocked, self.conversation.engine, Platform.TELEGRAM, outgoing.chat_id, self.conversation.clock()
-            )
-            return None
-        if outgoing.prompt_id is not None:
-            await asyncio.to_thread(self.conversation.prompt_sent, outgoing.prompt_id, str(sent.message_id))
-        return sent
-
-    async def _edit_buttons(self, bot: Bot, outgoing: Outgoing, markup: InlineKeyboardMarkup | None) -> Message | None:
-        assert outgoing.edit_message_id is not None
-        try:
-            edited = await bot.edit_message_reply_markup(
-                outgoing.chat_id, int(outgoing.edit_message_id), reply_markup=markup
-            )
-        except BadRequest as error:
-            if "not modified" in error.message:  # a second press on the same button: the buttons are already so
-                return None
-            raise
-        return edited if isinstance(edited, Message) else None
+    async def send_one(self, bot: Bot, outgoing: Outgoing, chat_kind: ChatKind = ChatKind.PRIVATE) -> SendResult | None:
+        """One answer through the sender (which records a 403 as the outbox records one)."""
+        return await self.sender(bot).send_outgoing(outgoing, chat_kind=chat_kind)
 
     # ---- the Application ----------------------------------------------------------------------------
 
-    def build(
-        self, token: str, *, base_url: str | None = None, base_file_url: str | None = None, max_retries: int = 3
-    ) -> Application:  # type: ignore[type-arg]
-        builder = Application.builder().token(token).rate_limiter(AIORateLimiter(max_retries=max_retries))
+    def build(self, token: str, *, base_url: str | None = None, base_file_url: str | None = None) -> Application:  # type: ignore[type-arg]
+        # No PTB rate limiter: answers are paced by `self.limiter` in the sender (one budget with the
+        # dispatcher's); the calls left unpaced (getUpdates, answerCallbackQuery, setMyCommands) are not
+        # messages to a chat, which is what Telegram's limits count.
+        builder = Application.builder().token(token)
         if base_url is not None:
             builder = builder.base_url(base_url)
         if base_file_url is not None:
@@ -261,13 +241,18 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
         await application.bot.set_my_commands(commands, language_code=None if language == "vi" else "en")
 
 
-def _keyboard(message: Message) -> tuple[tuple[Button, ...], ...]:
-    """The inline keyboard a button was pressed on, as the core's buttons (link buttons left out)."""
+def _keyboard(message: Message) -> Keyboard:
+    """The inline keyboard a button was pressed on, as the core's buttons (link buttons, and any payload
+    the core could not have made, left out)."""
     markup = message.reply_markup
     if markup is None:
         return ()
     return tuple(
-        tuple(Button(b.text, b.callback_data) for b in row if isinstance(b.callback_data, str) and b.callback_data)
+        tuple(
+            Button(b.text, b.callback_data)
+            for b in row
+            if isinstance(b.callback_data, str) and well_formed(b.callback_data)
+        )
         for row in markup.inline_keyboard
     )
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from domain.messages import Outgoing
     from locales.catalogs import Translate
     from scheduler.delivery.dispatch_settings import DispatchSettings
+    from scheduler.delivery.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -152,11 +153,7 @@ class ZaloInbound:
         from scheduler.delivery.senders import Sent
 
         result = await self.transport.sender.send_outgoing(outgoing, locale=self.transport.default_locale)
-        if not isinstance(result, Sent):
-            return None
-        if outgoing.prompt_id is not None and result.message_id:
-            await asyncio.to_thread(self.transport.conversation.prompt_sent, outgoing.prompt_id, result.message_id)
-        return result.message_id
+        return result.message_id if isinstance(result, Sent) else None
 
 
 @dataclass(frozen=True)
@@ -195,22 +192,23 @@ class ZaloPlatform:
         *,
         webhook: WebhookTarget | None,
         on_reply: Callable[[float], None] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> Inbound:
         from bot.platforms.zalo.sender import ZaloSender
         from bot.platforms.zalo.transport import ZaloTransport
-        from scheduler.delivery.ratelimit import RateLimiter
+        from scheduler.delivery import ratelimit
 
         settings: ZaloSettings = setup.settings
         api = _api(setup)
         limits = _limits(settings)
-        # Answers are paced by Zalo's rates like the outbox (the dispatcher paces its own sends).
+        # Answers are paced by Zalo's rates like the outbox: by the dispatcher's own limiter when given one.
         sender = ZaloSender(
             api,
             engine=setup.engine,
             clock=setup.clock,
             limits=limits,
             default_locale=settings.locale,
-            reply_limiter=RateLimiter(limits.rates),
+            reply_limiter=limiter if limiter is not None else ratelimit.RateLimiter(limits.rates),
         )
         transport = ZaloTransport(
             conversation,

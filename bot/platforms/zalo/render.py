@@ -1,11 +1,11 @@
 """The core's neutral messages as Zalo plain text: pure functions, no network.
 
-The neutral markup is plain text with `<b>`, `<i>`, `<code>`, `<a href="…">` and the entities `&amp;
-&lt; &gt; &quot;` (what people wrote is escaped inside). Zalo shows plain text only, up to 2000
-characters a message, and has no buttons:
+The core's text is the neutral markup (`domain/markup.py`: plain text with `<b>`, `<i>`, `<code>`,
+`<a href="…">` and four entities; what people wrote is escaped inside). Zalo shows plain text only, up
+to 2000 characters a message, and has no buttons:
 
-- tags are dropped; a link reads "text (url)", or just the url when that is its text;
-- entities are unescaped once ("&amp;lt;" stays "&lt;": it was typed so);
+- the markup as `domain.markup.plain` reads it: tags dropped, a link as "text (url)" (or just the url
+  when that is its text), entities unescaped once ("&amp;lt;" stays "&lt;": it was typed so);
 - buttons become a numbered list after the text, in order row by row, left to right (the order the
   core numbers its choices in), then "Reply 1, 2 or 3."; a button holding a URL instead of a payload is
   shown as "label (url)" above the list, unnumbered;
@@ -17,15 +17,16 @@ characters a message, and has no buttons:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.platforms.zalo.limits import TEXT_LIMIT
-from domain.messages import Outgoing
+from domain.markup import plain
+from domain.messages import Keyboard, Outgoing
 from locales import N_
 from locales.catalogs import Translate
 from models.reminders import OutboxMessage
+from scheduler.delivery.outbox import buttons_from_json
 
 REPLY_HINT = N_("Reply {choices}.")
 # How the last two numbers of a choice list are joined ("1, 2 or 3"; vi "1, 2 hoặc 3").
@@ -34,10 +35,6 @@ FILE_ELSEWHERE = N_(
     "The file {name} cannot be sent on Zalo: please get it on Telegram or from the monitoring department."
 )
 
-# The markup's tags, exactly as the core writes them; anything else that looks like a tag is text.
-_TAG = re.compile(r'<(/?)(b|i|code|a)(?:\s+href="([^"]*)")?\s*>')
-_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'"}
-_ENTITY = re.compile("|".join(re.escape(entity) for entity in _ENTITIES))
 # Separators to split a long text at, best first: paragraphs, lines, words.
 _SEPARATORS = ("\n\n", "\n", " ")
 
@@ -50,31 +47,9 @@ class Option:
     url: str | None = None
 
 
-def unescape(text: str) -> str:
-    """The markup's entities as characters, in one pass (so "&amp;lt;" becomes "&lt;", not "<")."""
-    return _ENTITY.sub(lambda match: _ENTITIES[match.group(0)], text)
-
-
 def plain_text(markup: str) -> str:
-    """The neutral markup as plain text: tags dropped, links as "text (url)", entities unescaped."""
-    out: list[str] = []
-    links: list[tuple[int, str]] = []  # (where the link's text starts in `out`, its url)
-    position = 0
-    for match in _TAG.finditer(markup):
-        out.append(unescape(markup[position : match.start()]))
-        position = match.end()
-        closing, name, href = match.group(1), match.group(2), match.group(3)
-        if name != "a":
-            continue
-        if not closing:
-            links.append((len(out), unescape(href or "")))
-        elif links:
-            start, url = links.pop()
-            label = "".join(out[start:])
-            if url and label.strip() != url:
-                out.append(f" ({url})" if label.strip() else url)
-    out.append(unescape(markup[position:]))
-    return "".join(out)
+    """The neutral markup as Zalo shows it: `domain.markup.plain` (a MarkupError for malformed markup)."""
+    return plain(markup)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -156,16 +131,18 @@ def _link(option: Option) -> str:
     return option.url if option.label.strip() in ("", option.url) else f"{option.label} ({option.url})"
 
 
+def options(rows: Keyboard) -> list[list[Option]]:
+    """The buttons as Zalo shows them: a payload as a numbered choice, a link as its address."""
+    return [[Option(button.label, button.url) for button in row] for row in rows]
+
+
 def outgoing_options(outgoing: Outgoing) -> list[list[Option]]:
-    return [[Option(button.label) for button in row] for row in outgoing.buttons]
+    return options(outgoing.buttons)
 
 
-def outbox_options(rows: Iterable[Iterable[dict[str, str]]]) -> list[list[Option]]:
-    """The outbox's `[[{"label", "payload"} | {"label", "url"}…]…]` (older rows: "text", "callback_data")."""
-    return [
-        [Option(button.get("label") or button.get("text") or "", button.get("url") or None) for button in row]
-        for row in rows
-    ]
+def outbox_options(stored: object) -> list[list[Option]]:
+    """An outbox row's stored buttons (`outbox.buttons_from_json`: ValueError when malformed)."""
+    return options(buttons_from_json(stored))
 
 
 def render_outgoing(_: Translate, outgoing: Outgoing, limit: int = TEXT_LIMIT) -> list[str]:
@@ -188,6 +165,7 @@ __all__ = [
     "REPLY_HINT",
     "Option",
     "choice_numbers",
+    "options",
     "outbox_options",
     "outgoing_options",
     "plain_text",
@@ -196,5 +174,4 @@ __all__ = [
     "render_outgoing",
     "reply_hint",
     "split_text",
-    "unescape",
 ]

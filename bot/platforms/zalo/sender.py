@@ -32,12 +32,12 @@ from sqlalchemy.engine import Engine
 from bot.platforms.zalo.api import ZaloApi, ZaloApiError, ZaloError
 from bot.platforms.zalo.limits import ZaloLimits
 from bot.platforms.zalo.render import render_outbox, render_outgoing
-from domain.delivery import record_blocked
 from domain.messages import ChatKind, Outgoing, Platform
 from locales.catalogs import DEFAULT_LOCALE, SUPPORTED, translator
 from models import Member
 from models.db import session_scope
 from models.reminders import OutboxMessage
+from scheduler.delivery.outbox import chat_blocked
 from scheduler.delivery.ratelimit import ChatKind as RateChatKind
 from scheduler.delivery.ratelimit import RateLimiter
 from scheduler.delivery.senders import Blocked, Permanent, RetryAfter, SendResult, Sent, Transient
@@ -118,7 +118,10 @@ class ZaloSender:
     # ---- the outbox -----------------------------------------------------------------------------
 
     async def send(self, message: OutboxMessage) -> SendResult:
-        parts = tuple(render_outbox(translator(await self._locale_of(message)), message, self.limits.text))
+        try:
+            parts = tuple(render_outbox(translator(await self._locale_of(message)), message, self.limits.text))
+        except ValueError as error:  # a malformed row (markup or buttons): sending again cannot help
+            return Permanent(f"cannot render the message: {error}")
         if not parts:
             return Permanent("nothing to send: the message has no text")
         key = message.id
@@ -169,8 +172,8 @@ class ZaloSender:
             else:
                 break
         if isinstance(result, Blocked) and self.engine is not None and self.clock is not None:
-            # Blocked by the person: recorded, so the unit lead can be told (as on Telegram).
-            await asyncio.to_thread(record_blocked, self.engine, Platform.ZALO, outgoing.chat_id, self.clock())
+            # Blocked by the person: recorded and the unit's leads told, as the outbox does (and Telegram).
+            await asyncio.to_thread(chat_blocked, self.engine, Platform.ZALO, outgoing.chat_id, self.clock())
         if not isinstance(result, Sent):
             log.warning("zalo: answer to chat=%s not sent: %s", outgoing.chat_id, result)
         return result

@@ -42,7 +42,6 @@ from domain.people import load_person
 from locales import N_
 from locales.catalogs import SUPPORTED, translator
 from models.db import session_scope
-from scheduler.delivery.senders import Sent
 
 log = logging.getLogger(__name__)
 
@@ -290,10 +289,7 @@ class ZaloTransport:
 
     async def send(self, answers: Sequence[Outgoing], *, locale: str, chat_kind: ChatKind = ChatKind.PRIVATE) -> None:
         for outgoing in answers:
-            result = await self.sender.send_outgoing(outgoing, locale=locale, chat_kind=chat_kind)
-            if isinstance(result, Sent) and result.message_id and outgoing.prompt_id is not None:
-                # A later reply about this prompt finds it by the id Zalo gave the message.
-                await asyncio.to_thread(self.conversation.prompt_sent, outgoing.prompt_id, result.message_id)
+            await self.sender.send_outgoing(outgoing, locale=locale, chat_kind=chat_kind)
 
     async def _clean_up(self, now: datetime) -> None:
         if self._cleaned_at is not None and now - self._cleaned_at < self.cleanup_every:

@@ -17,6 +17,7 @@ from bot.conversation import Conversation
 from bot.platforms import Inbound, Outbound, Setup, WebhookTarget, plugged_in
 from domain.messages import Platform
 from locales.catalogs import Translate
+from scheduler.delivery.ratelimit import RateLimiter
 from tests.platforms.fake.network import FakeNetwork
 from tests.platforms.fake.sender import FakeSender
 from tests.platforms.fake.transport import FakeTransport
@@ -56,6 +57,7 @@ class FakePlatform:
         *,
         webhook: WebhookTarget | None,
         on_reply: Callable[[float], None] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> Inbound:
         return FakeTransport(conversation, self.network, self.platform, setup.clock)
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import itertools
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from domain.markup import plain as plain_text
 
 if TYPE_CHECKING:
     from tests.platforms.fake.transport import FakeTransport
 
-_TAG = re.compile(r"<[^>]+>")
-
 
 def plain(text: str, choices: list[str]) -> str:
-    """What a person on the fake platform reads: the text without markup, then the numbered choices."""
-    lines = [html.unescape(_TAG.sub("", text))]
+    """What a person on the fake platform reads: the core's neutral markup as plain text, then the
+    numbered choices."""
+    lines = [plain_text(text)]
     lines += [f"{number}. {label}" for number, label in enumerate(choices, start=1)]
     return "\n".join(lines)
 

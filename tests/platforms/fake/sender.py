@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models.reminders import OutboxMessage
+from scheduler.delivery.outbox import buttons_from_json
 from scheduler.delivery.senders import SendResult, Sent
 from tests.platforms.fake.network import FakeNetwork, plain
 
@@ -14,5 +15,5 @@ class FakeSender:
         self.network = network
 
     async def send(self, message: OutboxMessage) -> SendResult:
-        labels = [button.get("label", "") for row in message.buttons for button in row]
+        labels = [button.label for row in buttons_from_json(message.buttons) for button in row]
         return Sent(self.network.post(message.chat_id, plain(message.text, labels), from_bot=True).message_id)

@@ -53,7 +53,4 @@ class FakeTransport:
 
     async def answer(self, outgoing: Outgoing) -> str | None:
         labels = [button.label for row in outgoing.buttons for button in row]
-        sent = self.network.post(outgoing.chat_id, plain(outgoing.text, labels), from_bot=True)
-        if outgoing.prompt_id is not None:
-            await asyncio.to_thread(self.conversation.prompt_sent, outgoing.prompt_id, sent.message_id)
-        return sent.message_id
+        return self.network.post(outgoing.chat_id, plain(outgoing.text, labels), from_bot=True).message_id

@@ -16,6 +16,7 @@ from bot.platforms.zalo.render import (
     reply_hint,
     split_text,
 )
+from domain.markup import MarkupError, escape
 from domain.messages import Attachment, Button, Outgoing
 from locales.catalogs import translator
 from models.reminders import OutboxMessage
@@ -56,8 +57,12 @@ def test_entities_are_unescaped_once() -> None:
     assert plain_text(markup) == 'Ghi chú: «Sở KH&CN <Quảng Ngãi> đã "trình", gõ &lt; là dấu nhỏ hơn»'
 
 
-def test_text_that_only_looks_like_a_tag_is_kept() -> None:
-    assert plain_text("Tiến độ <50% & <p> không phải thẻ") == "Tiến độ <50% & <p> không phải thẻ"
+def test_text_that_only_looks_like_a_tag_reads_as_typed_once_escaped() -> None:
+    # The core escapes what people wrote (domain.markup.escape); unescaped, it is not the markup at all.
+    typed = "Tiến độ <50% & <p> không phải thẻ"
+    assert plain_text(escape(typed)) == typed
+    with pytest.raises(MarkupError):
+        plain_text(typed)
 
 
 # ---- splitting ---------------------------------------------------------------------------------------

@@ -26,11 +26,13 @@ from bot.platforms.zalo.transport import (
     set_webhook,
 )
 from domain.messages import ChatKind, Incoming, Outgoing, Platform
-from models import PlatformAccount, Prompt, Role
+from models import OutboxMessage, Prompt, Role
 from models.db import session_scope
 from models.updates import PlatformUpdate
 from nhacviec.ops_server import OpsServer, Readiness, WebhookRoute
-from tests.bot.chat import QLTDC, TZ, Chat
+from scheduler.delivery.outbox import mark_sent
+from scheduler.delivery.senders import Sent
+from tests.bot.chat import QLTDC, TZ, Chat, User
 from tests.platforms.zalo.fake_zalo import BOT_CHAT, GROUP_CHAT, TOKEN, FakeZalo, text_update
 
 NOW = datetime(2025, 12, 1, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội time
@@ -241,19 +243,26 @@ async def test_a_bots_message_is_ignored(engine: Engine) -> None:
     assert (zalo.calls, claims(engine)) == ([], [])
 
 
-async def test_a_sent_prompt_is_recorded_with_zalos_message_id(engine: Engine) -> None:
+async def remind_on_zalo(chat: Chat, handler: ZaloTransport, user: User, code: str) -> OutboxMessage:
+    """A reminder about `code` as the reminders queue it, sent through the Zalo sender and marked sent with
+    Zalo's message id, as the dispatcher does."""
+    key = chat.queue_reminder(user, code)
+    with session_scope(chat.engine) as session:
+        row = session.exec(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).one()
+    result = await handler.sender.send(row)
+    assert isinstance(result, Sent)
+    assert mark_sent(chat.engine, row, platform_message_id=result.message_id, now=chat.now)
+    return row
+
+
+async def test_a_sent_reminder_is_recorded_with_zalos_message_id(engine: Engine) -> None:
     chat = Chat(engine)
     lan = chat.member("Nguyễn Thị Lan", Role.STAFF, QLTDC, platform=Platform.ZALO)
-    prompt = chat.conversation.ask(
-        occurrence_id=chat.occurrence("II.3"),
-        member_id=chat.member_id(lan),
-        platform=Platform.ZALO,
-        chat_id=lan.chat_id,
-    )
     zalo = FakeZalo()
-    await transport(engine, zalo, conversation=chat.conversation).send([prompt], locale="vi")
+    row = await remind_on_zalo(chat, transport(engine, zalo, conversation=chat.conversation), lan, "II.3")
     with session_scope(engine) as session:
-        assert session.get(Prompt, prompt.prompt_id).message_id == "m1"  # type: ignore[union-attr]
+        prompt = session.get(Prompt, row.reason["prompt_id"])
+        assert prompt is not None and prompt.message_id == "m1"
     assert zalo.delivered[0][1].endswith(
         "\n\n1. ✅ Đã hoàn thành\n2. ⏳ Đang thực hiện\n3. ⚠️ Có vướng mắc\nTrả lời 1, 2 hoặc 3."
     )
@@ -415,12 +424,8 @@ async def test_a_zalo_person_joins_is_reminded_and_reports_by_polling(engine: En
     await handler.run(stop)
     assert zalo.delivered[-1][1].startswith("Chào mừng")
 
-    with session_scope(engine) as session:
-        member_id = session.exec(select(PlatformAccount.member_id).where(PlatformAccount.user_id == BOT_CHAT)).one()
-    reminder = chat.conversation.ask(
-        occurrence_id=chat.occurrence("II.3"), member_id=member_id, platform=Platform.ZALO, chat_id=BOT_CHAT
-    )
-    await handler.send([reminder], locale="vi")
+    person = User("Nguyễn Thị Lan", user_id=BOT_CHAT, platform=Platform.ZALO, chat_id=BOT_CHAT)
+    await remind_on_zalo(chat, handler, person, "II.3")
 
     stop.clear()
     zalo.deliver(text_update("xong rồi", message_id="a0000000000000000002"))
