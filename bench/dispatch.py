@@ -54,7 +54,8 @@ from telegram.ext import AIORateLimiter, Application
 from bot.platforms.telegram.sender import telegram_sender
 from bot.platforms.zalo.api import ZaloApi
 from bot.platforms.zalo.sender import ZaloSender
-from domain.messages import ChatKind
+from domain.messages import Button, ChatKind
+from domain.payloads import Choice, ChoiceKind, encode
 from models import db
 from models.db import session_scope
 from sandbox import VIETNAM, Limits, Sandbox, SandboxClock, SimGroup, SimPerson
@@ -72,6 +73,11 @@ ZALO_PRIVATE_CHATS = 400
 ZALO_GROUPS = 10
 NOW = datetime(2026, 3, 2, 8, 30, tzinfo=VIETNAM)
 PREFIX = "Nhắc việc "
+
+
+def done_button(number: int) -> tuple[tuple[Button, ...], ...]:
+    """A reminder's button, as the core makes one (a real payload, so each row carries its keyboard)."""
+    return ((Button("✅ Đã hoàn thành", encode(Choice(ChoiceKind.UNDO, (number,)))),),)
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,7 @@ async def run_ours(load: Load, db_url: str | None) -> tuple[Figures, dict[str, A
         db.upgrade(engine)
         started = time.monotonic()
         with session_scope(engine) as session:
-            for key, chat in zip(load.keys, load.chats, strict=True):
+            for number, (key, chat) in enumerate(zip(load.keys, load.chats, strict=True), start=1):
                 outbox.enqueue(
                     session,
                     key=key,
@@ -166,7 +172,7 @@ async def run_ours(load: Load, db_url: str | None) -> tuple[Figures, dict[str, A
                     text=f"{PREFIX}<b>{key}</b>",
                     due_at=NOW,
                     now=NOW,
-                    buttons=[[{"label": "✅ Đã hoàn thành", "payload": f"done:{key}"}]],
+                    buttons=done_button(number),
                 )
         queued = time.monotonic() - started
         box = await fresh_sandbox(len(load.keys))
@@ -261,7 +267,7 @@ async def run_zalo(load: ZaloLoad, db_url: str | None) -> tuple[Figures, dict[st
         db.upgrade(engine)
         started = time.monotonic()
         with session_scope(engine) as session:
-            for key, (chat, kind) in zip(load.keys, load.chats, strict=True):
+            for number, (key, (chat, kind)) in enumerate(zip(load.keys, load.chats, strict=True), start=1):
                 outbox.enqueue(
                     session,
                     key=key,
@@ -271,7 +277,7 @@ async def run_zalo(load: ZaloLoad, db_url: str | None) -> tuple[Figures, dict[st
                     text=f"{PREFIX}<b>{key}</b>",
                     due_at=NOW,
                     now=NOW,
-                    buttons=[[{"label": "✅ Đã hoàn thành", "payload": f"done:{key}"}]],
+                    buttons=done_button(number),
                 )
         queued = time.monotonic() - started
         box = await fresh_zalo_sandbox(len(load.keys))

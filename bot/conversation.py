@@ -112,9 +112,13 @@ class Turn:
     now: datetime
     today: date
 
-    def answer(self, text: str, buttons: Keyboard = ()) -> Outgoing:
+    def answer(self, text: str, buttons: Keyboard = (), *, choices_in_text: bool = False) -> Outgoing:
         return Outgoing(
-            chat_id=self.incoming.chat_id, text=text, buttons=buttons, reply_to_message_id=self.incoming.message_id
+            chat_id=self.incoming.chat_id,
+            text=text,
+            buttons=buttons,
+            reply_to_message_id=self.incoming.message_id,
+            choices_in_text=choices_in_text,
         )
 
 
@@ -937,7 +941,7 @@ class Conversation:
             code, due = known[occurrence_id]
             lines.append(f"{number}. {esc(code)} — " + due_phrase(_, due, turn.today, turn.locale))
             rows.append((Button(f"{number}. {code}", encode(Choice(ChoiceKind.PICK, (pending_id, occurrence_id)))),))
-        return [turn.answer("\n".join(lines), buttons=tuple(rows))]
+        return [turn.answer("\n".join(lines), buttons=tuple(rows), choices_in_text=True)]
 
     def _report_on(self, session: Session, turn: Turn, person: Person, occurrence_id: int, text: str) -> list[Outgoing]:
         _ = turn._

@@ -103,6 +103,9 @@ class Outgoing:
     # Set: not a new message but new buttons for this one (the message a button was pressed on); the
     # text is then unused.
     edit_message_id: str | None = None
+    # The text already lists the choices, numbered in the buttons' order ("1. I.2 — hạn …"): a platform
+    # that shows choices as a numbered list (Zalo) adds only how to answer, not the list a second time.
+    choices_in_text: bool = False
 
     def __post_init__(self) -> None:
         validate(self.text)  # a malformed text fails where it is made, not at the platform

@@ -241,7 +241,7 @@ def _digest(_: Translate, items: Sequence[ReminderItem], send_day: date, locale:
         lines.append("   " + esc(excerpt(item.content)))
     answerable = [(item.prompt_id, item.task_code) for item in items if item.prompt_id is not None]
     if answerable:
-        lines.append(_("Reply to this message to report progress (I will ask which task), or press a task's button."))
+        lines.append(_("Reply to this message to report progress (I will ask which task), or choose a task below."))
     return RenderedReminder("\n".join(lines), digest_buttons(_, answerable))
 
 

@@ -80,6 +80,7 @@ class Sent:
     text: str
     buttons: Keyboard = ()
     from_bot: bool = True
+    choices_in_text: bool = False
 
     @property
     def labels(self) -> list[str]:
@@ -337,7 +338,7 @@ class Chat:
                 history[index] = replace(history[index], buttons=out.buttons)
                 delivered.append(history[index])
                 continue
-            sent = Sent(str(next(self._ids)), out.chat_id, out.text, out.buttons)
+            sent = Sent(str(next(self._ids)), out.chat_id, out.text, out.buttons, choices_in_text=out.choices_in_text)
             self.history.setdefault(out.chat_id, []).append(sent)
             delivered.append(sent)
         return delivered

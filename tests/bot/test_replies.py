@@ -74,6 +74,15 @@ def test_with_several_open_reminders_the_bot_asks_which_task(chat: Chat) -> None
     assert chat.reports() == []
 
 
+def test_the_task_question_says_its_text_already_numbers_the_choices(chat: Chat) -> None:
+    # So Zalo, which shows choices as a numbered list, does not list "1. 1. II.4" under the text.
+    lan = lan_of(chat)
+    chat.remind(lan, "II.3")
+    chat.remind(lan, "II.4")
+    chat.say(lan, "đã ban hành kế hoạch số 12/KH-SKHCN")
+    assert chat.last(lan).choices_in_text
+
+
 def test_pressing_a_numbered_choice_records_the_kept_reply(chat: Chat) -> None:
     lan = lan_of(chat)
     chat.remind(lan, "II.3")

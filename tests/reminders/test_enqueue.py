@@ -94,7 +94,8 @@ def test_same_morning_steps_for_one_chat_are_one_digest(planned: Engine) -> None
     quarter = period_label(Period("quarter", 2025, 4), "vi")  # "Quý IV/2025"
     assert f"• V.2 — hỏi tiến độ {quarter} (đến Thứ Tư, 31/12/2025)" in lines
     assert (
-        lines[-1] == "Trả lời tin nhắn này để báo cáo tiến độ (tôi sẽ hỏi là nhiệm vụ nào), hoặc bấm nút của nhiệm vụ."
+        lines[-1]
+        == "Trả lời tin nhắn này để báo cáo tiến độ (tôi sẽ hỏi là nhiệm vụ nào), hoặc chọn một nhiệm vụ bên dưới."
     )
     # 13 tasks: one "Báo cáo" button each, two to a row, not 39 status buttons.
     labels = [button["label"] for row in digest.buttons for button in row]

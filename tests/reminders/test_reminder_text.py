@@ -160,7 +160,7 @@ def test_several_reminders_for_one_chat_on_one_morning_are_one_digest() -> None:
         "   Xây dựng kế hoạch thực hiện Quyết định số 1322/QĐ-TTg ngày 31/08/2020 của Thủ tướng Chính phủ phê duyệt …",
         "• VI.1 — phối hợp, hạn Thứ Tư, 31/12/2025 (còn 7 ngày)",
         "   Phối hợp.",
-        "Trả lời tin nhắn này để báo cáo tiến độ (tôi sẽ hỏi là nhiệm vụ nào), hoặc bấm nút của nhiệm vụ.",
+        "Trả lời tin nhắn này để báo cáo tiến độ (tôi sẽ hỏi là nhiệm vụ nào), hoặc chọn một nhiệm vụ bên dưới.",
     ]
     assert rows(rendered.buttons) == [
         [

@@ -106,9 +106,11 @@ def render(
     *,
     attachment: str | None = None,
     limit: int = TEXT_LIMIT,
+    choices_in_text: bool = False,
 ) -> list[str]:
     """The Zalo messages for one neutral message: its text, its links, its numbered choices and the
-    note for a file, in that order, split to `limit`. No message at all when there is nothing to say."""
+    note for a file, in that order, split to `limit`. No message at all when there is nothing to say.
+    With `choices_in_text` the text already numbers the choices: only the line saying how to answer."""
     paragraphs: list[str] = []
     text = plain_text(markup).strip("\n")
     if text.strip():
@@ -119,7 +121,7 @@ def render(
         paragraphs.append("\n".join(links))
     choices = [option.label for option in options if not option.url]
     if choices:
-        numbered = [f"{number}. {label}" for number, label in enumerate(choices, start=1)]
+        numbered = [] if choices_in_text else [f"{number}. {label}" for number, label in enumerate(choices, start=1)]
         paragraphs.append("\n".join([*numbered, reply_hint(_, len(choices))]))
     if attachment is not None:
         paragraphs.append(_(FILE_ELSEWHERE).format(name=attachment))
@@ -150,7 +152,14 @@ def render_outgoing(_: Translate, outgoing: Outgoing, limit: int = TEXT_LIMIT) -
     message (`edit_message_id`, whose text is unused) go out as a new message with the list only."""
     text = "" if outgoing.edit_message_id is not None else outgoing.text
     attachment = outgoing.attachment.filename if outgoing.attachment is not None else None
-    return render(_, text, outgoing_options(outgoing), attachment=attachment, limit=limit)
+    return render(
+        _,
+        text,
+        outgoing_options(outgoing),
+        attachment=attachment,
+        limit=limit,
+        choices_in_text=outgoing.choices_in_text,
+    )
 
 
 def render_outbox(_: Translate, message: OutboxMessage, limit: int = TEXT_LIMIT) -> list[str]:

@@ -197,6 +197,26 @@ def test_an_answer_of_the_conversation_renders_with_its_buttons() -> None:
     ]
 
 
+def test_choices_the_text_already_numbers_are_not_listed_twice() -> None:
+    # The task picker numbers its tasks with their deadlines in the text; Zalo adds only how to answer.
+    outgoing = Outgoing(
+        chat_id="e4ea2cd5189df1c3a88c",
+        text=(
+            "Báo cáo này về nhiệm vụ nào? Vui lòng chọn:\n"
+            "1. II.4 — hạn Thứ Tư, 31/12/2025, còn 30 ngày\n"
+            "2. II.3 — hạn Thứ Tư, 31/12/2025, còn 30 ngày"
+        ),
+        buttons=((Button("1. II.4", "pick:7:41"),), (Button("2. II.3", "pick:7:42"),)),
+        choices_in_text=True,
+    )
+    assert render_outgoing(vi, outgoing) == [
+        "Báo cáo này về nhiệm vụ nào? Vui lòng chọn:\n"
+        "1. II.4 — hạn Thứ Tư, 31/12/2025, còn 30 ngày\n"
+        "2. II.3 — hạn Thứ Tư, 31/12/2025, còn 30 ngày\n\n"
+        "Trả lời 1 hoặc 2."
+    ]
+
+
 def test_new_buttons_for_an_earlier_message_go_out_as_the_list_alone() -> None:
     # Zalo cannot edit a message: "Báo cáo III.2" opens its three choices in a new message.
     outgoing = Outgoing(
