@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -32,6 +31,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from bot.choice_numbers import typed_number
 from bot.conversation import Conversation
 from bot.platforms.zalo.api import ZaloApi, ZaloError
 from bot.platforms.zalo.dedup import claim_update, forget_updates_before, release_update
@@ -55,9 +55,6 @@ WEBHOOK_PATH = "/webhook/zalo"
 # Zalo's rule for setWebhook's secret_token.
 SECRET_MIN, SECRET_MAX = 8, 256
 ONLY_TEXT = N_("Sorry, I can only read text messages. Please write to me in words.")
-# In a group, besides commands and mentions, a bare choice number is for the bot: Zalo has no reply-to,
-# so "2" or "số 2" is how a member answers a numbered question there.
-_CHOICE_NUMBER = re.compile(r"^\s*(?:(?:số|so|chọn|chon)\s*)?\d{1,2}\s*\.?\s*$", re.IGNORECASE)
 
 
 class WebhookSecretError(ValueError):
@@ -163,7 +160,9 @@ def addressed_to_bot(kind: ChatKind, text: str, bot_names: Sequence[str] = ()) -
     if kind == ChatKind.PRIVATE:
         return True
     text = unicodedata.normalize("NFC", text)
-    if text.lstrip().startswith("/") or _CHOICE_NUMBER.match(text):
+    # Besides commands and mentions, a typed choice number is for the bot: Zalo has no reply-to, so "2" or
+    # "Chọn số 2 ạ" is how a member answers a numbered question in a group — read as the core reads it.
+    if text.lstrip().startswith("/") or typed_number(text) is not None:
         return True
     lowered = text.lower()
     return any(f"@{name.lower()}" in lowered for name in bot_names if name)

@@ -122,6 +122,9 @@ def test_a_group_message_becomes_a_group_incoming_from_its_member() -> None:
         ("2", True),
         ("số 2", True),
         ("chọn 3.", True),
+        ("Chọn số 2 ạ", True),
+        ("２", True),
+        ("2 việc còn lại tuần sau làm", False),
         ("@bot.nhacviec xong II.3 rồi", True),
     ],
 )
