@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from sqlmodel import Session, SQLModel
 
 from models import OccurrenceSource, ReportStatus, TaskOrigin, UnitKind, UnitRole
 from models.audit import REGISTRY_ACTIONS
-from models.progress import with_unit_reports
+from models.progress import done_before, with_unit_reports
 from reports.summary import (
     OccurrenceFact,
     PlanFact,
@@ -97,11 +97,14 @@ _EVENT_TASKS = (
         _OCCURRENCE.archived_at.is_(None),
     )
 )
-# The occurrences of the window: every deadline up to its end, those before it too (a summary carries
-# the ones still open into its period; one range on `ix_occurrence_due`, no second query), and the
-# check-ins of the main period only (rates and the chart need deadlines alone).
+# The occurrences of the window: its deadlines and those before it (a summary carries the ones still open
+# into its period), and the check-ins of the main period only (rates and the chart need deadlines alone).
+# Of the deadlines before every period asked about, those whose lead units all reported them done before
+# the main period began are left out in SQL: no summary of it carries them, and a plan in its fifth
+# year has four years of them. The plan's tasks are an IN list (the covering `ix_task_plan_id`), not a
+# join: reading each task row for its plan took a third of the query.
+_PLAN_TASKS = sa.select(_TASK.id).where(_TASK.plan_id == sa.bindparam("plan_id"))
 _IN_WINDOW = sa.and_(
-    _TASK.plan_id == sa.bindparam("plan_id"),
     _OCCURRENCE.archived_at.is_(None),
     _OCCURRENCE.due <= sa.bindparam("high"),
     sa.or_(_OCCURRENCE.checkin.is_(False), _OCCURRENCE.due >= sa.bindparam("checkins_from")),
@@ -121,15 +124,25 @@ REPORT_COLUMNS = (
     "target_count",
 )
 _OCCURRENCE_COLUMNS = (_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin)
-_IN_WINDOW_OF_PLAN = (
-    sa.select(*_OCCURRENCE_COLUMNS)
-    .select_from(_TABLES["occurrence"])
-    .join(_TABLES["task"], _TASK.id == _OCCURRENCE.task_id)
-    .where(_IN_WINDOW)
-)
-_OCCURRENCES = with_unit_reports(_IN_WINDOW_OF_PLAN, *REPORT_COLUMNS)
+
+
+def _in_window(*, lateral: bool) -> sa.Select[Any]:
+    # "+ 0" keeps SQLite off `ix_occurrence_task_id`: through it, SQLite walks the plan's tasks and reads
+    # every occurrence of each, all years to the horizon; the due-date index holds the window's alone
+    # and covers the columns read. PostgreSQL (LATERAL) plans the IN list as a semi-join either way.
+    task_id = _OCCURRENCE.task_id if lateral else _OCCURRENCE.task_id + 0
+    settled = done_before(sa.bindparam("settled_before"), lateral=lateral)
+    return (
+        sa.select(*_OCCURRENCE_COLUMNS)
+        .select_from(_TABLES["occurrence"])
+        .where(task_id.in_(_PLAN_TASKS), _IN_WINDOW, sa.or_(_OCCURRENCE.due >= sa.bindparam("low"), ~settled))
+    )
+
+
+_OCCURRENCES = with_unit_reports(_in_window(lateral=False), *REPORT_COLUMNS)
 # The same rows as PostgreSQL reads them fastest (4× on 8,000 occurrences): see `with_unit_reports`.
-_OCCURRENCES_LATERAL = with_unit_reports(_IN_WINDOW_OF_PLAN, *REPORT_COLUMNS, lateral=True)
+_OCCURRENCES_LATERAL = with_unit_reports(_in_window(lateral=True), *REPORT_COLUMNS, lateral=True)
+_NO_JIT = sa.text("SET LOCAL jit = off")
 _COUNT = re.compile(r'"count":\s*(\d+)')
 
 
@@ -277,13 +290,22 @@ def load_facts(
     facts = registry.get(session, plan_id) if registry is not None else load_registry(session, plan_id)
     units, tasks = facts.units, facts.tasks
     periods = [main, *others]
+    postgresql = session.connection().dialect.name == "postgresql"
+    # The first moment of `main` (local midnight) in UTC: a report last changed before it was on an earlier day.
+    began = datetime.combine(main.start, time(), tzinfo=tz).astimezone(UTC)
     window = {
         "plan_id": plan_id,
+        "low": min(p.start for p in periods),
         "high": max(p.end for p in periods),
         "checkins_from": main.start,
+        # `_raw` hands values to the driver as they are: SQLite compares the naive UTC text it stores.
+        "settled_before": began if postgresql else began.replace(tzinfo=None).strftime(_SQLITE_MOMENT),
     }
     local = LocalDays(tz)
-    postgresql = session.connection().dialect.name == "postgresql"
+    if postgresql:
+        # The read's estimated cost on a large plan passes `jit_above_cost`: compiling it (70-120 ms on
+        # the bench plan) took longer than running it (80 ms). For this transaction only.
+        session.execute(_NO_JIT)
     occurrences, reports = read_unit_reports(
         _raw(session, _OCCURRENCES_LATERAL if postgresql else _OCCURRENCES, window), local
     )
@@ -304,8 +326,13 @@ def read_unit_reports(
     newest first.
 
     The hot loop of a summary, one row per occurrence and unit: columns named rather than a starred rest,
-    and no call per row beyond the facts' own, a third faster on 8,000 rows."""
+    and no call per row beyond the facts' own (SQLite's text times are read inline), a third faster on
+    8,000 rows."""
     statuses, local_day, roles = local.statuses, local.local_day, local.roles
+    # SQLite's naive UTC text ("2026-03-15 02:30:00.000000"): the local day is one per UTC hour (see
+    # `LocalDays`), and the moment parses as is with "+00:00" appended.
+    hours = local.days if local.by_hour else None
+    fromisoformat = datetime.fromisoformat
     occurrences: list[OccurrenceFact] = []
     seen: set[int] = set()
     reports: dict[int, list[ReportFact]] = {}
@@ -335,13 +362,21 @@ def read_unit_reports(
             occurrences.append(OccurrenceFact(occurrence_id, task_id, day, bool(checkin)))
         if status is None:
             continue
+        if type(updated) is str and hours is not None:
+            on = hours.get(updated[:13]) or local_day(updated)
+        else:
+            on = local_day(updated)
+        if type(created) is str and len(created) == 26 and created[19] == ".":
+            at = fromisoformat(created + "+00:00")
+        else:
+            at = _moment(created)
         report = ReportFact(
             occurrence_id,
             unit_id,
             statuses[status],
             note,
-            local_day(updated),
-            _moment(created),
+            on,
+            at,
             percent,
             reason,
             done_count,
@@ -362,6 +397,7 @@ def _made(report: ReportFact) -> datetime:
 
 
 _ZERO = timedelta(0)
+_SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a datetime in SQLite
 _COMPILED: dict[tuple[int, str], Compiled] = {}
 
 
