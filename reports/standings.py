@@ -5,7 +5,7 @@ derivation (`reports.status.standing`), so no two views can disagree about an oc
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from models.db import raw_rows
 from models.progress import with_unit_reports
 from models.registry import UnitRole
 from reports.status import ReportFact, Standing, standing
@@ -58,17 +59,19 @@ class Reported:
         return standing(self.occurrence.due, self.occurrence.checkin, self.leads, self.reports, today, unit_id)
 
 
+_ROLES = {role.value: role for role in UnitRole}
+
+
 def _read(session: Session, name: str, params: dict[str, Any], tz: ZoneInfo) -> list[Reported]:
     plain, lateral = _READS[name]
     statement = lateral if session.connection().dialect.name == "postgresql" else plain
+    # Straight through the driver: on every message, SQLAlchemy's row objects and type processing cost
+    # more than the query (a member's /tasks reads some sixty rows).
+    rows = raw_rows(session, statement, params)
     roles: dict[int, dict[int, UnitRole]] = {}
-
-    def tapped(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-        for row in rows:
-            roles.setdefault(row[0], {}).setdefault(row[4], UnitRole(row[5]))
-            yield row
-
-    occurrences, reports = read_unit_reports(tapped(session.execute(statement, params)), LocalDays(tz))
+    for row in rows:
+        roles.setdefault(row[0], {}).setdefault(row[4], _ROLES[row[5]])
+    occurrences, reports = read_unit_reports(rows, LocalDays(tz))
     found: list[Reported] = []
     for occurrence in occurrences:
         on_task = roles.get(occurrence.id, {})

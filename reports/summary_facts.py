@@ -13,15 +13,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.sql.compiler import Compiled
 from sqlmodel import Session, SQLModel
 
 from models import OccurrenceSource, ReportStatus, TaskOrigin, UnitKind, UnitRole
 from models.audit import REGISTRY_ACTIONS
+from models.db import raw_rows
 from models.progress import done_before, with_unit_reports
 from reports.summary import (
     OccurrenceFact,
@@ -205,7 +207,7 @@ def load_registry(session: Session, plan_id: int) -> RegistryFacts:
     units = {row.id: UnitFact(row.id, row.name, row.kind == UnitKind.GROUP.value) for row in session.execute(_UNITS)}
     leads: dict[int, list[int]] = {}
     coordinating: dict[int, list[int]] = {}
-    for task_id, unit_id, role in _raw(session, _TASK_UNITS, {"plan_id": plan_id}):
+    for task_id, unit_id, role in raw_rows(session, _TASK_UNITS, {"plan_id": plan_id}):
         (leads if role == UnitRole.LEAD.value else coordinating).setdefault(task_id, []).append(unit_id)
     tasks: list[TaskFact] = []
     events: dict[int, str] = {}
@@ -219,7 +221,7 @@ def load_registry(session: Session, plan_id: int) -> RegistryFacts:
         target_note,
         schedules_text,
         needs_date,
-    ) in _raw(session, _TASKS, {"plan_id": plan_id}):
+    ) in raw_rows(session, _TASKS, {"plan_id": plan_id}):
         event = None
         if schedules_text and '"event"' in schedules_text:
             event = next((str(s["event"]) for s in json.loads(schedules_text) if s.get("kind") == "event"), None)
@@ -285,8 +287,10 @@ def load_facts(
     tz: ZoneInfo,
     registry: RegistryCache | None = None,
 ) -> SummaryFacts:
-    """The facts of `main` (every occurrence, and every earlier deadline: `build_summary` carries the
-    open ones over) and of `others` (deadlines only: the previous period, the chart's history). `registry`: where the registry facts are kept between calls (read afresh without)."""
+    """The facts of `main` (every occurrence, and the earlier deadlines `build_summary` may carry over:
+    those its lead units all finished before `main` began are left out, so the facts serve summaries of
+    `main` and later periods) and of `others` (deadlines only: the previous period, the chart's
+    history). `registry`: where the registry facts are kept between calls (read afresh without)."""
     facts = registry.get(session, plan_id) if registry is not None else load_registry(session, plan_id)
     units, tasks = facts.units, facts.tasks
     periods = [main, *others]
@@ -298,8 +302,7 @@ def load_facts(
         "low": min(p.start for p in periods),
         "high": max(p.end for p in periods),
         "checkins_from": main.start,
-        # `_raw` hands values to the driver as they are: SQLite compares the naive UTC text it stores.
-        "settled_before": began if postgresql else began.replace(tzinfo=None).strftime(_SQLITE_MOMENT),
+        "settled_before": began,
     }
     local = LocalDays(tz)
     if postgresql:
@@ -307,7 +310,7 @@ def load_facts(
         # the bench plan) took longer than running it (80 ms). For this transaction only.
         session.execute(_NO_JIT)
     occurrences, reports = read_unit_reports(
-        _raw(session, _OCCURRENCES_LATERAL if postgresql else _OCCURRENCES, window), local
+        raw_rows(session, _OCCURRENCES_LATERAL if postgresql else _OCCURRENCES, window), local
     )
     return SummaryFacts(
         plan=facts.plan,
@@ -397,31 +400,6 @@ def _made(report: ReportFact) -> datetime:
 
 
 _ZERO = timedelta(0)
-_SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a datetime in SQLite
-_COMPILED: dict[tuple[int, str], Compiled] = {}
-
-
-def _raw(session: Session, statement: sa.Select[Any], params: dict[str, Any]) -> Iterable[Sequence[Any]]:
-    """Runs a statement on the session's connection (same transaction) straight through the driver: on a
-    10,000-task plan, SQLAlchemy's result rows and per-value processing took longer than the query.
-    Values come back as the driver gives them (dates as text on SQLite); the callers convert them."""
-    connection = session.connection()
-    dialect = connection.dialect
-    key = (id(statement), dialect.name)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        compiled = _COMPILED[key] = statement.compile(dialect=dialect)
-    values = {**compiled.params, **params}
-    if dialect.name == "sqlite":
-        values = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
-    order: list[str] | None = getattr(compiled, "positiontup", None)
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(compiled.string, tuple(values[name] for name in order) if order is not None else values)
-        rows: list[Sequence[Any]] = list(cursor.fetchall())
-    finally:
-        cursor.close()
-    return rows
 
 
 def _day(value: date | str) -> date:
@@ -438,6 +416,20 @@ def _moment(value: datetime | str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+_STATUSES: Mapping[str, ReportStatus] = MappingProxyType({status.value: status for status in ReportStatus})
+_ROLES: Mapping[str, UnitRole] = MappingProxyType({role.value: role for role in UnitRole})
+
+
+@lru_cache(maxsize=16)
+def _whole_hours(tz: ZoneInfo) -> bool:
+    """Whether the zone's offsets are all whole hours: then one answer per UTC hour serves every minute."""
+    return all(
+        (tz.utcoffset(datetime(year, month, 1)) or _ZERO).total_seconds() % 3600 == 0
+        for year in (2000, 2025)
+        for month in (1, 7)
+    )
+
+
 class LocalDays:
     """Report times into facts: made aware (UTC), and the local day of the last change.
 
@@ -447,15 +439,10 @@ class LocalDays:
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
-        self.statuses = {status.value: status for status in ReportStatus}
-        self.roles = {role.value: role for role in UnitRole}
+        self.statuses = _STATUSES
+        self.roles = _ROLES
         self.days: dict[str, date] = {}
-        # Zones whose offsets are all whole hours can share one answer per UTC hour.
-        self.by_hour = all(
-            (tz.utcoffset(datetime(year, month, 1)) or _ZERO).total_seconds() % 3600 == 0
-            for year in (2000, 2025)
-            for month in (1, 7)
-        )
+        self.by_hour = _whole_hours(tz)  # made for every chat answer that reads a few reports
 
     def local_day(self, updated: datetime | str) -> date:
         if self.by_hour and isinstance(updated, str):
