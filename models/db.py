@@ -19,6 +19,7 @@ from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import NullType
 from sqlmodel import Session, create_engine
 
 if TYPE_CHECKING:
@@ -229,6 +230,8 @@ def _prepare(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) 
     processors: dict[str, Callable[[Any], Any]] = {}
     for bind, name in compiled.bind_names.items():
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is None and dialect.name == "sqlite" and isinstance(bind.type, NullType):
+            processor = _sqlite_value  # an untyped parameter: a day or a moment goes in as SQLite stores it
         if processor is not None:
             processors[name] = processor
     order = getattr(compiled, "positiontup", None)
@@ -267,13 +270,7 @@ def raw_rows(session: Session, statement: ClauseElement, params: dict[str, Any])
     for name, processor in processors.items():
         if name in values:
             values[name] = processor(values[name])
-    bound: Sequence[Any] | dict[str, Any]
-    if order is None:
-        bound = values
-    elif dialect.name == "sqlite":
-        bound = tuple(_sqlite_value(values[name]) for name in order)
-    else:
-        bound = tuple(values[name] for name in order)
+    bound = values if order is None else tuple([values[name] for name in order])
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql, bound)
