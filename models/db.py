@@ -68,12 +68,19 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers work while the dispatcher writes; foreign keys are off in SQLite unless asked.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Reads through the OS page cache, not a copy of each page into SQLite's own 2 MB cache: a summary of
+    # a large plan looks up each occurrence's newest reports all over the file (the bench plan's summary
+    # read: 72 -> 59 ms). Shared by every connection and process; a page is mapped only once read.
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 
