@@ -430,6 +430,13 @@ def _whole_hours(tz: ZoneInfo) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
+def _day_of_hour(hour: str, tz: ZoneInfo) -> date:
+    """The local day of a UTC hour written "2026-03-15 02" (SQLite's text, cut at the hour). Kept between
+    summaries: a plan's reports span a few thousand hours, and each one took a parse and a zone lookup."""
+    return datetime.fromisoformat(hour + ":00:00+00:00").astimezone(tz).date()
+
+
 class LocalDays:
     """Report times into facts: made aware (UTC), and the local day of the last change.
 
@@ -446,8 +453,9 @@ class LocalDays:
 
     def local_day(self, updated: datetime | str) -> date:
         if self.by_hour and isinstance(updated, str):
-            day = self.days.get(updated[:13])
+            hour = updated[:13]
+            day = self.days.get(hour)
             if day is None:
-                day = self.days[updated[:13]] = _moment(updated).astimezone(self.tz).date()
+                day = self.days[hour] = _day_of_hour(hour, self.tz)
             return day
         return _moment(updated).astimezone(self.tz).date()
