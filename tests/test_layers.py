@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Top to bottom. A part is a package or subpackage; a module belongs to the longest part its name starts with.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("nhacviec", "sandbox", "bot.platforms"),  # wiring, the sandbox, the platforms' transports and senders
-    ("bot", "scheduler.reminders.policy", "scheduler.delivery"),  # the conversation; reminders; the outbox and dispatch
+    ("bot", "scheduler.reminders", "scheduler.delivery"),  # the conversation; reminders; the outbox and dispatch
     ("reports", "importer"),
     ("domain",),
     ("scheduler.timing",),
@@ -26,7 +26,7 @@ SIDEWAYS: frozenset[tuple[str, str]] = frozenset(
     {
         ("nhacviec", "bot.platforms"),  # the wiring builds the transports and senders
         ("nhacviec", "sandbox"),  # and starts the sandbox when there is no token
-        ("scheduler.reminders.policy", "scheduler.delivery"),  # reminders are queued into the outbox
+        ("scheduler.reminders", "scheduler.delivery"),  # reminders are queued into the outbox
         ("models", "locales"),  # user-facing errors carry msgids
     }
 )
@@ -133,7 +133,7 @@ def test_the_checker_catches_an_import_under_type_checking() -> None:
 
 def test_the_conversation_and_the_reminders_do_not_import_each_other() -> None:
     planted = {
-        "bot.conversation": ("from scheduler.reminders.policy import text\n", False),
+        "bot.conversation": ("from scheduler.reminders import text\n", False),
         "scheduler.reminders.text": ("", False),
         "scheduler.reminders.enqueue": ("from scheduler.delivery.outbox import enqueue\n", False),
         "scheduler.delivery.outbox": ("from scheduler.reminders.policy import VIETNAM\n", False),

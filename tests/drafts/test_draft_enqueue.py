@@ -26,9 +26,9 @@ from models import (
     db,
 )
 from nhacviec.demo import SimulatedPerson
+from scheduler.reminders import draft_enqueue, reminder_loop
 from scheduler.reminders.draft_enqueue import DOCX_MIME, DraftResult, enqueue_drafts
 from scheduler.reminders.enqueue import next_due_at
-from scheduler.reminders.policy import draft_enqueue, reminder_loop
 from scheduler.reminders.reminder_loop import ReminderLoop
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

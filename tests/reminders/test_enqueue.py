@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 
 from models import OutboxMessage, OutboxState, PlatformAccount, Prompt, ReminderStep, ReportStatus, db
 from models.queries import find_plan
+from scheduler.reminders import enqueue
 from scheduler.reminders.enqueue import EnqueueResult, enqueue_due, next_due_at
-from scheduler.reminders.policy import enqueue
 from scheduler.timing.events import record_event
 from scheduler.timing.periods import Period, period_label
 from tests.reminders.support import TDC, answer, at, bind_group, deliver, messages, occurrence_id, pause, run, steps
