@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -14,6 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 from domain.standings import Reported, open_occurrences, reported, unit_for
 from domain.status import DerivedState, ReportFact, Standing, derive_state, standing
 from models import Occurrence, TaskUnit, Unit, UnitRole
+from models.db import raw_rows
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,29 @@ _TASKS_OF_PLAN = sa.select(
 OPEN_WORK_HORIZON = timedelta(days=400)
 
 
+@dataclass(frozen=True, slots=True)
+class _PlanTask:
+    """A row of `_TASKS_OF_PLAN` as the driver gives it (`raw_rows`: on /tasks, SQLAlchemy's result
+    handling of the plan's tasks cost more than the query)."""
+
+    id: int
+    code: str
+    content: str
+    schedules: str | list[dict[str, Any]] | None  # JSON text on SQLite; None when the task has occurrences
+    needs_date: bool | int
+    position: int
+    has_occurrences: bool | int
+
+    def schedule_list(self) -> list[dict[str, Any]]:
+        found = json.loads(self.schedules) if isinstance(self.schedules, str) else self.schedules
+        return found or []
+
+
 def task_ids_for_units(session: Session, unit_ids: Iterable[int]) -> set[int]:
     ids = list(unit_ids)
     if not ids:
         return set()
-    return {task_id for (task_id,) in session.execute(_TASKS_OF_UNITS, {"unit_ids": ids})}
+    return {task_id for (task_id,) in raw_rows(session, _TASKS_OF_UNITS, {"unit_ids": ids})}
 
 
 def open_work(
@@ -80,9 +101,9 @@ def open_work(
     several units lead, a member of one of them sees that unit's part (`domain.standings.unit_for`).
     """
     tasks = [
-        task
-        for task in session.execute(_TASKS_OF_PLAN, {"plan_id": plan_id})
-        if task_ids is None or task.id in task_ids
+        _PlanTask(*row)
+        for row in raw_rows(session, _TASKS_OF_PLAN, {"plan_id": plan_id})
+        if task_ids is None or row[0] in task_ids
     ]
     if not tasks:
         return []
@@ -126,7 +147,7 @@ def open_work(
             )
         elif not task.has_occurrences:
             # No occurrence at all: the task waits for an outside event, or its time text could not be read.
-            event = next((s.get("event") for s in task.schedules if s.get("kind") == "event"), None)
+            event = next((s.get("event") for s in task.schedule_list() if s.get("kind") == "event"), None)
             if event is not None or task.needs_date:
                 waiting = derive_state(None, None, None, today) if event is not None else None
                 items.append(

@@ -11,6 +11,7 @@ from sqlmodel import Session, SQLModel, col
 from domain.messages import Platform
 from domain.permissions import Audience, audience_of
 from models import AuditLog, Member, Membership, Role, Unit
+from models.db import raw_rows
 
 
 @dataclass(frozen=True)
@@ -49,18 +50,22 @@ _PERSON = (
 )
 
 
+_ROLES = {role.value: role for role in Role}
+
+
 def load_person(session: Session, platform: Platform, user_id: str) -> Person | None:
-    """One query, on every message: the member behind the account and all their memberships."""
-    rows = session.execute(_PERSON, {"platform": platform.value, "user_id": user_id}).all()
+    """One query, on every message: the member behind the account and all their memberships (straight
+    through the driver: SQLAlchemy's result handling cost twice the query)."""
+    rows = raw_rows(session, _PERSON, {"platform": platform.value, "user_id": user_id})
     if not rows:
         return None
     member_id, name, language, paused_until = rows[0][:4]
-    memberships = [(Role(role), unit_id) for *_member, role, unit_id in rows if role is not None]
+    memberships = [(_ROLES[role], unit_id) for *_member, role, unit_id in rows if role is not None]
     return Person(
         member_id=member_id,
         name=name,
         language=language,
-        paused_until=paused_until,
+        paused_until=date.fromisoformat(paused_until) if isinstance(paused_until, str) else paused_until,
         roles=frozenset(role for role, _unit in memberships),
         unit_ids=frozenset(unit for _role, unit in memberships if unit is not None),
         lead_unit_ids=frozenset(unit for role, unit in memberships if unit is not None and role == Role.UNIT_LEAD),

@@ -6,6 +6,7 @@ parameters: on SQLite, building a SQLAlchemy statement costs several times more 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -20,6 +21,7 @@ from domain.progress_language import ProgressReading, ProgressStatus
 from domain.standings import reported
 from domain.standings import unit_for as viewer_unit
 from models import Prompt, ReportStatus, UnitRole
+from models.db import raw_rows
 from models.registry import Plan
 from models.types import UTCDateTime
 
@@ -156,18 +158,29 @@ _NEWEST_PLAN = select(Plan).order_by(col(Plan.imported_at).desc(), col(Plan.id).
 _NEWEST_PLAN_ID = sa.select(_PLAN.id).order_by(_PLAN.imported_at.desc(), _PLAN.id.desc()).limit(1)
 
 
+# The statements on the path of every reply go straight through the driver (`models.db.raw_rows`, values
+# bound by SQLAlchemy's own processors): on SQLite, SQLAlchemy's execution and result handling cost more
+# than these one-row statements.
+_ROLES = {role.value: role for role in UnitRole}
+_STATUSES = {status.value: status for status in ReportStatus}
+
+
+def _day(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def target_of(session: Session, occurrence_id: int) -> Target | None:
-    rows = session.execute(_TARGET, {"occurrence_id": occurrence_id}).all()
+    rows = raw_rows(session, _TARGET, {"occurrence_id": occurrence_id})
     if not rows:
         return None
     occurrence, task, code, plan, _unit, _role = rows[0]
-    units = [(unit, UnitRole(role)) for *_target, unit, role in rows if unit is not None]
+    units = [(unit, _ROLES[role]) for *_target, unit, role in rows if unit is not None]
     return Target(occurrence, task, code, plan, tuple(u for u, _r in units), tuple(r for _u, r in units))
 
 
 def choices(session: Session, occurrence_ids: list[int]) -> dict[int, tuple[str, date]]:
     """Task code and due date of each occurrence, for a list to pick from."""
-    return {row[0]: (row[1], row[2]) for row in session.execute(_CHOICES, {"ids": occurrence_ids})}
+    return {row[0]: (row[1], _day(row[2])) for row in raw_rows(session, _CHOICES, {"ids": occurrence_ids})}
 
 
 def may_report(person: Person, target: Target) -> bool:
@@ -190,14 +203,16 @@ def occurrence_replied_to(session: Session, incoming: Incoming) -> int | None:
     """The occurrence of the prompt this message replies to, if it replies to one."""
     if incoming.reply_to_message_id is None:
         return None
-    return session.execute(
+    rows = raw_rows(
+        session,
         _PROMPT_REPLIED_TO,
         {
             "platform": incoming.platform.value,
             "chat_id": incoming.chat_id,
             "message_id": incoming.reply_to_message_id,
         },
-    ).scalar()
+    )
+    return int(rows[0][0]) if rows else None
 
 
 def occurrences_of_reminder(session: Session, incoming: Incoming) -> list[int]:
@@ -226,7 +241,7 @@ def occurrences_of_reminder(session: Session, incoming: Incoming) -> list[int]:
 def open_prompt_occurrences(session: Session, person: Person, today: date, tz: ZoneInfo) -> list[int]:
     """Occurrences the bot asked this member about that are still unanswered and not done (as the member's
     unit sees them), newest first."""
-    prompts = list(dict.fromkeys(session.execute(_OPEN_PROMPTS, {"member_id": person.member_id}).scalars()))
+    prompts = list(dict.fromkeys(row[0] for row in raw_rows(session, _OPEN_PROMPTS, {"member_id": person.member_id})))
     if not prompts:
         return []
     found = reported(session, prompts, tz)
@@ -258,7 +273,8 @@ def record(
 ) -> ReportRow:
     status = _status(reading)
     unit_id, role = reporting_unit(person, target)
-    report_id = session.execute(
+    report_id: int = raw_rows(
+        session,
         _INSERT_REPORT,
         {
             "occurrence_id": target.occurrence_id,
@@ -277,7 +293,7 @@ def record(
             "created_at": now,
             "updated_at": now,
         },
-    ).scalar_one()
+    )[0][0]
     report = ReportRow(
         report_id, target.occurrence_id, person.member_id, status, reading.percent, reading.reason, reading.note
     )
@@ -288,7 +304,7 @@ def record(
 
 
 def answered(session: Session, person: Person, occurrence_id: int, now: datetime) -> None:
-    session.execute(_ANSWERED, {"of_occurrence": occurrence_id, "of_member": person.member_id, "now": now})
+    raw_rows(session, _ANSWERED, {"of_occurrence": occurrence_id, "of_member": person.member_id, "now": now})
 
 
 # Set in a session whose transaction records, changes or withdraws a report (every such change is audited).
@@ -302,7 +318,8 @@ def reports_changed(session: Session) -> bool:
 
 def audit_report(session: Session, person: Person, report: ReportFacts, action: str, now: datetime) -> None:
     session.info[_REPORTS_CHANGED] = True
-    session.execute(
+    raw_rows(
+        session,
         _AUDIT,
         {
             "at": now,
@@ -320,15 +337,16 @@ def audit_report(session: Session, person: Person, report: ReportFacts, action: 
     )
 
 
-def _row(row: Any) -> ReportRow | None:
-    if row is None:
+def _row(rows: Sequence[Sequence[Any]]) -> ReportRow | None:
+    """The first of `rows` (read by `raw_rows` from `_REPORT_ROW`), if any."""
+    if not rows:
         return None
-    report_id, occurrence_id, member_id, status, percent, reason, note, withdrawn = row
+    report_id, occurrence_id, member_id, status, percent, reason, note, withdrawn = rows[0]
     return ReportRow(
         report_id,
         occurrence_id,
         member_id,
-        None if status is None else ReportStatus(status),
+        None if status is None else _STATUSES[status],
         percent,
         reason,
         note,
@@ -337,17 +355,19 @@ def _row(row: Any) -> ReportRow | None:
 
 
 def report_by_id(session: Session, report_id: int) -> ReportRow | None:
-    return _row(session.execute(_REPORT_BY_ID, {"report_id": report_id}).first())
+    return _row(raw_rows(session, _REPORT_BY_ID, {"report_id": report_id}))
 
 
 def prompt_occurrence(session: Session, prompt_id: int) -> int | None:
     """The occurrence a prompt (a reminder, a question) is about."""
-    return session.execute(_PROMPT_OCCURRENCE, {"prompt_id": prompt_id}).scalar()
+    rows = raw_rows(session, _PROMPT_OCCURRENCE, {"prompt_id": prompt_id})
+    return int(rows[0][0]) if rows else None
 
 
 def report_from_message(session: Session, incoming: Incoming, member_id: int) -> ReportRow | None:
     return _row(
-        session.execute(
+        raw_rows(
+            session,
             _REPORT_OF_MESSAGE,
             {
                 "platform": incoming.platform.value,
@@ -355,12 +375,12 @@ def report_from_message(session: Session, incoming: Incoming, member_id: int) ->
                 "message_id": incoming.message_id,
                 "member_id": member_id,
             },
-        ).first()
+        )
     )
 
 
 def _update(session: Session, report: ReportRow, **values: object) -> None:
-    session.execute(_UPDATE_REPORT, {"report_id": report.id, **values})
+    raw_rows(session, _UPDATE_REPORT, {"report_id": report.id, **values})
 
 
 def update_report(
@@ -400,19 +420,20 @@ def set_status(session: Session, person: Person, report: ReportRow, status: Repo
 
 
 def last_report(session: Session, person: Person) -> ReportRow | None:
-    return _row(session.execute(_LAST_REPORT, {"member_id": person.member_id}).first())
+    return _row(raw_rows(session, _LAST_REPORT, {"member_id": person.member_id}))
 
 
 def withdraw(session: Session, person: Person, report: ReportRow, now: datetime) -> None:
     _update(session, report, withdrawn_at=now)
     # The question is open again: a new reply without quoting attaches to it.
-    session.execute(_REOPEN, {"of_occurrence": report.occurrence_id, "of_member": person.member_id})
+    raw_rows(session, _REOPEN, {"of_occurrence": report.occurrence_id, "of_member": person.member_id})
     audit_report(session, person, replace(report, withdrawn=True), "report.withdraw", now)
 
 
 def keep_pending(session: Session, person: Person, incoming: Incoming, occurrence_ids: list[int], now: datetime) -> int:
     """Keeps a reply until its author picks the occurrence it is about; the id of the kept reply."""
-    pending_id: int = session.execute(
+    pending_id: int = raw_rows(
+        session,
         _INSERT_PENDING,
         {
             "member_id": person.member_id,
@@ -423,7 +444,7 @@ def keep_pending(session: Session, person: Person, incoming: Incoming, occurrenc
             "occurrence_ids": occurrence_ids,
             "created_at": now,
         },
-    ).scalar_one()
+    )[0][0]
     return pending_id
 
 
@@ -434,4 +455,5 @@ def plan_of(session: Session) -> Plan | None:
 
 def plan_id_of(session: Session) -> int | None:
     """The id of `plan_of`'s plan, without loading it."""
-    return session.execute(_NEWEST_PLAN_ID).scalar()
+    rows = raw_rows(session, _NEWEST_PLAN_ID, {})
+    return int(rows[0][0]) if rows else None

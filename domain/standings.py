@@ -5,7 +5,7 @@ derivation (`domain.status.standing`), so no two views can disagree about an occ
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +16,8 @@ from sqlmodel import Session, SQLModel
 
 from domain.status import OccurrenceFact, ReportFact, Standing, standing
 from domain.unit_reports import REPORT_COLUMNS, LocalDays, read_unit_reports
-from models.progress import with_unit_reports
+from models.db import raw_rows
+from models.progress import ReportStatus, with_unit_reports
 from models.registry import UnitRole
 
 __all__ = ["Reported", "open_occurrences", "reported", "unit_for"]
@@ -26,21 +27,34 @@ _OCCURRENCES, _TASKS = _TABLES["occurrence"], _TABLES["task"]
 _OCCURRENCE, _TASK = _OCCURRENCES.c, _TASKS.c
 _BASE = sa.select(_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin).select_from(_OCCURRENCES)
 _BY_ID = _BASE.where(_OCCURRENCE.id.in_(sa.bindparam("ids", expanding=True)))
-# Work left to do: a plan's live occurrences but the check-ins of past quarters (the current one counts).
-_OPEN = _BASE.join(_TASKS, _TASK.id == _OCCURRENCE.task_id).where(
-    _TASK.plan_id == sa.bindparam("plan_id"),
-    _TASK.archived_at.is_(None),
-    _OCCURRENCE.archived_at.is_(None),
-    sa.not_(sa.and_(_OCCURRENCE.checkin, _OCCURRENCE.due < sa.bindparam("today"))),
-    _OCCURRENCE.due > sa.bindparam("after"),
-    _OCCURRENCE.due <= sa.bindparam("until"),
+# (plain, LATERAL) forms of the read: PostgreSQL takes the LATERAL one (see `with_unit_reports`).
+_READS = {
+    "by_id": (with_unit_reports(_BY_ID, *REPORT_COLUMNS), with_unit_reports(_BY_ID, *REPORT_COLUMNS, lateral=True))
+}
+_REPORTS = _TABLES["progress_report"].c
+# Whether any unit ever reported the occurrence done (and did not withdraw it): without such a report it is
+# open from every side, whatever else was said.
+_MAYBE_DONE = sa.exists().where(
+    _REPORTS.occurrence_id == _OCCURRENCE.id,
+    _REPORTS.withdrawn_at.is_(None),
+    _REPORTS.status == ReportStatus.DONE.value,
+)
+# Work left to do: a plan's live occurrences but the check-ins of past quarters (the current one counts),
+# listed without their reports: those are read only for the occurrences that can come first (below).
+_OPEN = (
+    sa.select(_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin, _MAYBE_DONE)
+    .select_from(_OCCURRENCES)
+    .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+    .where(
+        _TASK.plan_id == sa.bindparam("plan_id"),
+        _TASK.archived_at.is_(None),
+        _OCCURRENCE.archived_at.is_(None),
+        sa.not_(sa.and_(_OCCURRENCE.checkin, _OCCURRENCE.due < sa.bindparam("today"))),
+        _OCCURRENCE.due > sa.bindparam("after"),
+        _OCCURRENCE.due <= sa.bindparam("until"),
+    )
 )
 _OPEN_OF_TASKS = _OPEN.where(_OCCURRENCE.task_id.in_(sa.bindparam("task_ids", expanding=True)))
-# (plain, LATERAL) forms of each read: PostgreSQL takes the LATERAL one (see `with_unit_reports`).
-_READS = {
-    name: (with_unit_reports(base, *REPORT_COLUMNS), with_unit_reports(base, *REPORT_COLUMNS, lateral=True))
-    for name, base in (("by_id", _BY_ID), ("open", _OPEN), ("open_of_tasks", _OPEN_OF_TASKS))
-}
 _CHUNK = 5000
 
 
@@ -57,17 +71,19 @@ class Reported:
         return standing(self.occurrence.due, self.occurrence.checkin, self.leads, self.reports, today, unit_id)
 
 
+_ROLES = {role.value: role for role in UnitRole}
+
+
 def _read(session: Session, name: str, params: dict[str, Any], tz: ZoneInfo) -> list[Reported]:
     plain, lateral = _READS[name]
     statement = lateral if session.connection().dialect.name == "postgresql" else plain
+    # Straight through the driver: on every message, SQLAlchemy's row objects and type processing cost
+    # more than the query (a member's /tasks reads some sixty rows).
+    rows = raw_rows(session, statement, params)
     roles: dict[int, dict[int, UnitRole]] = {}
-
-    def tapped(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-        for row in rows:
-            roles.setdefault(row[0], {}).setdefault(row[4], UnitRole(row[5]))
-            yield row
-
-    occurrences, reports = read_unit_reports(tapped(session.execute(statement, params)), LocalDays(tz))
+    for row in rows:
+        roles.setdefault(row[0], {}).setdefault(row[4], _ROLES[row[5]])
+    occurrences, reports = read_unit_reports(rows, LocalDays(tz))
     found: list[Reported] = []
     for occurrence in occurrences:
         on_task = roles.get(occurrence.id, {})
@@ -97,19 +113,30 @@ def open_occurrences(
     until: date = date.max,
 ) -> list[Reported]:
     """The live occurrences of the plan's tasks (`task_ids` None: all of them) due after `after` up to
-    `until`, but past check-ins, in order of due date; the caller keeps those not done as it sees them."""
+    `until`, but past check-ins, in order of due date; the caller keeps, per task, the first not done as
+    it sees them. Of each task, only the occurrences up to its first one nobody has reported done are
+    read with their reports: that one is open from every side, so no later one can come first (a
+    member's /tasks read a year of check-ins and deadlines with their reports to show one line a task)."""
     params = {"plan_id": plan_id, "today": today, "after": after, "until": until}
     if task_ids is None:
-        items = _read(session, "open", params, tz)
+        rows = raw_rows(session, _OPEN, params)
     else:
         ids = list(task_ids)
-        items = [
-            item
+        rows = [
+            row
             for start in range(0, len(ids), _CHUNK)
-            for item in _read(session, "open_of_tasks", {**params, "task_ids": ids[start : start + _CHUNK]}, tz)
+            for row in raw_rows(session, _OPEN_OF_TASKS, {**params, "task_ids": ids[start : start + _CHUNK]})
         ]
-    items.sort(key=lambda item: (item.occurrence.due, item.occurrence.checkin, item.occurrence.id))
-    return items
+    rows.sort(key=lambda row: (row[2], row[3], row[0]))  # due (ISO text on SQLite), check-in, id
+    candidates: list[int] = []
+    reached: set[int] = set()  # tasks whose occurrence nobody reported done is listed already
+    for occurrence_id, task_id, _due, _checkin, maybe_done in rows:
+        if task_id not in reached:
+            candidates.append(occurrence_id)
+            if not maybe_done:
+                reached.add(task_id)
+    found = reported(session, candidates, tz)
+    return [found[occurrence_id] for occurrence_id in candidates if occurrence_id in found]
 
 
 def unit_for(item: Reported, unit_ids: Collection[int]) -> int | None:

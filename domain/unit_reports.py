@@ -4,8 +4,10 @@ other view reads (`domain.standings`) both take it, so they cannot disagree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,8 +39,13 @@ def read_unit_reports(
     newest first.
 
     The hot loop of a summary, one row per occurrence and unit: columns named rather than a starred rest,
-    and no call per row beyond the facts' own, a third faster on 8,000 rows."""
+    and no call per row beyond the facts' own (SQLite's text times are read inline), a third faster on
+    8,000 rows."""
     statuses, local_day, roles = local.statuses, local.local_day, local.roles
+    # SQLite's naive UTC text ("2026-03-15 02:30:00.000000"): the local day is one per UTC hour (see
+    # `LocalDays`), and the moment parses as is with "+00:00" appended.
+    hours = local.days if local.by_hour else None
+    fromisoformat = datetime.fromisoformat
     occurrences: list[OccurrenceFact] = []
     seen: set[int] = set()
     reports: dict[int, list[ReportFact]] = {}
@@ -68,13 +75,21 @@ def read_unit_reports(
             occurrences.append(OccurrenceFact(occurrence_id, task_id, day, bool(checkin)))
         if status is None:
             continue
+        if type(updated) is str and hours is not None:
+            on = hours.get(updated[:13]) or local_day(updated)
+        else:
+            on = local_day(updated)
+        if type(created) is str and len(created) == 26 and created[19] == ".":
+            at = fromisoformat(created + "+00:00")
+        else:
+            at = _moment(created)
         report = ReportFact(
             occurrence_id,
             unit_id,
             statuses[status],
             note,
-            local_day(updated),
-            _moment(created),
+            on,
+            at,
             percent,
             reason,
             done_count,
@@ -111,6 +126,27 @@ def _moment(value: datetime | str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+_STATUSES: Mapping[str, ReportStatus] = MappingProxyType({status.value: status for status in ReportStatus})
+_ROLES: Mapping[str, UnitRole] = MappingProxyType({role.value: role for role in UnitRole})
+
+
+@lru_cache(maxsize=16)
+def _whole_hours(tz: ZoneInfo) -> bool:
+    """Whether the zone's offsets are all whole hours: then one answer per UTC hour serves every minute."""
+    return all(
+        (tz.utcoffset(datetime(year, month, 1)) or _ZERO).total_seconds() % 3600 == 0
+        for year in (2000, 2025)
+        for month in (1, 7)
+    )
+
+
+@lru_cache(maxsize=65536)
+def _day_of_hour(hour: str, tz: ZoneInfo) -> date:
+    """The local day of a UTC hour written "2026-03-15 02" (SQLite's text, cut at the hour). Kept between
+    summaries: a plan's reports span a few thousand hours, and each one took a parse and a zone lookup."""
+    return datetime.fromisoformat(hour + ":00:00+00:00").astimezone(tz).date()
+
+
 class LocalDays:
     """Report times into facts: made aware (UTC), and the local day of the last change.
 
@@ -120,20 +156,16 @@ class LocalDays:
 
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
-        self.statuses = {status.value: status for status in ReportStatus}
-        self.roles = {role.value: role for role in UnitRole}
+        self.statuses = _STATUSES
+        self.roles = _ROLES
         self.days: dict[str, date] = {}
-        # Zones whose offsets are all whole hours can share one answer per UTC hour.
-        self.by_hour = all(
-            (tz.utcoffset(datetime(year, month, 1)) or _ZERO).total_seconds() % 3600 == 0
-            for year in (2000, 2025)
-            for month in (1, 7)
-        )
+        self.by_hour = _whole_hours(tz)  # made for every chat answer that reads a few reports
 
     def local_day(self, updated: datetime | str) -> date:
         if self.by_hour and isinstance(updated, str):
-            day = self.days.get(updated[:13])
+            hour = updated[:13]
+            day = self.days.get(hour)
             if day is None:
-                day = self.days[updated[:13]] = _moment(updated).astimezone(self.tz).date()
+                day = self.days[hour] = _day_of_hour(hour, self.tz)
             return day
         return _moment(updated).astimezone(self.tz).date()

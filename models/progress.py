@@ -131,6 +131,72 @@ def with_unit_reports(occurrences_query: sa.Select[Any], *columns: str, lateral:
     )
 
 
+def done_before(before: sa.BindParameter[Any], *, lateral: bool = False) -> sa.ColumnElement[bool]:
+    """Of the `occurrence` of the enclosing query: whether each unit that leads its task reported it done,
+    as its newest report, last changed before `before` — so `domain.status.standing` says it was done
+    before then, from every side. A filter for reads that may leave such occurrences out (a summary
+    carries over only earlier deadlines still open when its period began); the state itself is still
+    derived by `standing` from `with_unit_reports`.
+
+    Cautious where the rows could be read either way: a task without a lead unit, or a unit's newest
+    report stored without a role, is never taken as done here. A coordinating unit's report counts only
+    when it was stored as a lead's (the unit led the task then): it must be done before `before` too.
+    `lateral`: as in `with_unit_reports`.
+    """
+    tables = SQLModel.metadata.tables
+    occurrences, units = tables["occurrence"], tables["unit"]
+    groups = sa.select(units.c.id).where(units.c.kind == UnitKind.GROUP.value)
+    leads = tables["task_unit"].alias("lead_of_task")
+    has_lead = sa.exists().where(
+        leads.c.task_id == occurrences.c.task_id,
+        leads.c.role == UnitRole.LEAD.value,
+        leads.c.unit_id.not_in(groups),
+    )
+    on_task = tables["task_unit"].alias("unit_of_task")
+    if lateral:
+        reports = tables["progress_report"]
+        newest = (
+            _newest_of_unit(
+                reports, occurrences, on_task, reports.c.id, reports.c.role, reports.c.status, reports.c.updated_at
+            )
+            .correlate(occurrences, on_task)
+            .lateral("newest_of_unit")
+        )
+        rows = on_task.outerjoin(newest, sa.true())
+        report = newest.c
+    else:
+        newer = tables["progress_report"].alias("newer_of_unit")
+        newest_id = _newest_of_unit(newer, occurrences, on_task, newer.c.id).correlate(occurrences, on_task)
+        found = tables["progress_report"].alias("report_of_unit")
+        rows = on_task.outerjoin(found, found.c.id == newest_id.scalar_subquery())
+        report = found.c
+    # A newest report has a status and a time: only its absence is NULL here.
+    done = sa.and_(report.status == ReportStatus.DONE.value, report.updated_at < before)
+    is_lead = on_task.c.role == UnitRole.LEAD.value
+    undecided = sa.or_(
+        sa.and_(
+            is_lead,
+            sa.or_(
+                report.id.is_(None),
+                sa.not_(done),
+                sa.and_(report.role.is_not(None), report.role != UnitRole.LEAD.value),
+            ),
+        ),
+        sa.and_(
+            sa.not_(is_lead),
+            report.id.is_not(None),
+            sa.or_(report.role.is_(None), sa.and_(report.role == UnitRole.LEAD.value, sa.not_(done))),
+        ),
+    )
+    open_unit = (
+        sa.select(sa.literal(1))
+        .select_from(rows)
+        .where(on_task.c.task_id == occurrences.c.task_id, on_task.c.unit_id.not_in(groups), undecided)
+        .correlate(occurrences)
+    )
+    return sa.and_(~sa.exists(open_unit), has_lead)
+
+
 class PendingReply(SQLModel, table=True):
     """A reply that could belong to several open occurrences: kept until the person picks one."""
 

@@ -190,7 +190,7 @@ class BlockedEntry:
     reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a summary makes one per task, and a frozen one costs twice as much
 class TargetView:
     code: str
     targets: tuple[str, ...]  # as the plan words them: "100% công chức cấp tỉnh", "01 lớp/năm"
@@ -297,10 +297,15 @@ def _representative(judged: list[_Judged], today: date) -> _Judged:
     """The occurrence that speaks for a task in the period (see the module's rules)."""
     if len(judged) == 1:
         return judged[0]
-    deadlines = [j for j in judged if not j.occurrence.checkin]
-    if deadlines:
-        open_ones = [j for j in deadlines if j.state.state not in DONE_STATES]
-        return open_ones[0] if open_ones else deadlines[-1]
+    # The first deadline not done, else the last deadline (one pass: a yearly task has two or three).
+    last: _Judged | None = None
+    for j in judged:
+        if not j.occurrence.checkin:
+            if j.standing.state.state not in DONE_STATES:
+                return j
+            last = j
+    if last is not None:
+        return last
     reported = [j for j in judged if j.shown is not None]
     if reported:
         return max(reported, key=lambda j: (j.shown.at, j.occurrence.due) if j.shown else (datetime.min, date.min))
@@ -313,7 +318,7 @@ def _rate(judged: Iterable[_Judged]) -> float | None:
     for j in judged:
         if j.occurrence.checkin:
             continue
-        state = j.state.state
+        state = j.standing.state.state
         if state in DONE_STATES or state in LATE_STATES:
             decided += 1
             on_time += state == OccurrenceState.DONE_ON_TIME
@@ -371,26 +376,37 @@ def build_summary(
     in_scope = {task.id for task in tasks}
     start, end = period.start, period.end
     judged_by_task: dict[int, list[_Judged]] = {}
-    judge = ctx.judge
+    # Deadlines before the period, judged once whether carried over or not: other periods' rates read them.
+    earlier: dict[int, _Judged] = {}
+    leads, reports_of = ctx.leads, reports.get
     for occurrence in sorted(facts.occurrences, key=_OCCURRENCE_ORDER):
-        if occurrence.task_id not in in_scope:
+        task_id = occurrence.task_id
+        if task_id not in in_scope:
             continue
         due = occurrence.due
-        if start <= due <= end:
-            judged = judge(occurrence)
-        elif due < start and not occurrence.checkin:
-            judged = judge(occurrence)
+        if due < start:
+            if occurrence.checkin:
+                continue
+            judged = _Judged(
+                occurrence, standing(due, False, leads[task_id], reports_of(occurrence.id, ()), today, unit_id)
+            )
+            earlier[occurrence.id] = judged
             done_on = judged.standing.done_on
             # Carried over: still open (overdue now), or done only once the period had begun.
-            if judged.state.state in LATE_STATES or (done_on is not None and done_on >= start):
+            if judged.standing.state.state in LATE_STATES or (done_on is not None and done_on >= start):
                 judged.carried = True
             else:
                 continue
+        elif due <= end:
+            judged = _Judged(
+                occurrence,
+                standing(due, occurrence.checkin, leads[task_id], reports_of(occurrence.id, ()), today, unit_id),
+            )
         else:
             continue
-        found = judged_by_task.get(occurrence.task_id)
+        found = judged_by_task.get(task_id)
         if found is None:
-            judged_by_task[occurrence.task_id] = [judged]
+            judged_by_task[task_id] = [judged]
         else:
             found.append(judged)
 
@@ -400,16 +416,21 @@ def build_summary(
     blocked: list[BlockedEntry] = []
     needs_date: list[str] = []
     targets: list[TargetView] = []
+    # Who has not reported: the lead units of the period's tasks with no report on its occurrences (on
+    # a carried-over deadline, only a report made in the period counts: an older one says nothing of it).
+    expected: set[int] = set()
+    reported: set[int] = set()
     waiting_state = derive_state(None, None, None, today).state
     # A task waiting for an event belongs to every period of the plan, not to those before it.
     waiting_shown = facts.plan.issued is None or period.end >= facts.plan.issued
+    view, names = ctx.view, ctx.names
     for task in tasks:
         judged_list = judged_by_task.get(task.id)
         if judged_list is None and not (task.waiting and waiting_shown):
             if task.needs_date:
                 needs_date.append(task.code)
             continue
-        lead_names = ctx.names(task.lead_unit_ids)
+        lead_names = names(task.lead_unit_ids)
         section_code = section_codes.get(task.section_id)
         if judged_list is None:  # waiting for an event
             item = SummaryItem(
@@ -429,7 +450,8 @@ def build_summary(
             items_by_section.setdefault(section_code, []).append(item)
             continue
         chosen = judged_list[0] if len(judged_list) == 1 else _representative(judged_list, today)
-        occurrence, state = chosen.occurrence, chosen.state
+        occurrence, chosen_standing = chosen.occurrence, chosen.standing
+        state, contributions = chosen_standing.state, chosen_standing.contributions
         item = SummaryItem(
             task.id,
             task.code,
@@ -441,10 +463,10 @@ def build_summary(
             occurrence.checkin,
             state.state,
             state.blocked,
-            ctx.view(chosen.shown),
+            view(chosen_standing.shown),
             task.event,
-            chosen.standing.units_done,
-            tuple(view for r in chosen.standing.contributions if (view := ctx.view(r)) is not None),
+            chosen_standing.units_done,
+            tuple(v for r in contributions if (v := view(r)) is not None) if contributions else (),
             chosen.carried,
         )
         section_items = items_by_section.get(section_code)
@@ -452,21 +474,35 @@ def build_summary(
             items_by_section[section_code] = [item]
         else:
             section_items.append(item)
-        if item.blocked:
-            for report in chosen.standing.blocked_by:
+        if state.blocked:
+            for report in chosen_standing.blocked_by:
                 unit = units.get(report.unit_id) if report.unit_id is not None else None
                 name = unit.name if unit else (lead_names[0] if lead_names else "")
                 blocked.append(BlockedEntry(task.code, name, report.reason))
+        task_leads = leads[task.id]
+        expected.update(task_leads)
+        # One pass over the task's reports: who reported in the period, and the newest figure for its targets.
         wanted = _targets(task.target_note, task.time_text, task.count_target)
+        shared = len(task_leads) > 1 and unit_id is not None
+        newest: ReportFact | None = None
+        for j in judged_list:
+            found_reports = reports_of(j.occurrence.id)
+            if not found_reports:
+                continue
+            carried = j.carried
+            for r in found_reports:
+                if r.unit_id is not None and (not carried or r.on >= start):
+                    reported.add(r.unit_id)
+                if (
+                    wanted
+                    and (r.percent is not None or r.done_count is not None)
+                    and r.role == UnitRole.LEAD
+                    and (not shared or r.unit_id == unit_id)
+                    and (newest is None or r.at > newest.at)
+                ):
+                    newest = r
         if wanted:
-            shared = len(ctx.leads[task.id]) > 1 and unit_id is not None
-            newest: ReportFact | None = None
-            for j in judged_list:
-                for r in reports.get(j.occurrence.id, ()):
-                    numbered = (r.percent is not None or r.done_count is not None) and r.role == UnitRole.LEAD
-                    if numbered and (not shared or r.unit_id == unit_id) and (newest is None or r.at > newest.at):
-                        newest = r
-            targets.append(TargetView(task.code, wanted, ctx.view(newest)))
+            targets.append(TargetView(task.code, wanted, view(newest)))
 
     sections = [
         SectionBlock(section.code, section.title, tuple(items_by_section[section.code]))
@@ -484,16 +520,6 @@ def build_summary(
                 late.append(item)
     late.sort(key=lambda i: i.due or date.max)
 
-    # Who has not reported: the lead units of the period's tasks with no report on its occurrences (on
-    # a carried-over deadline, only a report made in the period counts: an older one says nothing of it).
-    expected: set[int] = set()
-    reported: set[int] = set()
-    for task_id, judged_list in judged_by_task.items():
-        expected.update(ctx.leads[task_id])
-        for j in judged_list:
-            for r in facts.reports.get(j.occurrence.id, ()):
-                if r.unit_id is not None and (not j.carried or r.on >= start):
-                    reported.add(r.unit_id)
     if unit_id is not None:
         expected &= {unit_id}
     not_reported = tuple(units[u].name for u in sorted(expected - reported))
@@ -501,7 +527,7 @@ def build_summary(
     def rate_of(other: Period) -> float | None:
         first, last = other.start, other.end
         return _rate(
-            ctx.judge(o)
+            earlier.get(o.id) or ctx.judge(o)
             for o in facts.occurrences
             if not o.checkin and first <= o.due <= last and o.task_id in in_scope
         )

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.sql.compiler import Compiled
 from sqlmodel import Session, SQLModel
 
 from domain.unit_reports import REPORT_COLUMNS, LocalDays, read_unit_reports
 from models import OccurrenceSource, TaskOrigin, UnitKind, UnitRole
 from models.audit import REGISTRY_ACTIONS
-from models.progress import with_unit_reports
+from models.db import raw_rows
+from models.progress import done_before, with_unit_reports
 from reports.summary import (
     PlanFact,
     SectionFact,
@@ -93,25 +93,38 @@ _EVENT_TASKS = (
         _OCCURRENCE.archived_at.is_(None),
     )
 )
-# The occurrences of the window: every deadline up to its end, those before it too (a summary carries
-# the ones still open into its period; one range on `ix_occurrence_due`, no second query), and the
-# check-ins of the main period only (rates and the chart need deadlines alone).
+# The occurrences of the window: its deadlines and those before it (a summary carries the ones still open
+# into its period), and the check-ins of the main period only (rates and the chart need deadlines alone).
+# Of the deadlines before every period asked about, those whose lead units all reported them done before
+# the main period began are left out in SQL: no summary of it carries them, and a plan in its fifth
+# year has four years of them. The plan's tasks are an IN list (the covering `ix_task_plan_id`), not a
+# join: reading each task row for its plan took a third of the query.
+_PLAN_TASKS = sa.select(_TASK.id).where(_TASK.plan_id == sa.bindparam("plan_id"))
 _IN_WINDOW = sa.and_(
-    _TASK.plan_id == sa.bindparam("plan_id"),
     _OCCURRENCE.archived_at.is_(None),
     _OCCURRENCE.due <= sa.bindparam("high"),
     sa.or_(_OCCURRENCE.checkin.is_(False), _OCCURRENCE.due >= sa.bindparam("checkins_from")),
 )
 _OCCURRENCE_COLUMNS = (_OCCURRENCE.id, _OCCURRENCE.task_id, _OCCURRENCE.due, _OCCURRENCE.checkin)
-_IN_WINDOW_OF_PLAN = (
-    sa.select(*_OCCURRENCE_COLUMNS)
-    .select_from(_TABLES["occurrence"])
-    .join(_TABLES["task"], _TASK.id == _OCCURRENCE.task_id)
-    .where(_IN_WINDOW)
-)
-_OCCURRENCES = with_unit_reports(_IN_WINDOW_OF_PLAN, *REPORT_COLUMNS)
+
+
+def _in_window(*, lateral: bool) -> sa.Select[Any]:
+    # "+ 0" keeps SQLite off `ix_occurrence_task_id`: through it, SQLite walks the plan's tasks and reads
+    # every occurrence of each, all years to the horizon; the due-date index holds the window's alone
+    # and covers the columns read. PostgreSQL (LATERAL) plans the IN list as a semi-join either way.
+    task_id = _OCCURRENCE.task_id if lateral else _OCCURRENCE.task_id + 0
+    settled = done_before(sa.bindparam("settled_before"), lateral=lateral)
+    return (
+        sa.select(*_OCCURRENCE_COLUMNS)
+        .select_from(_TABLES["occurrence"])
+        .where(task_id.in_(_PLAN_TASKS), _IN_WINDOW, sa.or_(_OCCURRENCE.due >= sa.bindparam("low"), ~settled))
+    )
+
+
+_OCCURRENCES = with_unit_reports(_in_window(lateral=False), *REPORT_COLUMNS)
 # The same rows as PostgreSQL reads them fastest (4× on 8,000 occurrences): see `with_unit_reports`.
-_OCCURRENCES_LATERAL = with_unit_reports(_IN_WINDOW_OF_PLAN, *REPORT_COLUMNS, lateral=True)
+_OCCURRENCES_LATERAL = with_unit_reports(_in_window(lateral=True), *REPORT_COLUMNS, lateral=True)
+_NO_JIT = sa.text("SET LOCAL jit = off")
 _COUNT = re.compile(r'"count":\s*(\d+)')
 
 
@@ -174,7 +187,7 @@ def load_registry(session: Session, plan_id: int) -> RegistryFacts:
     units = {row.id: UnitFact(row.id, row.name, row.kind == UnitKind.GROUP.value) for row in session.execute(_UNITS)}
     leads: dict[int, list[int]] = {}
     coordinating: dict[int, list[int]] = {}
-    for task_id, unit_id, role in _raw(session, _TASK_UNITS, {"plan_id": plan_id}):
+    for task_id, unit_id, role in raw_rows(session, _TASK_UNITS, {"plan_id": plan_id}):
         (leads if role == UnitRole.LEAD.value else coordinating).setdefault(task_id, []).append(unit_id)
     tasks: list[TaskFact] = []
     events: dict[int, str] = {}
@@ -188,7 +201,7 @@ def load_registry(session: Session, plan_id: int) -> RegistryFacts:
         target_note,
         schedules_text,
         needs_date,
-    ) in _raw(session, _TASKS, {"plan_id": plan_id}):
+    ) in raw_rows(session, _TASKS, {"plan_id": plan_id}):
         event = None
         if schedules_text and '"event"' in schedules_text:
             event = next((str(s["event"]) for s in json.loads(schedules_text) if s.get("kind") == "event"), None)
@@ -254,20 +267,30 @@ def load_facts(
     tz: ZoneInfo,
     registry: RegistryCache | None = None,
 ) -> SummaryFacts:
-    """The facts of `main` (every occurrence, and every earlier deadline: `build_summary` carries the
-    open ones over) and of `others` (deadlines only: the previous period, the chart's history). `registry`: where the registry facts are kept between calls (read afresh without)."""
+    """The facts of `main` (every occurrence, and the earlier deadlines `build_summary` may carry over:
+    those its lead units all finished before `main` began are left out, so the facts serve summaries of
+    `main` and later periods) and of `others` (deadlines only: the previous period, the chart's
+    history). `registry`: where the registry facts are kept between calls (read afresh without)."""
     facts = registry.get(session, plan_id) if registry is not None else load_registry(session, plan_id)
     units, tasks = facts.units, facts.tasks
     periods = [main, *others]
+    postgresql = session.connection().dialect.name == "postgresql"
+    # The first moment of `main` (local midnight) in UTC: a report last changed before it was on an earlier day.
+    began = datetime.combine(main.start, time(), tzinfo=tz).astimezone(UTC)
     window = {
         "plan_id": plan_id,
+        "low": min(p.start for p in periods),
         "high": max(p.end for p in periods),
         "checkins_from": main.start,
+        "settled_before": began,
     }
     local = LocalDays(tz)
-    postgresql = session.connection().dialect.name == "postgresql"
+    if postgresql:
+        # The read's estimated cost on a large plan passes `jit_above_cost`: compiling it (70-120 ms on
+        # the bench plan) took longer than running it (80 ms). For this transaction only.
+        session.execute(_NO_JIT)
     occurrences, reports = read_unit_reports(
-        _raw(session, _OCCURRENCES_LATERAL if postgresql else _OCCURRENCES, window), local
+        raw_rows(session, _OCCURRENCES_LATERAL if postgresql else _OCCURRENCES, window), local
     )
     return SummaryFacts(
         plan=facts.plan,
@@ -277,29 +300,3 @@ def load_facts(
         occurrences=occurrences,
         reports=reports,
     )
-
-
-_COMPILED: dict[tuple[int, str], Compiled] = {}
-
-
-def _raw(session: Session, statement: sa.Select[Any], params: dict[str, Any]) -> Iterable[Sequence[Any]]:
-    """Runs a statement on the session's connection (same transaction) straight through the driver: on a
-    10,000-task plan, SQLAlchemy's result rows and per-value processing took longer than the query.
-    Values come back as the driver gives them (dates as text on SQLite); the callers convert them."""
-    connection = session.connection()
-    dialect = connection.dialect
-    key = (id(statement), dialect.name)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        compiled = _COMPILED[key] = statement.compile(dialect=dialect)
-    values = {**compiled.params, **params}
-    if dialect.name == "sqlite":
-        values = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
-    order: list[str] | None = getattr(compiled, "positiontup", None)
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(compiled.string, tuple(values[name] for name in order) if order is not None else values)
-        rows: list[Sequence[Any]] = list(cursor.fetchall())
-    finally:
-        cursor.close()
-    return rows

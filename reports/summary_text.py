@@ -217,6 +217,7 @@ class _Writer:
         self.locale = locale
         self.as_markup = as_markup
         self.items = summary.items
+        self.task_counts = task_counts(self.items)  # the head is written once per level of detail tried
 
     def esc(self, text: str) -> str:
         return escape(text) if self.as_markup else text
@@ -240,7 +241,7 @@ class _Writer:
         if not items:
             yield _("No task falls in this period.")
             return
-        rows, duties = task_counts(items)
+        rows, duties = self.task_counts
         if duties:
             yield _("Tasks in the period: {count} (plan's table: {rows}, plan-wide duties: {duties})").format(
                 count=len(items), rows=rows, duties=duties
