@@ -38,7 +38,6 @@ from models import Member
 from models.db import session_scope
 from models.reminders import OutboxMessage
 from scheduler.delivery.outbox import chat_blocked
-from scheduler.delivery.ratelimit import ChatKind as RateChatKind
 from scheduler.delivery.ratelimit import RateLimiter
 from scheduler.delivery.senders import Blocked, Permanent, RetryAfter, SendResult, Sent, Transient
 
@@ -159,11 +158,10 @@ class ZaloSender:
         parts = tuple(render_outgoing(translator(locale or self.default_locale), outgoing, self.limits.text))
         if not parts:
             return None
-        kind = RateChatKind(chat_kind.value)
         sent, first_id = 0, None
         result: SendResult = Transient("not sent")
         for attempt in range(1, self.reply_attempts + 1):
-            result, sent, first_id = await self._send_parts(outgoing.chat_id, parts, sent, first_id, kind)
+            result, sent, first_id = await self._send_parts(outgoing.chat_id, parts, sent, first_id, chat_kind)
             last = attempt == self.reply_attempts
             if isinstance(result, RetryAfter) and not last and result.seconds <= self.reply_wait_cap_seconds:
                 await self.sleep(result.seconds)
@@ -186,7 +184,7 @@ class ZaloSender:
         parts: Sequence[str],
         start: int,
         first_id: str | None,
-        kind: RateChatKind | None = None,
+        kind: ChatKind | None = None,
     ) -> tuple[SendResult, int, str | None]:
         """Sends `parts[start:]` in order; returns the result, how many parts are sent, the first's id."""
         for index in range(start, len(parts)):
