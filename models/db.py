@@ -216,7 +216,17 @@ class _Prepared:
     processors: dict[str, Callable[[Any], Any]]  # SQLAlchemy's own conversion of each bound value
     sql: str
     order: Sequence[str] | None  # the parameters' order, for a positional driver (SQLite)
-    expanding: bool  # has IN lists ("expanding" parameters): one placeholder per value, made per call
+    expanding: tuple[str, ...]  # its IN lists ("expanding" parameters): one placeholder per value
+    # The statement expanded for each combination of IN-list lengths met so far (SQLAlchemy expands by
+    # rewriting the SQL text, which cost more than running a /tasks read).
+    expansions: dict[tuple[int, ...], _Expansion]
+
+
+@dataclass(frozen=True, slots=True)
+class _Expansion:
+    sql: str
+    order: Sequence[str] | None
+    processors: dict[str, Callable[[Any], Any]]
 
 
 _PREPARED: dict[tuple[int, str, tuple[str, ...]], _Prepared] = {}
@@ -252,8 +262,32 @@ def _prepare(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) 
         processors,
         compiled.string,
         order,
-        bool(compiled.post_compile_params),
+        tuple(sorted(compiled.bind_names[bind] for bind in compiled.post_compile_params)),
+        {},
     )
+
+
+def _spread(values: dict[str, Any], expanding: tuple[str, ...]) -> dict[str, Any]:
+    """`values` with each IN list spread into one value per placeholder, named as SQLAlchemy names them."""
+    spread = {name: value for name, value in values.items() if name not in expanding}
+    for name in expanding:
+        for index, value in enumerate(values[name], 1):
+            spread[f"{name}_{index}"] = value
+    return spread
+
+
+def _expanded(prepared: _Prepared, values: dict[str, Any]) -> tuple[str, dict[str, Any], _Expansion]:
+    sizes = tuple(len(values[name]) for name in prepared.expanding)
+    known = prepared.expansions.get(sizes)
+    if known is not None:
+        return known.sql, _spread(values, prepared.expanding), known
+    state = prepared.compiled.construct_expanded_state(values)
+    expansion = _Expansion(state.statement, state.positiontup, {**prepared.processors, **state.processors})
+    # Kept only when spreading the values by SQLAlchemy's naming gives exactly what it made itself.
+    spread = _spread(values, prepared.expanding)
+    if spread.keys() == state.parameters.keys() and all(spread[k] is state.parameters[k] for k in spread):
+        prepared.expansions[sizes] = expansion
+    return expansion.sql, dict(state.parameters), expansion
 
 
 def raw_rows(session: Session, statement: ClauseElement, params: dict[str, Any]) -> list[Sequence[Any]]:
@@ -275,9 +309,8 @@ def raw_rows(session: Session, statement: ClauseElement, params: dict[str, Any])
     values = {**prepared.defaults, **params}
     sql, order, processors = prepared.sql, prepared.order, prepared.processors
     if prepared.expanding:
-        expanded = prepared.compiled.construct_expanded_state(values)
-        sql, values, order = expanded.statement, dict(expanded.parameters), expanded.positiontup
-        processors = {**processors, **expanded.processors}
+        sql, values, expansion = _expanded(prepared, values)
+        order, processors = expansion.order, expansion.processors
     for name, processor in processors.items():
         if name in values:
             values[name] = processor(values[name])

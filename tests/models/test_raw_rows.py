@@ -1,0 +1,60 @@
+"""`models.db.raw_rows` with IN lists: the statement is expanded once per combination of list lengths and
+reused, so a later call with lists of another length, or the same length again, reads the right rows."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from models.db import raw_rows, session_scope
+
+_UNIT = SQLModel.metadata.tables["unit"]
+_NAMES_IN = (
+    sa.select(_UNIT.c.name)
+    .where(_UNIT.c.id.in_(sa.bindparam("ids", expanding=True)), _UNIT.c.name != sa.bindparam("not_named"))
+    .order_by(_UNIT.c.id)
+)
+_NAMES_IN_BOTH = (
+    sa.select(_UNIT.c.name)
+    .where(_UNIT.c.id.in_(sa.bindparam("ids", expanding=True)), _UNIT.c.id.in_(sa.bindparam("also", expanding=True)))
+    .order_by(_UNIT.c.id)
+)
+UNITS = ["Văn phòng Sở", "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng", "Trung tâm Kỹ thuật", "Thanh tra Sở"]
+
+
+def _units(engine: Engine) -> list[int]:
+    with session_scope(engine) as session:
+        return [
+            int(
+                session.execute(
+                    sa.insert(_UNIT).values(name=name, key=name.casefold(), kind="single").returning(_UNIT.c.id)
+                ).scalar_one()
+            )
+            for name in UNITS
+        ]
+
+
+def test_in_lists_of_changing_lengths_read_their_own_rows(engine: Engine) -> None:
+    office, quality, centre, inspectorate = _units(engine)
+    with session_scope(engine) as session:
+        names = [
+            [row[0] for row in raw_rows(session, _NAMES_IN, {"ids": ids, "not_named": "Thanh tra Sở"})]
+            for ids in ([office, quality], [centre, inspectorate, office], [quality, centre], [], [inspectorate])
+        ]
+    assert names == [
+        ["Văn phòng Sở", "Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"],
+        ["Văn phòng Sở", "Trung tâm Kỹ thuật"],
+        ["Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng", "Trung tâm Kỹ thuật"],
+        [],
+        [],
+    ]
+
+
+def test_two_in_lists_keep_their_values_apart(engine: Engine) -> None:
+    office, quality, centre, _inspectorate = _units(engine)
+    with session_scope(engine) as session:
+        first = raw_rows(session, _NAMES_IN_BOTH, {"ids": [office, quality], "also": [quality]})
+        again = raw_rows(session, _NAMES_IN_BOTH, {"ids": [centre, office], "also": [office]})
+    assert [row[0] for row in first] == ["Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"]
+    assert [row[0] for row in again] == ["Văn phòng Sở"]
