@@ -55,6 +55,10 @@ LAYOUTS: dict[ChoiceKind, tuple[Part, ...]] = {
     ChoiceKind.OPEN_CHOICES: (Part.ID,),
 }
 
+# Every button is decoded when made and again when pressed: a dict lookup, not an enum call.
+_KINDS = {kind.value: kind for kind in ChoiceKind}
+_STATUSES = {status.value: status for status in ReportStatus}
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -107,9 +111,8 @@ def well_formed(payload: str) -> bool:
 def decode(payload: str) -> Choice | None:
     """The choice a payload names, or None when it is not one the bot could have made."""
     kind_text, _sep, rest = payload.partition(_SEPARATOR)
-    try:
-        kind = ChoiceKind(kind_text)
-    except ValueError:
+    kind = _KINDS.get(kind_text)
+    if kind is None:
         return None
     layout = LAYOUTS[kind]
     # A token is free text and comes last: it keeps any separators it holds.
@@ -126,9 +129,9 @@ def decode(payload: str) -> Choice | None:
                 return None
             ids.append(int(text))
         elif part == Part.STATUS:
-            if text not in ReportStatus._value2member_map_:
+            status = _STATUSES.get(text)
+            if status is None:
                 return None
-            status = ReportStatus(text)
         elif part == Part.FILE:
             if text not in FILE_KINDS:
                 return None

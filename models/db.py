@@ -290,6 +290,23 @@ def _expanded(prepared: _Prepared, values: dict[str, Any]) -> tuple[str, dict[st
     return expansion.sql, dict(state.parameters), expansion
 
 
+_DRIVER = "nhacviec.raw_rows.driver"
+
+
+def _driver_connection(session: Session) -> tuple[Any, Dialect]:
+    """The driver's connection under the session's transaction (begun if none), and its dialect: kept in the
+    session's `info` for the rest of that transaction, since asking the session costs more than most of
+    the statements a chat answer runs."""
+    root = session.get_transaction()
+    known = session.info.get(_DRIVER)
+    if root is not None and known is not None and known[0] is root:
+        return known[1], known[2]
+    connection = session.connection()
+    driver, dialect = connection.connection.dbapi_connection, connection.dialect
+    session.info[_DRIVER] = (session.get_transaction(), driver, dialect)
+    return driver, dialect
+
+
 def raw_rows(session: Session, statement: ClauseElement, params: dict[str, Any]) -> list[Sequence[Any]]:
     """Runs a statement on the session's connection (same transaction) straight through the driver: on a
     10,000-task plan, SQLAlchemy's result rows and per-value processing took longer than the query, and
@@ -299,8 +316,7 @@ def raw_rows(session: Session, statement: ClauseElement, params: dict[str, Any])
     returns (RETURNING), if any. Pending ORM changes are flushed first, as `Session.execute` would."""
     if session.autoflush:
         session.flush()
-    connection = session.connection()
-    dialect = connection.dialect
+    driver, dialect = _driver_connection(session)
     keys = tuple(params) if isinstance(statement, UpdateBase) else ()
     key = (id(statement), dialect.name, keys)
     prepared = _PREPARED.get(key)
@@ -315,7 +331,7 @@ def raw_rows(session: Session, statement: ClauseElement, params: dict[str, Any])
         if name in values:
             values[name] = processor(values[name])
     bound = values if order is None else tuple([values[name] for name in order])
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = driver.cursor()
     try:
         cursor.execute(sql, bound)
         rows: list[Sequence[Any]] = list(cursor.fetchall()) if cursor.description is not None else []
