@@ -109,11 +109,6 @@ _CLOSE = (
     .where(_C.id.in_(sa.bindparam("ids", expanding=True)), _C.closed_at.is_(None))
     .values(closed_at=sa.bindparam("closing_at", type_=UTCDateTime()))
 )
-_PROMPT_SENT = (
-    sa.update(_TABLE)
-    .where(_C.prompt_id == sa.bindparam("of_prompt"), _C.message_id.is_(None))
-    .values(message_id=sa.bindparam("sent_message_id"))
-)
 
 
 def offer(
@@ -177,11 +172,6 @@ def close_offering(session: Session, *, platform: str, chat_id: str, payload: st
     return len(ids)
 
 
-def prompt_sent(session: Session, *, prompt_id: int, message_id: str) -> None:
-    """The platform acknowledged the prompt's message: its question learns the message's id."""
-    session.execute(_PROMPT_SENT, {"of_prompt": prompt_id, "sent_message_id": message_id})
-
-
 def _json(stored: Any) -> Any:
     # The driver hands JSON back as text on SQLite, and already decoded by psycopg on PostgreSQL.
     return json.loads(stored) if isinstance(stored, str | bytes) else stored
@@ -212,5 +202,4 @@ __all__ = [
     "close_offering",
     "newest_open",
     "offer",
-    "prompt_sent",
 ]
