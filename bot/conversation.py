@@ -15,10 +15,19 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.choice_numbers import typed_number
-from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
+from bot.work import (
+    TaskReport,
+    WorkItem,
+    latest_reports,
+    open_deadlines,
+    open_work,
+    task_by_code,
+    task_ids_for_units,
+    units_of_task,
+)
 from domain import accounts, invites, replies
 from domain.dates import day_with_weekday, short_day
 from domain.markup import escape as esc
@@ -34,12 +43,9 @@ from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
 from models import (
     LinkCode,
-    Occurrence,
     PendingReply,
-    ProgressReport,
     ReportStatus,
     Role,
-    Task,
     UnitRole,
     questions,
 )
@@ -666,26 +672,20 @@ class Conversation:
         code = args.split()[0] if args else ""
         if not code:
             return [turn.answer(_("Send /task CODE, e.g. /task II.3"))]
-        plan = self._plan(session)
-        task = None
-        if plan is not None:
-            task = session.exec(
-                select(Task).where(
-                    Task.plan_id == plan.id, col(Task.code) == code.upper(), col(Task.archived_at).is_(None)
-                )
-            ).first()
-        if task is None or task.id is None:
+        task = task_by_code(session, code.upper(), turn.person.unit_ids)
+        if task is None:
             return [turn.answer(_("There is no task {code}. Send /tasks to see yours.").format(code=esc(code)))]
-        visible = self._visible_tasks(session, turn.person)
-        if visible is not None and task.id not in visible:
+        if not sees_whole_plan(turn.person.audience) and not task.of_units:
             return [turn.answer(_("Task {code} is not one of your units' tasks.").format(code=esc(task.code)))]
-        units = task_units(session, task.id)
-        unit_names, roles = task_unit_ids(session, task.id)
+        units = units_of_task(session, task.id)
+        unit_names = units.names
         none = _("none")
         lines = [
             f"<b>{esc(task.code)}</b> " + esc(task.content),
-            _("Lead: {units}").format(units=esc("; ".join(units.get(UnitRole.LEAD, [])) or none)),
-            _("Coordinating: {units}").format(units=esc("; ".join(units.get(UnitRole.COORDINATING, [])) or none)),
+            _("Lead: {units}").format(units=esc("; ".join(units.by_role.get(UnitRole.LEAD, [])) or none)),
+            _("Coordinating: {units}").format(
+                units=esc("; ".join(units.by_role.get(UnitRole.COORDINATING, [])) or none)
+            ),
             _("Time: {text}").format(text=esc(task.time_text) or none),
         ]
         upcoming = open_deadlines(session, task.id, turn.today, self.tz, turn.person.unit_ids)
@@ -706,25 +706,15 @@ class Conversation:
                 )
         elif task.needs_date:
             lines.append(_("This task needs a date: its time text could not be read."))
-        reports = session.exec(
-            select(ProgressReport)
-            .join(Occurrence, col(Occurrence.id) == col(ProgressReport.occurrence_id))
-            .where(
-                Occurrence.task_id == task.id,
-                col(ProgressReport.withdrawn_at).is_(None),
-                col(ProgressReport.status).is_not(None),
-            )
-            .order_by(col(ProgressReport.updated_at).desc(), col(ProgressReport.id).desc())
-            .limit(REPORTS_SHOWN)
-        ).all()
+        reports = latest_reports(session, task.id, REPORTS_SHOWN)
         if reports:
             lines.append(_("Latest reports:"))
             for report in reports:
-                lines.append("  • " + self._report_line(turn, report, unit_names, roles))
+                lines.append("  • " + self._report_line(turn, report, unit_names, units.roles))
         return [turn.answer("\n".join(lines))]
 
     def _report_line(
-        self, turn: Turn, report: ProgressReport, unit_names: dict[int, str], roles: dict[int, UnitRole]
+        self, turn: Turn, report: TaskReport, unit_names: dict[int, str], roles: dict[int, UnitRole]
     ) -> str:
         """Who reported (unit, in which role) and when, then what: a coordinating unit's part is not the task."""
         _ = turn._

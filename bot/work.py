@@ -6,16 +6,18 @@ import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel
 
+from domain.replies import NEWEST_PLAN_ID
 from domain.standings import Reported, open_occurrences, reported, unit_for
 from domain.status import DerivedState, ReportFact, Standing, derive_state, standing
-from models import Occurrence, TaskUnit, Unit, UnitRole
+from domain.unit_reports import moment
+from models import ReportStatus, UnitRole
 from models.db import raw_rows
 
 
@@ -157,19 +159,136 @@ def open_work(
     return items
 
 
+@dataclass(frozen=True, slots=True)
+class TaskFacts:
+    """A task as /task shows it."""
+
+    id: int
+    code: str
+    content: str
+    time_text: str
+    needs_date: bool
+    of_units: bool  # whether one of the viewer's units leads or coordinates it
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A deadline (not a check-in) as /task lists it."""
+
+    id: int
+    due: date
+    checkin: bool
+    period_kind: str
+    period_year: int
+    period_index: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskReport:
+    """One of a task's latest reports as /task quotes it."""
+
+    id: int
+    occurrence_id: int
+    unit_id: int | None
+    role: UnitRole | None
+    status: ReportStatus | None
+    percent: int | None
+    reason: str | None
+    note: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TaskUnits:
+    """A task's units: the names per role in the plan's order, and by id their names and roles (a unit
+    that both leads and coordinates leads)."""
+
+    by_role: dict[UnitRole, list[str]]
+    names: dict[int, str]
+    roles: dict[int, UnitRole]
+
+
+_UNITS = SQLModel.metadata.tables["unit"]
+_REPORT = SQLModel.metadata.tables["progress_report"].c
+# The plan a chat talks about (`domain.replies.plan_id_of`), in the same statement as the task looked up.
+_TASK_BY_CODE = sa.select(
+    _TASK.id,
+    _TASK.code,
+    _TASK.content,
+    _TASK.time_text,
+    _TASK.needs_date,
+    sa.exists()
+    .where(_TASK_UNIT.task_id == _TASK.id, _TASK_UNIT.unit_id.in_(sa.bindparam("unit_ids", expanding=True)))
+    .label("of_units"),
+).where(_TASK.plan_id == NEWEST_PLAN_ID, _TASK.code == sa.bindparam("code"), _TASK.archived_at.is_(None))
+_UNITS_OF_TASK = (
+    sa.select(_TASK_UNIT.unit_id, _TASK_UNIT.role, _UNITS.c.name)
+    .join(_UNITS, _UNITS.c.id == _TASK_UNIT.unit_id)
+    .where(_TASK_UNIT.task_id == sa.bindparam("task_id"))
+    .order_by(_TASK_UNIT.role, _TASK_UNIT.position)
+)
+_DEADLINES = (
+    sa.select(
+        _OCCURRENCE.id,
+        _OCCURRENCE.due,
+        _OCCURRENCE.checkin,
+        _OCCURRENCE.period_kind,
+        _OCCURRENCE.period_year,
+        _OCCURRENCE.period_index,
+    )
+    .where(
+        _OCCURRENCE.task_id == sa.bindparam("task_id"),
+        _OCCURRENCE.archived_at.is_(None),
+        _OCCURRENCE.checkin.is_(False),
+    )
+    .order_by(_OCCURRENCE.due, _OCCURRENCE.id)
+)
+_LATEST_REPORTS = (
+    sa.select(
+        _REPORT.id,
+        _REPORT.occurrence_id,
+        _REPORT.unit_id,
+        _REPORT.role,
+        _REPORT.status,
+        _REPORT.percent,
+        _REPORT.reason,
+        _REPORT.note,
+        _REPORT.updated_at,
+    )
+    .join(_OCCURRENCES, _OCCURRENCE.id == _REPORT.occurrence_id)
+    .where(_OCCURRENCE.task_id == sa.bindparam("task_id"), _REPORT.withdrawn_at.is_(None), _REPORT.status.is_not(None))
+    .order_by(_REPORT.updated_at.desc(), _REPORT.id.desc())
+    .limit(sa.bindparam("limit"))
+)
+_ROLES = {role.value: role for role in UnitRole}
+_STATUSES = {status.value: status for status in ReportStatus}
+
+
+def _day(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def task_by_code(session: Session, code: str, unit_ids: Collection[int]) -> TaskFacts | None:
+    """The live task of the chat's plan with this code (as written in the plan, upper case)."""
+    rows = raw_rows(session, _TASK_BY_CODE, {"code": code, "unit_ids": list(unit_ids)})
+    if not rows:
+        return None
+    task_id, task_code, content, time_text, needs_date, of_units = rows[0]
+    return TaskFacts(task_id, task_code, content, time_text, bool(needs_date), bool(of_units))
+
+
 def open_deadlines(
     session: Session, task_id: int, today: date, tz: ZoneInfo, unit_ids: Collection[int] = ()
-) -> list[tuple[Occurrence, Standing]]:
+) -> list[tuple[Deadline, Standing]]:
     """The task's deadlines (not check-ins) not yet done as the viewer's units see them, soonest first."""
-    occurrences = session.exec(
-        select(Occurrence)
-        .where(Occurrence.task_id == task_id, col(Occurrence.archived_at).is_(None), col(Occurrence.checkin).is_(False))
-        .order_by(col(Occurrence.due), col(Occurrence.id))
-    ).all()
-    found = reported(session, [o.id for o in occurrences if o.id is not None], tz)
-    open_ones: list[tuple[Occurrence, Standing]] = []
+    occurrences = [
+        Deadline(occurrence_id, _day(due), bool(checkin), kind, year, index)
+        for occurrence_id, due, checkin, kind, year, index in raw_rows(session, _DEADLINES, {"task_id": task_id})
+    ]
+    found = reported(session, [o.id for o in occurrences], tz)
+    open_ones: list[tuple[Deadline, Standing]] = []
     for occurrence in occurrences:
-        item = found.get(occurrence.id) if occurrence.id is not None else None
+        item = found.get(occurrence.id)
         # No row: no unit of the task can report (only groups lead it), so nothing closes it.
         state = (
             item.standing(today, unit_for(item, unit_ids))
@@ -181,30 +300,39 @@ def open_deadlines(
     return open_ones
 
 
+def latest_reports(session: Session, task_id: int, limit: int) -> list[TaskReport]:
+    """The task's newest reports with a status, not withdrawn, newest change first."""
+    return [
+        TaskReport(
+            report_id,
+            occurrence_id,
+            unit_id,
+            None if role is None else _ROLES[role],
+            None if status is None else _STATUSES[status],
+            percent,
+            reason,
+            note,
+            moment(updated_at),
+        )
+        for report_id, occurrence_id, unit_id, role, status, percent, reason, note, updated_at in raw_rows(
+            session, _LATEST_REPORTS, {"task_id": task_id, "limit": limit}
+        )
+    ]
+
+
 def task_units(session: Session, task_id: int) -> dict[UnitRole, list[str]]:
-    rows = session.exec(
-        select(TaskUnit.role, Unit.name)
-        .join(Unit, col(Unit.id) == col(TaskUnit.unit_id))
-        .where(TaskUnit.task_id == task_id)
-        .order_by(col(TaskUnit.role), col(TaskUnit.position))
-    ).all()
-    units: dict[UnitRole, list[str]] = defaultdict(list)
-    for role, name in rows:
-        units[UnitRole(role)].append(name)
-    return units
+    return units_of_task(session, task_id).by_role
 
 
-def task_unit_ids(session: Session, task_id: int) -> tuple[dict[int, str], dict[int, UnitRole]]:
-    """The task's units by id: their names, and their role on it (a unit that both leads and coordinates
-    leads)."""
+def units_of_task(session: Session, task_id: int) -> TaskUnits:
+    """The task's units, read once for its lines and its reports' lines."""
+    by_role: dict[UnitRole, list[str]] = defaultdict(list)
     names: dict[int, str] = {}
     roles: dict[int, UnitRole] = {}
-    for unit_id, role, name in session.exec(
-        select(TaskUnit.unit_id, TaskUnit.role, Unit.name)
-        .join(Unit, col(Unit.id) == col(TaskUnit.unit_id))
-        .where(TaskUnit.task_id == task_id)
-    ):
+    for unit_id, role_value, name in raw_rows(session, _UNITS_OF_TASK, {"task_id": task_id}):
+        role = _ROLES[role_value]
+        by_role[role].append(name)
         names[unit_id] = name
         if roles.get(unit_id) != UnitRole.LEAD:
-            roles[unit_id] = UnitRole(role)
-    return names, roles
+            roles[unit_id] = role
+    return TaskUnits(by_role, names, roles)

@@ -156,6 +156,8 @@ _INSERT_PENDING = sa.insert(_TABLES["pending_reply"]).returning(_TABLES["pending
 _AUDIT = sa.insert(_TABLES["audit_log"])
 _NEWEST_PLAN = select(Plan).order_by(col(Plan.imported_at).desc(), col(Plan.id).desc()).limit(1)
 _NEWEST_PLAN_ID = sa.select(_PLAN.id).order_by(_PLAN.imported_at.desc(), _PLAN.id.desc()).limit(1)
+# `plan_id_of` inside another statement: what reads the chat's plan needs no statement of its own for its id.
+NEWEST_PLAN_ID = _NEWEST_PLAN_ID.scalar_subquery()
 
 
 # The statements on the path of every reply go straight through the driver (`models.db.raw_rows`, values

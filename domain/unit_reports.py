@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from domain.status import OccurrenceFact, ReportFact
 from models import ReportStatus, UnitRole
 
-__all__ = ["REPORT_COLUMNS", "LocalDays", "read_unit_reports"]
+__all__ = ["REPORT_COLUMNS", "LocalDays", "moment", "read_unit_reports"]
 
 # What `read_unit_reports` takes: the occurrence, then each unit of its task with its role there and its newest report
 # (NULLs when it has none). Datetimes come as the driver gives them (naive UTC text on SQLite): the
@@ -82,7 +82,7 @@ def read_unit_reports(
         if type(created) is str and len(created) == 26 and created[19] == ".":
             at = fromisoformat(created + "+00:00")
         else:
-            at = _moment(created)
+            at = moment(created)
         report = ReportFact(
             occurrence_id,
             unit_id,
@@ -116,7 +116,8 @@ def _day(value: date | str) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _moment(value: datetime | str) -> datetime:
+def moment(value: datetime | str) -> datetime:
+    """A stored moment as the driver gives it (naive UTC text on SQLite), made aware."""
     if isinstance(value, str):
         # SQLite gives naive UTC text: parsing it with "+00:00" appended is six times faster than
         # parsing it and then replacing the tzinfo (thousands of reports per summary).
@@ -168,4 +169,4 @@ class LocalDays:
             if day is None:
                 day = self.days[hour] = _day_of_hour(hour, self.tz)
             return day
-        return _moment(updated).astimezone(self.tz).date()
+        return moment(updated).astimezone(self.tz).date()
