@@ -902,27 +902,40 @@ class Conversation:
             if len(asked) == 1:
                 return self._report_on(session, turn, person, asked[0], incoming.text)
             return self._ask_which(session, turn, person, asked)
+        # Each open one with its task code and due date, for the list to pick from.
+        open_ones: dict[int, tuple[str, date]] = {}
         if not sees_whole_plan(person.audience) or person.unit_ids:
-            open_ones = replies.open_prompt_occurrences(session, person, turn.today, self.tz)
+            open_ones = replies.open_prompts(session, person, turn.today, self.tz)
             if len(open_ones) == 1:
-                return self._report_on(session, turn, person, open_ones[0], incoming.text)
-        else:
-            open_ones = []
+                return self._report_on(session, turn, person, next(iter(open_ones)), incoming.text)
         if not open_ones:
             plan_id = replies.plan_id_of(session)
             if plan_id is not None and person.unit_ids:
                 visible = task_ids_for_units(session, person.unit_ids)
                 items = open_work(session, plan_id, visible, turn.today, self.tz, person.unit_ids)
-                open_ones = [item.occurrence_id for item in items if item.occurrence_id is not None]
+                open_ones = {
+                    item.occurrence_id: (item.task_code, item.due)
+                    for item in items
+                    if item.occurrence_id is not None and item.due is not None
+                }
         if not open_ones:
             return [turn.answer(_("You have no open task to report on. Send /tasks to see your units' tasks."))]
         if len(open_ones) == 1:
-            return self._report_on(session, turn, person, open_ones[0], incoming.text)
-        return self._ask_which(session, turn, person, open_ones)
+            return self._report_on(session, turn, person, next(iter(open_ones)), incoming.text)
+        return self._ask_which(session, turn, person, list(open_ones), open_ones)
 
-    def _ask_which(self, session: Session, turn: Turn, person: Person, occurrence_ids: list[int]) -> list[Outgoing]:
+    def _ask_which(
+        self,
+        session: Session,
+        turn: Turn,
+        person: Person,
+        occurrence_ids: list[int],
+        known: Mapping[int, tuple[str, date]] | None = None,
+    ) -> list[Outgoing]:
+        """`known`: the task code and due date of each of `occurrence_ids`, when the caller read them."""
         _ = turn._
-        known = replies.choices(session, occurrence_ids[:8])
+        if known is None:
+            known = replies.choices(session, occurrence_ids[:8])
         shown = [occurrence_id for occurrence_id in occurrence_ids[:8] if occurrence_id in known]
         pending_id = replies.keep_pending(session, person, turn.incoming, shown, turn.now)
         rows: list[tuple[Button, ...]] = []
