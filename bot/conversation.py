@@ -25,7 +25,6 @@ from bot.work import (
     open_deadlines,
     open_work,
     task_by_code,
-    task_ids_for_units,
     units_of_task,
 )
 from domain import accounts, invites, replies
@@ -615,18 +614,14 @@ class Conversation:
     def _plan(self, session: Session) -> Plan | None:
         return replies.plan_of(session)
 
-    def _visible_tasks(self, session: Session, person: Person) -> set[int] | None:
-        return None if sees_whole_plan(person.audience) else task_ids_for_units(session, person.unit_ids)
-
     def _tasks(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
         _ = turn._
         assert turn.person is not None
         plan_id = replies.plan_id_of(session)
         if plan_id is None:
             return [turn.answer(_("No plan has been imported yet."))]
-        items = open_work(
-            session, plan_id, self._visible_tasks(session, turn.person), turn.today, self.tz, turn.person.unit_ids
-        )
+        of_units = not sees_whole_plan(turn.person.audience)
+        items = open_work(session, plan_id, None, turn.today, self.tz, turn.person.unit_ids, of_units=of_units)
         if not items:
             return [turn.answer(_("Your units have no open tasks."))]
         whole = sees_whole_plan(turn.person.audience)
@@ -911,8 +906,7 @@ class Conversation:
         if not open_ones:
             plan_id = replies.plan_id_of(session)
             if plan_id is not None and person.unit_ids:
-                visible = task_ids_for_units(session, person.unit_ids)
-                items = open_work(session, plan_id, visible, turn.today, self.tz, person.unit_ids)
+                items = open_work(session, plan_id, None, turn.today, self.tz, person.unit_ids, of_units=True)
                 open_ones = {
                     item.occurrence_id: (item.task_code, item.due)
                     for item in items

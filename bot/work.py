@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -44,8 +44,6 @@ _TASKS = SQLModel.metadata.tables["task"]
 _OCCURRENCE, _TASK = _OCCURRENCES.c, _TASKS.c
 _TASK_UNIT = SQLModel.metadata.tables["task_unit"].c
 
-_TASKS_OF_UNITS = sa.select(_TASK_UNIT.task_id).where(_TASK_UNIT.unit_id.in_(sa.bindparam("unit_ids", expanding=True)))
-
 _HAS_OCCURRENCES = (
     sa.exists().where(_OCCURRENCE.task_id == _TASK.id, _OCCURRENCE.archived_at.is_(None)).correlate(_TASKS)
 )
@@ -60,6 +58,9 @@ _TASKS_OF_PLAN = sa.select(
     _HAS_OCCURRENCES.label("has_occurrences"),
 ).where(_TASK.plan_id == sa.bindparam("plan_id"), _TASK.archived_at.is_(None))
 
+_TASKS_OF_PLAN_UNITS = _TASKS_OF_PLAN.where(
+    sa.exists().where(_TASK_UNIT.task_id == _TASK.id, _TASK_UNIT.unit_id.in_(sa.bindparam("unit_ids", expanding=True)))
+)
 
 OPEN_WORK_HORIZON = timedelta(days=400)
 
@@ -82,13 +83,6 @@ class _PlanTask:
         return found or []
 
 
-def task_ids_for_units(session: Session, unit_ids: Iterable[int]) -> set[int]:
-    ids = list(unit_ids)
-    if not ids:
-        return set()
-    return {task_id for (task_id,) in raw_rows(session, _TASKS_OF_UNITS, {"unit_ids": ids})}
-
-
 def open_work(
     session: Session,
     plan_id: int,
@@ -96,17 +90,22 @@ def open_work(
     today: date,
     tz: ZoneInfo,
     unit_ids: Collection[int] = (),
+    *,
+    of_units: bool = False,
 ) -> list[WorkItem]:
     """Per task, its earliest occurrence not yet done (overdue ones first), soonest first.
 
     `task_ids` None means the whole plan (monitor, admin). `unit_ids`: the viewer's units; of a task
     several units lead, a member of one of them sees that unit's part (`domain.standings.unit_for`).
+    `of_units`: only the tasks one of `unit_ids` leads or coordinates (`task_ids` None), found by the
+    statements that read the tasks and their occurrences, not by one of their own before.
     """
-    tasks = [
-        _PlanTask(*row)
-        for row in raw_rows(session, _TASKS_OF_PLAN, {"plan_id": plan_id})
-        if task_ids is None or row[0] in task_ids
-    ]
+    if of_units:
+        assert task_ids is None
+        rows = raw_rows(session, _TASKS_OF_PLAN_UNITS, {"plan_id": plan_id, "unit_ids": list(unit_ids)})
+    else:
+        rows = raw_rows(session, _TASKS_OF_PLAN, {"plan_id": plan_id})
+    tasks = [_PlanTask(*row) for row in rows if task_ids is None or row[0] in task_ids]
     if not tasks:
         return []
     first: dict[int, tuple[Reported, Standing]] = {}
@@ -121,7 +120,9 @@ def open_work(
 
     # Most tasks have work left within a year: the later occurrences are read only for those that do not.
     horizon = today + OPEN_WORK_HORIZON
-    keep_first(open_occurrences(session, plan_id, task_ids, today, tz, until=horizon))
+    keep_first(
+        open_occurrences(session, plan_id, task_ids, today, tz, until=horizon, of_units=unit_ids if of_units else None)
+    )
     later = {task.id for task in tasks if task.has_occurrences and task.id not in first}
     if later:
         keep_first(open_occurrences(session, plan_id, later, today, tz, after=horizon))

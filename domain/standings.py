@@ -55,6 +55,13 @@ _OPEN = (
     )
 )
 _OPEN_OF_TASKS = _OPEN.where(_OCCURRENCE.task_id.in_(sa.bindparam("task_ids", expanding=True)))
+# A member's work: the tasks one of their units leads or coordinates, found in the same statement.
+_TASK_UNIT = _TABLES["task_unit"].c
+_OPEN_OF_UNITS = _OPEN.where(
+    _OCCURRENCE.task_id.in_(
+        sa.select(_TASK_UNIT.task_id).where(_TASK_UNIT.unit_id.in_(sa.bindparam("unit_ids", expanding=True)))
+    )
+)
 _CHUNK = 5000
 
 
@@ -111,14 +118,19 @@ def open_occurrences(
     *,
     after: date = date.min,
     until: date = date.max,
+    of_units: Collection[int] | None = None,
 ) -> list[Reported]:
     """The live occurrences of the plan's tasks (`task_ids` None: all of them) due after `after` up to
     `until`, but past check-ins, in order of due date; the caller keeps, per task, the first not done as
     it sees them. Of each task, only the occurrences up to its first one nobody has reported done are
     read with their reports: that one is open from every side, so no later one can come first (a
-    member's /tasks read a year of check-ins and deadlines with their reports to show one line a task)."""
+    member's /tasks read a year of check-ins and deadlines with their reports to show one line a task).
+    `of_units`: only the tasks one of these units leads or coordinates (with `task_ids` None)."""
     params = {"plan_id": plan_id, "today": today, "after": after, "until": until}
-    if task_ids is None:
+    if of_units is not None:
+        assert task_ids is None
+        rows = raw_rows(session, _OPEN_OF_UNITS, {**params, "unit_ids": list(of_units)})
+    elif task_ids is None:
         rows = raw_rows(session, _OPEN, params)
     else:
         ids = list(task_ids)
