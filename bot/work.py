@@ -21,7 +21,7 @@ from models import ReportStatus, UnitRole
 from models.db import raw_rows
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: /tasks makes one per task, and a frozen one costs twice as much
 class WorkItem:
     task_id: int
     task_code: str
@@ -65,10 +65,10 @@ _TASKS_OF_PLAN_UNITS = _TASKS_OF_PLAN.where(
 OPEN_WORK_HORIZON = timedelta(days=400)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _PlanTask:
     """A row of `_TASKS_OF_PLAN` as the driver gives it (`raw_rows`: on /tasks, SQLAlchemy's result
-    handling of the plan's tasks cost more than the query)."""
+    handling of the plan's tasks cost more than the query). Never changed once made."""
 
     id: int
     code: str

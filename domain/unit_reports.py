@@ -50,6 +50,7 @@ def read_unit_reports(
     seen: set[int] = set()
     reports: dict[int, list[ReportFact]] = {}
     days: dict[date | str, date] = {}  # a period has a few dozen due dates among thousands of rows
+    several: list[list[ReportFact]] = []  # the occurrences' lists of more than one report, sorted at the end
     for (
         occurrence_id,
         task_id,
@@ -100,8 +101,11 @@ def read_unit_reports(
         if found is None:
             reports[occurrence_id] = [report]
         elif all(r.unit_id != unit_id for r in found):  # a unit that both leads and coordinates: one report
+            if len(found) == 1:
+                several.append(found)
             found.append(report)
-            found.sort(key=_made, reverse=True)
+    for found in several:
+        found.sort(key=_made, reverse=True)  # stable: reports made at the same moment stay in the order read
     return occurrences, reports
 
 
