@@ -620,11 +620,10 @@ class Conversation:
         plan_id = replies.plan_id_of(session)
         if plan_id is None:
             return [turn.answer(_("No plan has been imported yet."))]
-        of_units = not sees_whole_plan(turn.person.audience)
-        items = open_work(session, plan_id, None, turn.today, self.tz, turn.person.unit_ids, of_units=of_units)
+        whole = sees_whole_plan(turn.person.audience)
+        items = open_work(session, plan_id, None, turn.today, self.tz, turn.person.unit_ids, of_units=not whole)
         if not items:
             return [turn.answer(_("Your units have no open tasks."))]
-        whole = sees_whole_plan(turn.person.audience)
         header = (_("Open tasks of the plan ({count}):") if whole else _("Your units' open tasks ({count}):")).format(
             count=len(items)
         )
