@@ -15,10 +15,18 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.choice_numbers import typed_number
-from bot.work import WorkItem, open_deadlines, open_work, task_ids_for_units, task_unit_ids, task_units
+from bot.work import (
+    TaskReport,
+    WorkItem,
+    latest_reports,
+    open_deadlines,
+    open_work,
+    task_by_code,
+    units_of_task,
+)
 from domain import accounts, invites, replies
 from domain.dates import day_with_weekday, short_day
 from domain.markup import escape as esc
@@ -34,12 +42,9 @@ from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
 from models import (
     LinkCode,
-    Occurrence,
     PendingReply,
-    ProgressReport,
     ReportStatus,
     Role,
-    Task,
     UnitRole,
     questions,
 )
@@ -609,21 +614,16 @@ class Conversation:
     def _plan(self, session: Session) -> Plan | None:
         return replies.plan_of(session)
 
-    def _visible_tasks(self, session: Session, person: Person) -> set[int] | None:
-        return None if sees_whole_plan(person.audience) else task_ids_for_units(session, person.unit_ids)
-
     def _tasks(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
         _ = turn._
         assert turn.person is not None
         plan_id = replies.plan_id_of(session)
         if plan_id is None:
             return [turn.answer(_("No plan has been imported yet."))]
-        items = open_work(
-            session, plan_id, self._visible_tasks(session, turn.person), turn.today, self.tz, turn.person.unit_ids
-        )
+        whole = sees_whole_plan(turn.person.audience)
+        items = open_work(session, plan_id, None, turn.today, self.tz, turn.person.unit_ids, of_units=not whole)
         if not items:
             return [turn.answer(_("Your units have no open tasks."))]
-        whole = sees_whole_plan(turn.person.audience)
         header = (_("Open tasks of the plan ({count}):") if whole else _("Your units' open tasks ({count}):")).format(
             count=len(items)
         )
@@ -666,26 +666,20 @@ class Conversation:
         code = args.split()[0] if args else ""
         if not code:
             return [turn.answer(_("Send /task CODE, e.g. /task II.3"))]
-        plan = self._plan(session)
-        task = None
-        if plan is not None:
-            task = session.exec(
-                select(Task).where(
-                    Task.plan_id == plan.id, col(Task.code) == code.upper(), col(Task.archived_at).is_(None)
-                )
-            ).first()
-        if task is None or task.id is None:
+        task = task_by_code(session, code.upper(), turn.person.unit_ids)
+        if task is None:
             return [turn.answer(_("There is no task {code}. Send /tasks to see yours.").format(code=esc(code)))]
-        visible = self._visible_tasks(session, turn.person)
-        if visible is not None and task.id not in visible:
+        if not sees_whole_plan(turn.person.audience) and not task.of_units:
             return [turn.answer(_("Task {code} is not one of your units' tasks.").format(code=esc(task.code)))]
-        units = task_units(session, task.id)
-        unit_names, roles = task_unit_ids(session, task.id)
+        units = units_of_task(session, task.id)
+        unit_names = units.names
         none = _("none")
         lines = [
             f"<b>{esc(task.code)}</b> " + esc(task.content),
-            _("Lead: {units}").format(units=esc("; ".join(units.get(UnitRole.LEAD, [])) or none)),
-            _("Coordinating: {units}").format(units=esc("; ".join(units.get(UnitRole.COORDINATING, [])) or none)),
+            _("Lead: {units}").format(units=esc("; ".join(units.by_role.get(UnitRole.LEAD, [])) or none)),
+            _("Coordinating: {units}").format(
+                units=esc("; ".join(units.by_role.get(UnitRole.COORDINATING, [])) or none)
+            ),
             _("Time: {text}").format(text=esc(task.time_text) or none),
         ]
         upcoming = open_deadlines(session, task.id, turn.today, self.tz, turn.person.unit_ids)
@@ -706,25 +700,15 @@ class Conversation:
                 )
         elif task.needs_date:
             lines.append(_("This task needs a date: its time text could not be read."))
-        reports = session.exec(
-            select(ProgressReport)
-            .join(Occurrence, col(Occurrence.id) == col(ProgressReport.occurrence_id))
-            .where(
-                Occurrence.task_id == task.id,
-                col(ProgressReport.withdrawn_at).is_(None),
-                col(ProgressReport.status).is_not(None),
-            )
-            .order_by(col(ProgressReport.updated_at).desc(), col(ProgressReport.id).desc())
-            .limit(REPORTS_SHOWN)
-        ).all()
+        reports = latest_reports(session, task.id, REPORTS_SHOWN)
         if reports:
             lines.append(_("Latest reports:"))
             for report in reports:
-                lines.append("  • " + self._report_line(turn, report, unit_names, roles))
+                lines.append("  • " + self._report_line(turn, report, unit_names, units.roles))
         return [turn.answer("\n".join(lines))]
 
     def _report_line(
-        self, turn: Turn, report: ProgressReport, unit_names: dict[int, str], roles: dict[int, UnitRole]
+        self, turn: Turn, report: TaskReport, unit_names: dict[int, str], roles: dict[int, UnitRole]
     ) -> str:
         """Who reported (unit, in which role) and when, then what: a coordinating unit's part is not the task."""
         _ = turn._
@@ -912,27 +896,39 @@ class Conversation:
             if len(asked) == 1:
                 return self._report_on(session, turn, person, asked[0], incoming.text)
             return self._ask_which(session, turn, person, asked)
+        # Each open one with its task code and due date, for the list to pick from.
+        open_ones: dict[int, tuple[str, date]] = {}
         if not sees_whole_plan(person.audience) or person.unit_ids:
-            open_ones = replies.open_prompt_occurrences(session, person, turn.today, self.tz)
+            open_ones = replies.open_prompts(session, person, turn.today, self.tz)
             if len(open_ones) == 1:
-                return self._report_on(session, turn, person, open_ones[0], incoming.text)
-        else:
-            open_ones = []
+                return self._report_on(session, turn, person, next(iter(open_ones)), incoming.text)
         if not open_ones:
             plan_id = replies.plan_id_of(session)
             if plan_id is not None and person.unit_ids:
-                visible = task_ids_for_units(session, person.unit_ids)
-                items = open_work(session, plan_id, visible, turn.today, self.tz, person.unit_ids)
-                open_ones = [item.occurrence_id for item in items if item.occurrence_id is not None]
+                items = open_work(session, plan_id, None, turn.today, self.tz, person.unit_ids, of_units=True)
+                open_ones = {
+                    item.occurrence_id: (item.task_code, item.due)
+                    for item in items
+                    if item.occurrence_id is not None and item.due is not None
+                }
         if not open_ones:
             return [turn.answer(_("You have no open task to report on. Send /tasks to see your units' tasks."))]
         if len(open_ones) == 1:
-            return self._report_on(session, turn, person, open_ones[0], incoming.text)
-        return self._ask_which(session, turn, person, open_ones)
+            return self._report_on(session, turn, person, next(iter(open_ones)), incoming.text)
+        return self._ask_which(session, turn, person, list(open_ones), open_ones)
 
-    def _ask_which(self, session: Session, turn: Turn, person: Person, occurrence_ids: list[int]) -> list[Outgoing]:
+    def _ask_which(
+        self,
+        session: Session,
+        turn: Turn,
+        person: Person,
+        occurrence_ids: list[int],
+        known: Mapping[int, tuple[str, date]] | None = None,
+    ) -> list[Outgoing]:
+        """`known`: the task code and due date of each of `occurrence_ids`, when the caller read them."""
         _ = turn._
-        known = replies.choices(session, occurrence_ids[:8])
+        if known is None:
+            known = replies.choices(session, occurrence_ids[:8])
         shown = [occurrence_id for occurrence_id in occurrence_ids[:8] if occurrence_id in known]
         pending_id = replies.keep_pending(session, person, turn.incoming, shown, turn.now)
         rows: list[tuple[Button, ...]] = []

@@ -102,9 +102,11 @@ _REMINDER_SENT = sa.select(_OUTBOX.c.reason).where(
     _OUTBOX.c.platform_message_id == sa.bindparam("message_id"),
 )
 _PROMPTS_ASKED = sa.select(_PROMPT.id, _PROMPT.occurrence_id).where(_PROMPT.id.in_(sa.bindparam("ids", expanding=True)))
+# With what a list to pick from shows of each (`choices`): a reply that quotes nothing is asked about them.
 _OPEN_PROMPTS = (
-    sa.select(_PROMPT.occurrence_id)
+    sa.select(_PROMPT.occurrence_id, _TASK.code, _OCCURRENCE.due)
     .join(_OCCURRENCES, _OCCURRENCE.id == _PROMPT.occurrence_id)
+    .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
     .where(
         _PROMPT.member_id == sa.bindparam("member_id"),
         _PROMPT.answered_at.is_(None),
@@ -156,6 +158,8 @@ _INSERT_PENDING = sa.insert(_TABLES["pending_reply"]).returning(_TABLES["pending
 _AUDIT = sa.insert(_TABLES["audit_log"])
 _NEWEST_PLAN = select(Plan).order_by(col(Plan.imported_at).desc(), col(Plan.id).desc()).limit(1)
 _NEWEST_PLAN_ID = sa.select(_PLAN.id).order_by(_PLAN.imported_at.desc(), _PLAN.id.desc()).limit(1)
+# `plan_id_of` inside another statement: what reads the chat's plan needs no statement of its own for its id.
+NEWEST_PLAN_ID = _NEWEST_PLAN_ID.scalar_subquery()
 
 
 # The statements on the path of every reply go straight through the driver (`models.db.raw_rows`, values
@@ -241,16 +245,24 @@ def occurrences_of_reminder(session: Session, incoming: Incoming) -> list[int]:
 def open_prompt_occurrences(session: Session, person: Person, today: date, tz: ZoneInfo) -> list[int]:
     """Occurrences the bot asked this member about that are still unanswered and not done (as the member's
     unit sees them), newest first."""
-    prompts = list(dict.fromkeys(row[0] for row in raw_rows(session, _OPEN_PROMPTS, {"member_id": person.member_id})))
+    return list(open_prompts(session, person, today, tz))
+
+
+def open_prompts(session: Session, person: Person, today: date, tz: ZoneInfo) -> dict[int, tuple[str, date]]:
+    """`open_prompt_occurrences`, each with its task code and due date (as `choices` gives them)."""
+    prompts: dict[int, tuple[str, date]] = {}
+    for occurrence_id, code, due in raw_rows(session, _OPEN_PROMPTS, {"member_id": person.member_id}):
+        if occurrence_id not in prompts:
+            prompts[occurrence_id] = (code, _day(due))
     if not prompts:
-        return []
+        return {}
     found = reported(session, prompts, tz)
-    return [
-        occurrence_id
-        for occurrence_id in prompts
+    return {
+        occurrence_id: facts
+        for occurrence_id, facts in prompts.items()
         if (item := found.get(occurrence_id)) is None
         or not item.standing(today, viewer_unit(item, person.unit_ids)).done
-    ]
+    }
 
 
 def _status(reading: ProgressReading) -> ReportStatus | None:

@@ -55,12 +55,20 @@ _OPEN = (
     )
 )
 _OPEN_OF_TASKS = _OPEN.where(_OCCURRENCE.task_id.in_(sa.bindparam("task_ids", expanding=True)))
+# A member's work: the tasks one of their units leads or coordinates, found in the same statement.
+_TASK_UNIT = _TABLES["task_unit"].c
+_OPEN_OF_UNITS = _OPEN.where(
+    _OCCURRENCE.task_id.in_(
+        sa.select(_TASK_UNIT.task_id).where(_TASK_UNIT.unit_id.in_(sa.bindparam("unit_ids", expanding=True)))
+    )
+)
 _CHUNK = 5000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: every chat answer makes dozens, and a frozen one costs twice as much
 class Reported:
-    """One occurrence with what its units reported: each reporting unit's newest report, newest first."""
+    """One occurrence with what its units reported: each reporting unit's newest report, newest first.
+    Never changed once made."""
 
     occurrence: OccurrenceFact
     leads: tuple[int, ...]  # the units that lead its task (groups left out: they never report)
@@ -80,16 +88,26 @@ def _read(session: Session, name: str, params: dict[str, Any], tz: ZoneInfo) -> 
     # Straight through the driver: on every message, SQLAlchemy's row objects and type processing cost
     # more than the query (a member's /tasks reads some sixty rows).
     rows = raw_rows(session, statement, params)
+    # Per occurrence, its units in the order read (a unit that both leads and coordinates: its first row),
+    # and of them the lead units.
     roles: dict[int, dict[int, UnitRole]] = {}
+    leads: dict[int, list[int]] = {}
+    lead = UnitRole.LEAD
     for row in rows:
-        roles.setdefault(row[0], {}).setdefault(row[4], _ROLES[row[5]])
+        occurrence_id, unit_id = row[0], row[4]
+        on_task = roles.get(occurrence_id)
+        if on_task is None:
+            on_task = roles[occurrence_id] = {}
+            leads[occurrence_id] = []
+        if unit_id not in on_task:
+            role = on_task[unit_id] = _ROLES[row[5]]
+            if role is lead:
+                leads[occurrence_id].append(unit_id)
     occurrences, reports = read_unit_reports(rows, LocalDays(tz))
-    found: list[Reported] = []
-    for occurrence in occurrences:
-        on_task = roles.get(occurrence.id, {})
-        leads = tuple(unit for unit, role in on_task.items() if role == UnitRole.LEAD)
-        found.append(Reported(occurrence, leads, on_task, reports.get(occurrence.id, [])))
-    return found
+    return [
+        Reported(occurrence, tuple(leads[occurrence.id]), roles[occurrence.id], reports.get(occurrence.id, []))
+        for occurrence in occurrences
+    ]
 
 
 def reported(session: Session, occurrence_ids: Iterable[int], tz: ZoneInfo) -> dict[int, Reported]:
@@ -111,14 +129,19 @@ def open_occurrences(
     *,
     after: date = date.min,
     until: date = date.max,
+    of_units: Collection[int] | None = None,
 ) -> list[Reported]:
     """The live occurrences of the plan's tasks (`task_ids` None: all of them) due after `after` up to
     `until`, but past check-ins, in order of due date; the caller keeps, per task, the first not done as
     it sees them. Of each task, only the occurrences up to its first one nobody has reported done are
     read with their reports: that one is open from every side, so no later one can come first (a
-    member's /tasks read a year of check-ins and deadlines with their reports to show one line a task)."""
+    member's /tasks read a year of check-ins and deadlines with their reports to show one line a task).
+    `of_units`: only the tasks one of these units leads or coordinates (with `task_ids` None)."""
     params = {"plan_id": plan_id, "today": today, "after": after, "until": until}
-    if task_ids is None:
+    if of_units is not None:
+        assert task_ids is None
+        rows = raw_rows(session, _OPEN_OF_UNITS, {**params, "unit_ids": list(of_units)})
+    elif task_ids is None:
         rows = raw_rows(session, _OPEN, params)
     else:
         ids = list(task_ids)

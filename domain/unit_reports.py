@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from domain.status import OccurrenceFact, ReportFact
 from models import ReportStatus, UnitRole
 
-__all__ = ["REPORT_COLUMNS", "LocalDays", "read_unit_reports"]
+__all__ = ["REPORT_COLUMNS", "LocalDays", "moment", "read_unit_reports"]
 
 # What `read_unit_reports` takes: the occurrence, then each unit of its task with its role there and its newest report
 # (NULLs when it has none). Datetimes come as the driver gives them (naive UTC text on SQLite): the
@@ -50,6 +50,7 @@ def read_unit_reports(
     seen: set[int] = set()
     reports: dict[int, list[ReportFact]] = {}
     days: dict[date | str, date] = {}  # a period has a few dozen due dates among thousands of rows
+    several: list[list[ReportFact]] = []  # the occurrences' lists of more than one report, sorted at the end
     for (
         occurrence_id,
         task_id,
@@ -82,7 +83,7 @@ def read_unit_reports(
         if type(created) is str and len(created) == 26 and created[19] == ".":
             at = fromisoformat(created + "+00:00")
         else:
-            at = _moment(created)
+            at = moment(created)
         report = ReportFact(
             occurrence_id,
             unit_id,
@@ -100,8 +101,11 @@ def read_unit_reports(
         if found is None:
             reports[occurrence_id] = [report]
         elif all(r.unit_id != unit_id for r in found):  # a unit that both leads and coordinates: one report
+            if len(found) == 1:
+                several.append(found)
             found.append(report)
-            found.sort(key=_made, reverse=True)
+    for found in several:
+        found.sort(key=_made, reverse=True)  # stable: reports made at the same moment stay in the order read
     return occurrences, reports
 
 
@@ -116,7 +120,8 @@ def _day(value: date | str) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _moment(value: datetime | str) -> datetime:
+def moment(value: datetime | str) -> datetime:
+    """A stored moment as the driver gives it (naive UTC text on SQLite), made aware."""
     if isinstance(value, str):
         # SQLite gives naive UTC text: parsing it with "+00:00" appended is six times faster than
         # parsing it and then replacing the tzinfo (thousands of reports per summary).
@@ -168,4 +173,4 @@ class LocalDays:
             if day is None:
                 day = self.days[hour] = _day_of_hour(hour, self.tz)
             return day
-        return _moment(updated).astimezone(self.tz).date()
+        return moment(updated).astimezone(self.tz).date()
