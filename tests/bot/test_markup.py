@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.markup import Mark, MarkupError, Run, escape, parse, plain, validate
+from domain.markup import Mark, MarkupError, Run, _plainly_valid, escape, parse, plain, tokens, validate
 from domain.messages import Button, Outgoing
 from domain.payloads import Choice, ChoiceKind, encode
 
@@ -83,6 +83,54 @@ def test_plain_text_shows_an_address_once_when_it_is_the_links_words() -> None:
 def test_anything_else_is_refused_saying_what_and_where(markup: str, problem: str) -> None:
     with pytest.raises(MarkupError, match=f"^{re.escape(problem)}"):
         validate(markup)
+
+
+# Pieces that make markup valid or not, in any order: tags, entities, bare characters, Vietnamese text.
+_PIECES = st.sampled_from(
+    [
+        "<b>",
+        "</b>",
+        "<i>",
+        "</i>",
+        "<code>",
+        "</code>",
+        '<a href="https://x.vn/?a=1&amp;b=2">',
+        '<a href=" ">',
+        '<a href="https://x.vn/?a=1&b=2">',
+        "</a>",
+        "&amp;",
+        "&lt;",
+        "&gt;",
+        "&quot;",
+        "&",
+        "<",
+        ">",
+        "&#39;",
+        "<B>",
+        "<a>",
+        "đạt 50%",
+        "II.3",
+        " ",
+        "\n",
+        "❌",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_the_quick_check_accepts_exactly_what_the_reader_reads(markup: str) -> None:
+    try:
+        list(tokens(markup))
+        readable = True
+    except MarkupError:
+        readable = False
+    try:
+        validate(markup)
+        accepted = True
+    except MarkupError:
+        accepted = False
+    assert accepted == readable
+    assert _plainly_valid(markup) == readable
 
 
 def test_valid_markup_is_returned_as_it_is() -> None:
