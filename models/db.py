@@ -74,13 +74,15 @@ SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers work while the dispatcher writes; foreign keys are off in SQLite unless asked.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    wal = cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
-    # In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a killed process loses nothing
-    # committed (the reliability bench kills it 100 times), a power cut may lose the last commits. FULL
-    # cost a disk flush (0.2-0.3 ms here) on every chat answer. PostgreSQL is the option that syncs each.
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    if wal:
+        # In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a killed process loses
+        # nothing committed (the reliability bench kills it 100 times); a power cut or an OS crash may lose
+        # the last commits. FULL cost a disk flush (0.2-0.3 ms here) on every chat answer. PostgreSQL is
+        # the option that syncs each commit.
+        cursor.execute("PRAGMA synchronous=NORMAL")
     # Reads through the OS page cache, not a copy of each page into SQLite's own 2 MB cache: a summary of
     # a large plan looks up each occurrence's newest reports all over the file (the bench plan's summary
     # read: 72 -> 59 ms). Shared by every connection and process; a page is mapped only once read.
@@ -299,7 +301,8 @@ def _driver_connection(session: Session) -> tuple[Any, Dialect]:
     the statements a chat answer runs."""
     root = session.get_transaction()
     known = session.info.get(_DRIVER)
-    if root is not None and known is not None and known[0] is root:
+    # An inactive transaction (a failed flush) goes back through the session, which raises as it should.
+    if root is not None and known is not None and known[0] is root and root.is_active:
         return known[1], known[2]
     connection = session.connection()
     driver, dialect = connection.connection.dbapi_connection, connection.dialect

@@ -1,12 +1,16 @@
-"""`models.db.raw_rows` with IN lists: the statement is expanded once per combination of list lengths and
-reused, so a later call with lists of another length, or the same length again, reads the right rows."""
+"""`models.db.raw_rows`: IN lists are expanded once per combination of list lengths and reused, so a later
+call with lists of another length, or the same length again, reads the right rows; the driver connection
+kept for the transaction is not used once the transaction has failed."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlalchemy.exc import IntegrityError, PendingRollbackError
+from sqlmodel import Session, SQLModel
 
+from models import Unit
 from models.db import raw_rows, session_scope
 
 _UNIT = SQLModel.metadata.tables["unit"]
@@ -58,3 +62,15 @@ def test_two_in_lists_keep_their_values_apart(engine: Engine) -> None:
         again = raw_rows(session, _NAMES_IN_BOTH, {"ids": [centre, office], "also": [office]})
     assert [row[0] for row in first] == ["Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"]
     assert [row[0] for row in again] == ["Văn phòng Sở"]
+
+
+def test_a_transaction_spoilt_by_a_failed_flush_is_refused_not_written_around(engine: Engine) -> None:
+    (office, *_rest) = _units(engine)
+    with Session(engine) as session:
+        raw_rows(session, _NAMES_IN, {"ids": [office], "not_named": ""})  # the driver connection is now known
+        session.add(Unit(name="Văn phòng Sở", key="văn phòng sở"))  # the same key: refused on flush
+        with pytest.raises(IntegrityError):
+            session.flush()
+        session.expunge_all()
+        with pytest.raises(PendingRollbackError):
+            raw_rows(session, _NAMES_IN, {"ids": [office], "not_named": ""})
