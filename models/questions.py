@@ -181,7 +181,7 @@ def _moment(stored: datetime | str) -> datetime:
     # SQLite gives the naive UTC text the column stored; PostgreSQL an aware datetime.
     if isinstance(stored, str):
         return datetime.fromisoformat(stored).replace(tzinfo=UTC)
-    return stored if stored.tzinfo is not None else stored.replace(tzinfo=UTC)
+    return stored.astimezone(UTC) if stored.tzinfo is not None else stored.replace(tzinfo=UTC)
 
 
 def _choices(stored: Any) -> tuple[OfferedChoice, ...]:

@@ -251,8 +251,11 @@ async def test_a_429_is_retried_after_retry_after(product: Running) -> None:
         box.faults.clear()
 
     lifting = asyncio.create_task(lift_after_first_refusal())
-    answer = await say(product, STAFF_TDC, "/whoami")
-    await asyncio.wait_for(lifting, timeout=1)
+    try:
+        answer = await say(product, STAFF_TDC, "/whoami")
+        await asyncio.wait_for(lifting, timeout=1)
+    finally:
+        lifting.cancel()
     assert answer["text"].startswith("<b>Nguyễn Văn An</b>") or answer["text"].startswith("Nguyễn Văn An")
     refused = [e for e in box.exchanges if e.method == "sendMessage" and e.status == 429]
     assert refused, "the first send met the storm"
