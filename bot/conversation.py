@@ -42,7 +42,6 @@ from locales import N_
 from locales.catalogs import SUPPORTED, Translate, translator
 from models import (
     LinkCode,
-    PendingReply,
     ReportStatus,
     Role,
     UnitRole,
@@ -877,16 +876,18 @@ class Conversation:
         if not incoming.text.strip():
             return []
         if incoming.edited:
-            edited = replies.report_from_message(session, incoming, person.member_id)
+            edited = replies.report_from_message_with_target(session, incoming, person.member_id)
             if edited is not None:
-                updated = replies.update_report(session, person, edited, parse_progress(incoming.text), turn.now)
-                return [self._confirmation(session, turn, updated, _("Updated"))]
+                report, target = edited
+                updated = replies.update_report(session, person, report, parse_progress(incoming.text), turn.now)
+                assert target is not None
+                return [self._confirmation(session, turn, updated, _("Updated"), target)]
         if parse_progress(incoming.text).chatter:
             # "cảm ơn", "ok", "👍": no report, so nothing to record and no task to ask about.
             return [turn.answer(_("👍 Noted. When there is progress to report, reply to a reminder in a few words."))]
-        replied_to = replies.occurrence_replied_to(session, incoming)
+        replied_to = replies.target_replied_to(session, incoming)
         if replied_to is not None:
-            return self._report_on(session, turn, person, replied_to, incoming.text)
+            return self._report_on_target(session, turn, person, replied_to[1], incoming.text)
         asked = replies.occurrences_of_reminder(session, incoming)
         if asked:
             # A reply to a reminder of several tasks is about one of them, however often it comes: the
@@ -940,8 +941,13 @@ class Conversation:
         return [turn.answer("\n".join(lines), buttons=tuple(rows), choices_in_text=True)]
 
     def _report_on(self, session: Session, turn: Turn, person: Person, occurrence_id: int, text: str) -> list[Outgoing]:
+        return self._report_on_target(session, turn, person, replies.target_of(session, occurrence_id), text)
+
+    def _report_on_target(
+        self, session: Session, turn: Turn, person: Person, target: replies.Target | None, text: str
+    ) -> list[Outgoing]:
+        """`_report_on` the occurrence whose `target_of` is `target` (None: the task is gone)."""
         _ = turn._
-        target = replies.target_of(session, occurrence_id)
         if target is None:
             return [turn.answer(_("That task no longer exists in the plan."))]
         if not replies.may_report(person, target):
@@ -975,15 +981,17 @@ class Conversation:
 
     def _undo(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:
         assert turn.person is not None
-        report = replies.last_report(session, turn.person)
-        return [self._withdraw(session, turn, report)]
+        return [self._withdraw(session, turn, replies.last_report_with_target(session, turn.person))]
 
-    def _withdraw(self, session: Session, turn: Turn, report: replies.ReportRow | None) -> Outgoing:
+    def _withdraw(
+        self, session: Session, turn: Turn, found: tuple[replies.ReportRow, replies.Target | None] | None
+    ) -> Outgoing:
+        """Withdraws the report `found` (with its occurrence's target)."""
         _ = turn._
         assert turn.person is not None
-        if report is None:
+        if found is None:
             return turn.answer(_("You have no report to withdraw."))
-        target = replies.target_of(session, report.occurrence_id)
+        report, target = found
         assert target is not None
         replies.withdraw(session, turn.person, report, turn.now)
         return turn.answer(
@@ -1012,20 +1020,22 @@ class Conversation:
             return self._pick(session, turn, person, choice.ids[0], choice.ids[1])
         if choice.kind == ChoiceKind.SUMMARY_FILE and choice.file is not None:
             return self._summary_file(session, turn, person, choice.file, choice.token or "")
-        report = replies.report_by_id(session, choice.ids[0])
-        if report is None or report.member_id != person.member_id or report.withdrawn:
+        found = replies.report_by_id_with_target(session, choice.ids[0])
+        if found is None or found[0].member_id != person.member_id or found[0].withdrawn:
             return [turn.answer(_("This report was already withdrawn or is not yours."))]
-        return [self._withdraw(session, turn, report)]
+        return [self._withdraw(session, turn, found)]
 
     def _set_status(
         self, session: Session, turn: Turn, person: Person, report_id: int, status: ReportStatus
     ) -> list[Outgoing]:
         _ = turn._
-        report = replies.report_by_id(session, report_id)
-        if report is None or report.member_id != person.member_id or report.withdrawn:
+        found = replies.report_by_id_with_target(session, report_id)
+        if found is None or found[0].member_id != person.member_id or found[0].withdrawn:
             return [turn.answer(_("This question was for someone else, or its report was withdrawn."))]
+        report, target = found
         report = replies.set_status(session, person, report, status, turn.now)
-        return [self._confirmation(session, turn, report, _("Recorded"))]
+        assert target is not None
+        return [self._confirmation(session, turn, report, _("Recorded"), target)]
 
     def _prompt_button(
         self, session: Session, turn: Turn, person: Person, prompt_id: int, status: ReportStatus
@@ -1073,18 +1083,15 @@ class Conversation:
         self, session: Session, turn: Turn, person: Person, pending_id: int, occurrence_id: int
     ) -> list[Outgoing]:
         _ = turn._
-        pending = session.get(PendingReply, pending_id)
-        if (
-            pending is None
-            or pending.member_id != person.member_id
-            or pending.resolved_at is not None
-            or occurrence_id not in pending.occurrence_ids
-        ):
+        found = replies.pending_picked(session, pending_id, occurrence_id)
+        if found is None:
             return [turn.answer(_("This choice is no longer open. Send your report again."))]
-        pending.resolved_at = turn.now
-        session.add(pending)
+        pending, target = found
+        if pending.member_id != person.member_id or pending.resolved or occurrence_id not in pending.occurrence_ids:
+            return [turn.answer(_("This choice is no longer open. Send your report again."))]
+        replies.resolve_pending(session, pending_id, turn.now)
         original = replace(turn.incoming, message_id=pending.message_id, text=pending.text, payload=None)
-        return self._report_on(session, replace(turn, incoming=original), person, occurrence_id, pending.text)
+        return self._report_on_target(session, replace(turn, incoming=original), person, target, pending.text)
 
 
 def _pressed(incoming: Incoming, question: questions.Question, number: int) -> Incoming:

@@ -6,6 +6,7 @@ parameters: on SQLite, building a SQLAlchemy statement costs several times more 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -150,6 +151,71 @@ _LAST_REPORT = (
     .order_by(_REPORT.created_at.desc(), _REPORT.id.desc())
     .limit(1)
 )
+
+
+def _with_target(report: sa.Select[Any]) -> sa.Select[Any]:
+    """`report` (a `_REPORT_ROW` query; its first row, as `_row` takes it) with what `target_of` reads of its
+    occurrence, in one statement: a row per unit of the task, in `_TARGET`'s order, or one row with no
+    task when the occurrence or its task is gone."""
+    picked = report.limit(1).subquery()
+    return (
+        sa.select(*picked.c, _TASK.id, _TASK.code, _TASK.plan_id, _TASK_UNIT.unit_id, _TASK_UNIT.role)
+        .select_from(picked)
+        .outerjoin(_OCCURRENCES, _OCCURRENCE.id == picked.c.occurrence_id)
+        .outerjoin(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+        .outerjoin(_TASK_UNITS, _TASK_UNIT.task_id == _TASK.id)
+        .order_by(sa.case((_TASK_UNIT.role == UnitRole.LEAD.value, 0), else_=1), _TASK_UNIT.position)
+    )
+
+
+_REPORT_BY_ID_TARGET = _with_target(_REPORT_BY_ID)
+_REPORT_OF_MESSAGE_TARGET = _with_target(_REPORT_OF_MESSAGE)
+_LAST_REPORT_TARGET = _with_target(_LAST_REPORT)
+# The prompt a message replies to (the first, as `occurrence_replied_to` takes it) with its occurrence's target.
+_PROMPT_REPLIED_TO_ONE = _PROMPT_REPLIED_TO.limit(1).subquery()
+_TARGET_REPLIED_TO = (
+    sa.select(
+        _PROMPT_REPLIED_TO_ONE.c.occurrence_id,
+        _TASK.id,
+        _TASK.code,
+        _TASK.plan_id,
+        _TASK_UNIT.unit_id,
+        _TASK_UNIT.role,
+    )
+    .select_from(_PROMPT_REPLIED_TO_ONE)
+    .outerjoin(_OCCURRENCES, _OCCURRENCE.id == _PROMPT_REPLIED_TO_ONE.c.occurrence_id)
+    .outerjoin(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+    .outerjoin(_TASK_UNITS, _TASK_UNIT.task_id == _TASK.id)
+    .order_by(sa.case((_TASK_UNIT.role == UnitRole.LEAD.value, 0), else_=1), _TASK_UNIT.position)
+)
+# A kept reply (`keep_pending`) and the target of the occurrence picked for it, in one statement.
+_PENDING = _TABLES["pending_reply"]
+_PENDING_PICKED = (
+    sa.select(
+        _PENDING.c.member_id,
+        _PENDING.c.resolved_at.is_not(None),
+        _PENDING.c.occurrence_ids,
+        _PENDING.c.message_id,
+        _PENDING.c.text,
+        _OCCURRENCE.id,
+        _TASK.id,
+        _TASK.code,
+        _TASK.plan_id,
+        _TASK_UNIT.unit_id,
+        _TASK_UNIT.role,
+    )
+    .select_from(_PENDING)
+    .outerjoin(_OCCURRENCES, _OCCURRENCE.id == sa.bindparam("occurrence_id"))
+    .outerjoin(_TASKS, _TASK.id == _OCCURRENCE.task_id)
+    .outerjoin(_TASK_UNITS, _TASK_UNIT.task_id == _TASK.id)
+    .where(_PENDING.c.id == sa.bindparam("pending_id"))
+    .order_by(sa.case((_TASK_UNIT.role == UnitRole.LEAD.value, 0), else_=1), _TASK_UNIT.position)
+)
+_RESOLVE_PENDING = (
+    sa.update(_PENDING)
+    .where(_PENDING.c.id == sa.bindparam("pending_id"))
+    .values(resolved_at=sa.bindparam("now", type_=UTCDateTime()))
+)
 # The columns to set come with the values (keys named like the columns); `report_id` picks the row.
 _UPDATE_REPORT = sa.update(_REPORTS).where(_REPORT.id == sa.bindparam("report_id"))
 _PROMPT_OCCURRENCE = sa.select(_PROMPT.occurrence_id).where(_PROMPT.id == sa.bindparam("prompt_id"))
@@ -180,6 +246,32 @@ def target_of(session: Session, occurrence_id: int) -> Target | None:
     occurrence, task, code, plan, _unit, _role = rows[0]
     units = [(unit, _ROLES[role]) for *_target, unit, role in rows if unit is not None]
     return Target(occurrence, task, code, plan, tuple(u for u, _r in units), tuple(r for _u, r in units))
+
+
+def _target(rows: Sequence[Sequence[Any]]) -> Target | None:
+    """The target in `rows` (occurrence, task, code, plan, unit, role: `_TARGET`'s columns, the task's
+    null when it is gone)."""
+    occurrence, task, code, plan, _unit, _role = rows[0]
+    if task is None:
+        return None
+    units = [(unit, _ROLES[role]) for *_target, unit, role in rows if unit is not None]
+    return Target(occurrence, task, code, plan, tuple(u for u, _r in units), tuple(r for _u, r in units))
+
+
+def target_replied_to(session: Session, incoming: Incoming) -> tuple[int, Target | None] | None:
+    """`occurrence_replied_to` with its `target_of`, in one statement."""
+    if incoming.reply_to_message_id is None:
+        return None
+    rows = raw_rows(
+        session,
+        _TARGET_REPLIED_TO,
+        {
+            "platform": incoming.platform.value,
+            "chat_id": incoming.chat_id,
+            "message_id": incoming.reply_to_message_id,
+        },
+    )
+    return (int(rows[0][0]), _target(rows)) if rows else None
 
 
 def choices(session: Session, occurrence_ids: list[int]) -> dict[int, tuple[str, date]]:
@@ -366,6 +458,19 @@ def _row(rows: Sequence[Sequence[Any]]) -> ReportRow | None:
     )
 
 
+def _row_and_target(rows: Sequence[Sequence[Any]]) -> tuple[ReportRow, Target | None] | None:
+    """The report and its target in `rows` (read from a `_with_target` query), if any."""
+    report = _row([rows[0][:8]]) if rows else None
+    if report is None:
+        return None
+    return report, _target([(report.occurrence_id, *row[8:]) for row in rows])
+
+
+def report_by_id_with_target(session: Session, report_id: int) -> tuple[ReportRow, Target | None] | None:
+    """`report_by_id` and its occurrence's `target_of`, in one statement."""
+    return _row_and_target(raw_rows(session, _REPORT_BY_ID_TARGET, {"report_id": report_id}))
+
+
 def report_by_id(session: Session, report_id: int) -> ReportRow | None:
     return _row(raw_rows(session, _REPORT_BY_ID, {"report_id": report_id}))
 
@@ -381,6 +486,24 @@ def report_from_message(session: Session, incoming: Incoming, member_id: int) ->
         raw_rows(
             session,
             _REPORT_OF_MESSAGE,
+            {
+                "platform": incoming.platform.value,
+                "chat_id": incoming.chat_id,
+                "message_id": incoming.message_id,
+                "member_id": member_id,
+            },
+        )
+    )
+
+
+def report_from_message_with_target(
+    session: Session, incoming: Incoming, member_id: int
+) -> tuple[ReportRow, Target | None] | None:
+    """`report_from_message` and its occurrence's `target_of`, in one statement."""
+    return _row_and_target(
+        raw_rows(
+            session,
+            _REPORT_OF_MESSAGE_TARGET,
             {
                 "platform": incoming.platform.value,
                 "chat_id": incoming.chat_id,
@@ -435,6 +558,11 @@ def last_report(session: Session, person: Person) -> ReportRow | None:
     return _row(raw_rows(session, _LAST_REPORT, {"member_id": person.member_id}))
 
 
+def last_report_with_target(session: Session, person: Person) -> tuple[ReportRow, Target | None] | None:
+    """`last_report` and its occurrence's `target_of`, in one statement."""
+    return _row_and_target(raw_rows(session, _LAST_REPORT_TARGET, {"member_id": person.member_id}))
+
+
 def withdraw(session: Session, person: Person, report: ReportRow, now: datetime) -> None:
     _update(session, report, withdrawn_at=now)
     # The question is open again: a new reply without quoting attaches to it.
@@ -458,6 +586,34 @@ def keep_pending(session: Session, person: Person, incoming: Incoming, occurrenc
         },
     )[0][0]
     return pending_id
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A reply kept by `keep_pending`, as picking its occurrence needs it."""
+
+    member_id: int
+    resolved: bool
+    occurrence_ids: list[int]
+    message_id: str
+    text: str
+
+
+def pending_picked(session: Session, pending_id: int, occurrence_id: int) -> tuple[Pending, Target | None] | None:
+    """The kept reply `pending_id`, if any, with the `target_of` the occurrence picked for it."""
+    rows = raw_rows(session, _PENDING_PICKED, {"pending_id": pending_id, "occurrence_id": occurrence_id})
+    if not rows:
+        return None
+    member_id, resolved, occurrence_ids, message_id, text = rows[0][:5]
+    # The driver hands JSON back as text on SQLite, and already decoded by psycopg on PostgreSQL.
+    ids = json.loads(occurrence_ids) if isinstance(occurrence_ids, str | bytes) else occurrence_ids
+    pending = Pending(member_id, bool(resolved), ids, message_id, text)
+    return pending, _target([row[5:] for row in rows])
+
+
+def resolve_pending(session: Session, pending_id: int, now: datetime) -> None:
+    """The kept reply's occurrence is picked."""
+    raw_rows(session, _RESOLVE_PENDING, {"pending_id": pending_id, "now": now})
 
 
 def plan_of(session: Session) -> Plan | None:
