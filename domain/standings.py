@@ -33,11 +33,12 @@ _READS = {
 }
 _REPORTS = _TABLES["progress_report"].c
 # Whether any unit ever reported the occurrence done (and did not withdraw it): without such a report it is
-# open from every side, whatever else was said.
+# open from every side, whatever else was said. The condition is `ix_report_done`'s, the status written out
+# (`models.progress.DONE_REPORT`): with it bound, SQLite read every report of the occurrence instead.
 _MAYBE_DONE = sa.exists().where(
     _REPORTS.occurrence_id == _OCCURRENCE.id,
     _REPORTS.withdrawn_at.is_(None),
-    _REPORTS.status == ReportStatus.DONE.value,
+    _REPORTS.status == sa.literal_column(f"'{ReportStatus.DONE.value}'"),
 )
 # Work left to do: a plan's live occurrences but the check-ins of past quarters (the current one counts),
 # listed without their reports: those are read only for the occurrences that can come first (below).
