@@ -626,37 +626,57 @@ class Conversation:
         header = (_("Open tasks of the plan ({count}):") if whole else _("Your units' open tasks ({count}):")).format(
             count=len(items)
         )
-        lines = [header] + [self._item_line(turn, item) for item in items[:TASKS_SHOWN]]
+        # What every line shares is looked up once per answer, not per line: the line's pattern and state
+        # words in the viewer's language, and each due date's phrase (tasks share their deadlines).
+        pattern = _("{code} — {state} · {due}")
+        words: dict[OccurrenceState | None, str] = {None: _("ongoing, check-in")}
+        dues: dict[date, str] = {}
+        lines = [header] + [self._item_line(turn, item, pattern, words, dues) for item in items[:TASKS_SHOWN]]
         if len(items) > TASKS_SHOWN:
             lines.append(_("… and {count} more.").format(count=len(items) - TASKS_SHOWN))
         lines.append(_("Details: /task CODE"))
         return [turn.answer("\n".join(lines))]
 
-    def _item_line(self, turn: Turn, item: WorkItem) -> str:
+    def _item_line(
+        self,
+        turn: Turn,
+        item: WorkItem,
+        pattern: str,
+        words: dict[OccurrenceState | None, str],
+        dues: dict[date, str],
+    ) -> str:
+        """`pattern`: "{code} — {state} · {due}" in the viewer's language; `words` and `dues` the state
+        words (None: a check-in's) and due phrases found so far, filled in as lines need more."""
         _ = turn._
         code = f"<b>{esc(item.task_code)}</b>"
-        if item.state is None:
+        derived = item.state
+        if derived is None:
             return "❔ " + _("{code} — needs a date").format(code=code)
-        if item.state.state == OccurrenceState.WAITING_EVENT:
+        state = derived.state
+        if state == OccurrenceState.WAITING_EVENT:
             return (
-                STATE_ICONS[item.state.state]
+                STATE_ICONS[state]
                 + " "
                 + _("{code} — waiting for an event: {event}").format(code=code, event=esc(item.event or ""))
             )
-        assert item.due is not None
-        icon = BLOCKED_ICON if item.state.blocked else STATE_ICONS[item.state.state]
-        word = _(STATE_WORDS[item.state.state])
-        if item.checkin:
-            word = _("ongoing, check-in")
-        line = f"{icon} " + _("{code} — {state} · {due}").format(
-            code=code, state=word, due=due_phrase(_, item.due, turn.today, turn.locale)
-        )
-        if item.latest is not None and item.latest.percent is not None and item.latest.status != ReportStatus.DONE:
-            line += f" · {item.latest.percent} %"
+        due = item.due
+        assert due is not None
+        icon = BLOCKED_ICON if derived.blocked else STATE_ICONS[state]
+        key = None if item.checkin else state
+        word = words.get(key)
+        if word is None:
+            word = words[key] = _(STATE_WORDS[state])
+        phrase = dues.get(due)
+        if phrase is None:
+            phrase = dues[due] = due_phrase(_, due, turn.today, turn.locale)
+        line = f"{icon} " + pattern.format(code=code, state=word, due=phrase)
+        latest = item.latest
+        if latest is not None and latest.percent is not None and latest.status != ReportStatus.DONE:
+            line += f" · {latest.percent} %"
         if item.units_done is not None:
             line += " · " + units_done_words(_, item.units_done)
-        if item.state.blocked and item.latest is not None and item.latest.reason:
-            line += " · " + _("blocked: {reason}").format(reason=esc(item.latest.reason))
+        if derived.blocked and latest is not None and latest.reason:
+            line += " · " + _("blocked: {reason}").format(reason=esc(latest.reason))
         return line
 
     def _task(self, session: Session, turn: Turn, args: str) -> list[Outgoing]:

@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 from domain.messages import Incoming
 from domain.people import Person
 from domain.progress_language import ProgressReading, ProgressStatus
-from domain.standings import reported
+from domain.standings import maybe_done, reported
 from domain.standings import unit_for as viewer_unit
 from models import Prompt, ReportStatus, UnitRole
 from models.db import raw_rows
@@ -104,8 +104,9 @@ _REMINDER_SENT = sa.select(_OUTBOX.c.reason).where(
 )
 _PROMPTS_ASKED = sa.select(_PROMPT.id, _PROMPT.occurrence_id).where(_PROMPT.id.in_(sa.bindparam("ids", expanding=True)))
 # With what a list to pick from shows of each (`choices`): a reply that quotes nothing is asked about them.
+# And whether a report of done stands on it: only those are read with their reports to see if they are done.
 _OPEN_PROMPTS = (
-    sa.select(_PROMPT.occurrence_id, _TASK.code, _OCCURRENCE.due)
+    sa.select(_PROMPT.occurrence_id, _TASK.code, _OCCURRENCE.due, maybe_done(_OCCURRENCE.id))
     .join(_OCCURRENCES, _OCCURRENCE.id == _PROMPT.occurrence_id)
     .join(_TASKS, _TASK.id == _OCCURRENCE.task_id)
     .where(
@@ -343,12 +344,15 @@ def open_prompt_occurrences(session: Session, person: Person, today: date, tz: Z
 def open_prompts(session: Session, person: Person, today: date, tz: ZoneInfo) -> dict[int, tuple[str, date]]:
     """`open_prompt_occurrences`, each with its task code and due date (as `choices` gives them)."""
     prompts: dict[int, tuple[str, date]] = {}
-    for occurrence_id, code, due in raw_rows(session, _OPEN_PROMPTS, {"member_id": person.member_id}):
+    done_maybe: list[int] = []  # the others are open from every side (`domain.standings.maybe_done`)
+    for occurrence_id, code, due, reported_done in raw_rows(session, _OPEN_PROMPTS, {"member_id": person.member_id}):
         if occurrence_id not in prompts:
             prompts[occurrence_id] = (code, _day(due))
-    if not prompts:
-        return {}
-    found = reported(session, prompts, tz)
+            if reported_done:
+                done_maybe.append(occurrence_id)
+    if not done_maybe:
+        return prompts
+    found = reported(session, done_maybe, tz)
     return {
         occurrence_id: facts
         for occurrence_id, facts in prompts.items()

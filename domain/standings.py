@@ -20,7 +20,7 @@ from models.db import raw_rows
 from models.progress import ReportStatus, with_unit_reports
 from models.registry import UnitRole
 
-__all__ = ["Reported", "open_occurrences", "reported", "unit_for"]
+__all__ = ["Reported", "maybe_done", "open_occurrences", "reported", "unit_for"]
 
 _TABLES = SQLModel.metadata.tables
 _OCCURRENCES, _TASKS = _TABLES["occurrence"], _TABLES["task"]
@@ -32,13 +32,22 @@ _READS = {
     "by_id": (with_unit_reports(_BY_ID, *REPORT_COLUMNS), with_unit_reports(_BY_ID, *REPORT_COLUMNS, lateral=True))
 }
 _REPORTS = _TABLES["progress_report"].c
+
+
 # Whether any unit ever reported the occurrence done (and did not withdraw it): without such a report it is
-# open from every side, whatever else was said.
-_MAYBE_DONE = sa.exists().where(
-    _REPORTS.occurrence_id == _OCCURRENCE.id,
-    _REPORTS.withdrawn_at.is_(None),
-    _REPORTS.status == ReportStatus.DONE.value,
-)
+# open from every side, whatever else was said. The condition is `ix_report_done`'s, the status written out
+# (`models.progress.DONE_REPORT`): with it bound, SQLite read every report of the occurrence instead.
+def maybe_done(occurrence_id: sa.ColumnElement[int]) -> sa.Exists:
+    """Whether a report of done stands on the occurrence `occurrence_id` names (in the enclosing query): only
+    then can `Reported.standing` say it is done, from any side, so a read may leave the others' reports out."""
+    return sa.exists().where(
+        _REPORTS.occurrence_id == occurrence_id,
+        _REPORTS.withdrawn_at.is_(None),
+        _REPORTS.status == sa.literal_column(f"'{ReportStatus.DONE.value}'"),
+    )
+
+
+_MAYBE_DONE = maybe_done(_OCCURRENCE.id)
 # Work left to do: a plan's live occurrences but the check-ins of past quarters (the current one counts),
 # listed without their reports: those are read only for the occurrences that can come first (below).
 _OPEN = (
