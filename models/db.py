@@ -69,6 +69,7 @@ def make_engine(url: str) -> Engine:
 
 
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
+SQLITE_CHECKPOINT_PAGES = 10_000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -83,6 +84,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # the last commits. FULL cost a disk flush (0.2-0.3 ms here) on every chat answer. PostgreSQL is
         # the option that syncs each commit.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # A checkpoint every ~40 MB of log rather than SQLite's 4 MB: each one syncs the disk and copies
+        # every page written since the last, so pages a chat answer rewrites all day (the newest reports,
+        # the open questions) are copied once per 10,000 pages, not ten times (SQLite's share of a chat
+        # answer's commit: ~80 -> ~55 us here). The log is emptied on a clean stop.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     # Reads through the OS page cache, not a copy of each page into SQLite's own 2 MB cache: a summary of
     # a large plan looks up each occurrence's newest reports all over the file (the bench plan's summary
     # read: 72 -> 59 ms). Shared by every connection and process; a page is mapped only once read.
