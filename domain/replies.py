@@ -172,7 +172,7 @@ def _with_target(report: sa.Select[Any]) -> sa.Select[Any]:
 _REPORT_BY_ID_TARGET = _with_target(_REPORT_BY_ID)
 _REPORT_OF_MESSAGE_TARGET = _with_target(_REPORT_OF_MESSAGE)
 _LAST_REPORT_TARGET = _with_target(_LAST_REPORT)
-# The prompt a message replies to (the first, as `occurrence_replied_to` takes it) with its occurrence's target.
+# The prompt a message replies to (the first one) with its occurrence's target.
 _PROMPT_REPLIED_TO_ONE = _PROMPT_REPLIED_TO.limit(1).subquery()
 _TARGET_REPLIED_TO = (
     sa.select(
@@ -260,7 +260,8 @@ def _target(rows: Sequence[Sequence[Any]]) -> Target | None:
 
 
 def target_replied_to(session: Session, incoming: Incoming) -> tuple[int, Target | None] | None:
-    """`occurrence_replied_to` with its `target_of`, in one statement."""
+    """The occurrence of the prompt this message replies to, if it replies to one, with its `target_of`, in
+    one statement."""
     if incoming.reply_to_message_id is None:
         return None
     rows = raw_rows(
@@ -296,25 +297,9 @@ def create_prompt(
     return prompt
 
 
-def occurrence_replied_to(session: Session, incoming: Incoming) -> int | None:
-    """The occurrence of the prompt this message replies to, if it replies to one."""
-    if incoming.reply_to_message_id is None:
-        return None
-    rows = raw_rows(
-        session,
-        _PROMPT_REPLIED_TO,
-        {
-            "platform": incoming.platform.value,
-            "chat_id": incoming.chat_id,
-            "message_id": incoming.reply_to_message_id,
-        },
-    )
-    return int(rows[0][0]) if rows else None
-
-
 def occurrences_of_reminder(session: Session, incoming: Incoming) -> list[int]:
     """The occurrences a reminder of several tasks asked about, in its order, when this message replies to
-    one; empty otherwise. (A reminder of one task is found by `occurrence_replied_to`.)"""
+    one; empty otherwise. (A reminder of one task is found by `target_replied_to`.)"""
     if incoming.reply_to_message_id is None:
         return []
     reason = session.execute(
@@ -471,12 +456,8 @@ def _row_and_target(rows: Sequence[Sequence[Any]]) -> tuple[ReportRow, Target | 
 
 
 def report_by_id_with_target(session: Session, report_id: int) -> tuple[ReportRow, Target | None] | None:
-    """`report_by_id` and its occurrence's `target_of`, in one statement."""
+    """The report with this id and its occurrence's `target_of`, in one statement."""
     return _row_and_target(raw_rows(session, _REPORT_BY_ID_TARGET, {"report_id": report_id}))
-
-
-def report_by_id(session: Session, report_id: int) -> ReportRow | None:
-    return _row(raw_rows(session, _REPORT_BY_ID, {"report_id": report_id}))
 
 
 def prompt_occurrence(session: Session, prompt_id: int) -> int | None:
@@ -485,25 +466,10 @@ def prompt_occurrence(session: Session, prompt_id: int) -> int | None:
     return int(rows[0][0]) if rows else None
 
 
-def report_from_message(session: Session, incoming: Incoming, member_id: int) -> ReportRow | None:
-    return _row(
-        raw_rows(
-            session,
-            _REPORT_OF_MESSAGE,
-            {
-                "platform": incoming.platform.value,
-                "chat_id": incoming.chat_id,
-                "message_id": incoming.message_id,
-                "member_id": member_id,
-            },
-        )
-    )
-
-
 def report_from_message_with_target(
     session: Session, incoming: Incoming, member_id: int
 ) -> tuple[ReportRow, Target | None] | None:
-    """`report_from_message` and its occurrence's `target_of`, in one statement."""
+    """The member's report made from this message, and its occurrence's `target_of`, in one statement."""
     return _row_and_target(
         raw_rows(
             session,
