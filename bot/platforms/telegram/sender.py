@@ -27,9 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -57,22 +55,12 @@ from models.reminders import OutboxMessage
 from scheduler.delivery.dispatch_settings import DispatchSettings
 from scheduler.delivery.outbox import buttons_from_json, chat_blocked
 from scheduler.delivery.ratelimit import RateLimiter
-from scheduler.delivery.senders import Blocked, Permanent, RetryAfter, SendResult, Sent, Transient
+from scheduler.delivery.senders import Blocked, PartsSent, Permanent, RetryAfter, SendResult, Sent, Transient
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-
-# Rows whose later parts are still to send, remembered at most (the oldest forgotten first).
-MAX_REMEMBERED = 1024
-
-
-@dataclass(frozen=True)
-class _Progress:
-    parts: tuple[Part, ...]
-    sent: int
-    last_id: str | None
 
 
 def _seconds(value: int | float | timedelta) -> float:
@@ -137,7 +125,7 @@ class TelegramSender:
         self.reply_wait_cap_seconds = reply_wait_cap_seconds
         self.sleep = sleep
         self.ticker = ticker
-        self._progress: OrderedDict[int, _Progress] = OrderedDict()
+        self._parts_sent: PartsSent[Part] = PartsSent()
 
     # ---- the outbox -----------------------------------------------------------------------------
 
@@ -154,20 +142,12 @@ class TelegramSender:
             return Permanent(f"cannot render the message: {error}")
         if not parts:
             return Permanent("nothing to send: the message has no text")
-        key = message.id
-        known = self._progress.pop(key, None) if key is not None else None
-        start, last_id = (known.sent, known.last_id) if known is not None and known.parts == parts else (0, None)
+        start, last_id = self._parts_sent.resume(message.id, parts)
         result, sent, last_id = await self._send_parts(
             message.chat_id, parts, markup, attachment, None, start=start, last_id=last_id
         )
-        if key is not None and 0 < sent < len(parts) and isinstance(result, RetryAfter | Transient):
-            self._remember(key, _Progress(parts, sent, last_id))
+        self._parts_sent.keep(message.id, parts, sent, last_id, result)
         return result
-
-    def _remember(self, key: int, progress: _Progress) -> None:
-        self._progress[key] = progress
-        while len(self._progress) > MAX_REMEMBERED:
-            self._progress.popitem(last=False)
 
     # ---- the conversation's answers -------------------------------------------------------------
 
@@ -340,4 +320,4 @@ def telegram_sender(
     return TelegramSender(make_bot(token, base_url=base_url, pool_size=max(settings.concurrency, 1)))
 
 
-__all__ = ["MAX_REMEMBERED", "TelegramSender", "make_bot", "result_of", "telegram_sender"]
+__all__ = ["TelegramSender", "make_bot", "result_of", "telegram_sender"]

@@ -22,9 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -39,22 +37,12 @@ from models.db import session_scope
 from models.reminders import OutboxMessage
 from scheduler.delivery.outbox import chat_blocked
 from scheduler.delivery.ratelimit import RateLimiter
-from scheduler.delivery.senders import Blocked, Permanent, RetryAfter, SendResult, Sent, Transient
+from scheduler.delivery.senders import Blocked, PartsSent, Permanent, RetryAfter, SendResult, Sent, Transient
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-
-# Rows whose later parts are still to send, remembered at most (the oldest forgotten first).
-MAX_REMEMBERED = 1024
-
-
-@dataclass(frozen=True)
-class _Progress:
-    parts: tuple[str, ...]
-    sent: int
-    first_id: str | None
 
 
 def result_of(error: ZaloError, retry_after_seconds: float) -> SendResult:
@@ -112,7 +100,7 @@ class ZaloSender:
         self.reply_wait_cap_seconds = reply_wait_cap_seconds
         self.sleep = sleep
         self.ticker = ticker
-        self._progress: OrderedDict[int, _Progress] = OrderedDict()
+        self._parts_sent: PartsSent[str] = PartsSent()
 
     # ---- the outbox -----------------------------------------------------------------------------
 
@@ -123,18 +111,10 @@ class ZaloSender:
             return Permanent(f"cannot render the message: {error}")
         if not parts:
             return Permanent("nothing to send: the message has no text")
-        key = message.id
-        known = self._progress.pop(key, None) if key is not None else None
-        start, first_id = (known.sent, known.first_id) if known is not None and known.parts == parts else (0, None)
+        start, first_id = self._parts_sent.resume(message.id, parts)
         result, sent, first_id = await self._send_parts(message.chat_id, parts, start, first_id)
-        if key is not None and sent > 0 and isinstance(result, RetryAfter | Transient):
-            self._remember(key, _Progress(parts, sent, first_id))
+        self._parts_sent.keep(message.id, parts, sent, first_id, result)
         return result
-
-    def _remember(self, key: int, progress: _Progress) -> None:
-        self._progress[key] = progress
-        while len(self._progress) > MAX_REMEMBERED:
-            self._progress.popitem(last=False)
 
     async def _locale_of(self, message: OutboxMessage) -> str:
         # Only the lines the renderer adds are translated here (the text was written in the person's
@@ -207,4 +187,4 @@ class ZaloSender:
         return Sent(first_id or ""), len(parts), first_id
 
 
-__all__ = ["MAX_REMEMBERED", "ZaloSender", "member_language", "result_of"]
+__all__ = ["ZaloSender", "member_language", "result_of"]
