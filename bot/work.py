@@ -16,9 +16,8 @@ from sqlmodel import Session, SQLModel
 from domain.replies import NEWEST_PLAN_ID
 from domain.standings import Reported, open_occurrences, reported, unit_for
 from domain.status import DerivedState, ReportFact, Standing, derive_state, standing
-from domain.unit_reports import moment
 from models import ReportStatus, UnitRole
-from models.db import raw_rows
+from models.db import driver_day, driver_moment, raw_rows
 
 
 @dataclass(slots=True)  # not frozen: /tasks makes one per task, and a frozen one costs twice as much
@@ -265,10 +264,6 @@ _ROLES = {role.value: role for role in UnitRole}
 _STATUSES = {status.value: status for status in ReportStatus}
 
 
-def _day(value: date | str) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def task_by_code(session: Session, code: str, unit_ids: Collection[int]) -> TaskFacts | None:
     """The live task of the chat's plan with this code (as written in the plan, upper case)."""
     rows = raw_rows(session, _TASK_BY_CODE, {"code": code, "unit_ids": list(unit_ids)})
@@ -283,7 +278,7 @@ def open_deadlines(
 ) -> list[tuple[Deadline, Standing]]:
     """The task's deadlines (not check-ins) not yet done as the viewer's units see them, soonest first."""
     occurrences = [
-        Deadline(occurrence_id, _day(due), bool(checkin), kind, year, index)
+        Deadline(occurrence_id, driver_day(due), bool(checkin), kind, year, index)
         for occurrence_id, due, checkin, kind, year, index in raw_rows(session, _DEADLINES, {"task_id": task_id})
     ]
     found = reported(session, [o.id for o in occurrences], tz)
@@ -313,7 +308,7 @@ def latest_reports(session: Session, task_id: int, limit: int) -> list[TaskRepor
             percent,
             reason,
             note,
-            moment(updated_at),
+            driver_moment(updated_at),
         )
         for report_id, occurrence_id, unit_id, role, status, percent, reason, note, updated_at in raw_rows(
             session, _LATEST_REPORTS, {"task_id": task_id, "limit": limit}

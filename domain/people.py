@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, col
 from domain.messages import Platform
 from domain.permissions import Audience, audience_of
 from models import AuditLog, Member, Membership, Role, Unit
-from models.db import raw_rows
+from models.db import driver_day, raw_rows
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def load_person(session: Session, platform: Platform, user_id: str) -> Person | 
         member_id=member_id,
         name=name,
         language=language,
-        paused_until=date.fromisoformat(paused_until) if isinstance(paused_until, str) else paused_until,
+        paused_until=None if paused_until is None else driver_day(paused_until),
         roles=frozenset(role for role, _unit in memberships),
         unit_ids=frozenset(unit for _role, unit in memberships if unit is not None),
         lead_unit_ids=frozenset(unit for role, unit in memberships if unit is not None and role == Role.UNIT_LEAD),

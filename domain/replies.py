@@ -22,7 +22,7 @@ from domain.progress_language import ProgressReading, ProgressStatus
 from domain.standings import maybe_done, reported
 from domain.standings import unit_for as viewer_unit
 from models import Prompt, ReportStatus, UnitRole
-from models.db import raw_rows
+from models.db import driver_day, raw_rows
 from models.registry import Plan
 from models.types import UTCDateTime
 
@@ -236,10 +236,6 @@ _ROLES = {role.value: role for role in UnitRole}
 _STATUSES = {status.value: status for status in ReportStatus}
 
 
-def _day(value: date | str) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def target_of(session: Session, occurrence_id: int) -> Target | None:
     rows = raw_rows(session, _TARGET, {"occurrence_id": occurrence_id})
     if not rows:
@@ -278,7 +274,7 @@ def target_replied_to(session: Session, incoming: Incoming) -> tuple[int, Target
 
 def choices(session: Session, occurrence_ids: list[int]) -> dict[int, tuple[str, date]]:
     """Task code and due date of each occurrence, for a list to pick from."""
-    return {row[0]: (row[1], _day(row[2])) for row in raw_rows(session, _CHOICES, {"ids": occurrence_ids})}
+    return {row[0]: (row[1], driver_day(row[2])) for row in raw_rows(session, _CHOICES, {"ids": occurrence_ids})}
 
 
 def may_report(person: Person, target: Target) -> bool:
@@ -332,7 +328,7 @@ def open_prompts(session: Session, person: Person, today: date, tz: ZoneInfo) ->
     done_maybe: list[int] = []  # the others are open from every side (`domain.standings.maybe_done`)
     for occurrence_id, code, due, reported_done in raw_rows(session, _OPEN_PROMPTS, {"member_id": person.member_id}):
         if occurrence_id not in prompts:
-            prompts[occurrence_id] = (code, _day(due))
+            prompts[occurrence_id] = (code, driver_day(due))
             if reported_done:
                 done_maybe.append(occurrence_id)
     if not done_maybe:

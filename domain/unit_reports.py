@@ -5,7 +5,7 @@ other view reads (`domain.standings`) both take it, so they cannot disagree."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from domain.status import OccurrenceFact, ReportFact
 from models import ReportStatus, UnitRole
+from models.db import driver_day, driver_moment
 
-__all__ = ["REPORT_COLUMNS", "LocalDays", "moment", "read_unit_reports"]
+__all__ = ["REPORT_COLUMNS", "LocalDays", "read_unit_reports"]
 
 # What `read_unit_reports` takes: the occurrence, then each unit of its task with its role there and its newest report
 # (NULLs when it has none). Datetimes come as the driver gives them (naive UTC text on SQLite): the
@@ -72,7 +73,7 @@ def read_unit_reports(
             seen.add(occurrence_id)
             day = days.get(due)
             if day is None:
-                day = days[due] = _day(due)
+                day = days[due] = driver_day(due)
             occurrences.append(OccurrenceFact(occurrence_id, task_id, day, bool(checkin)))
         if status is None:
             continue
@@ -83,7 +84,7 @@ def read_unit_reports(
         if type(created) is str and len(created) == 26 and created[19] == ".":
             at = fromisoformat(created + "+00:00")
         else:
-            at = moment(created)
+            at = driver_moment(created)
         report = ReportFact(
             occurrence_id,
             unit_id,
@@ -114,21 +115,6 @@ def _made(report: ReportFact) -> datetime:
 
 
 _ZERO = timedelta(0)
-
-
-def _day(value: date | str) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def moment(value: datetime | str) -> datetime:
-    """A stored moment as the driver gives it (naive UTC text on SQLite), made aware."""
-    if isinstance(value, str):
-        # SQLite gives naive UTC text: parsing it with "+00:00" appended is six times faster than
-        # parsing it and then replacing the tzinfo (thousands of reports per summary).
-        offset = value[19:]
-        aware = "+" in offset or "-" in offset or offset.endswith("Z")
-        return datetime.fromisoformat(value if aware else value + "+00:00")
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 _STATUSES: Mapping[str, ReportStatus] = MappingProxyType({status.value: status for status in ReportStatus})
@@ -173,4 +159,4 @@ class LocalDays:
             if day is None:
                 day = self.days[hour] = _day_of_hour(hour, self.tz)
             return day
-        return moment(updated).astimezone(self.tz).date()
+        return driver_moment(updated).astimezone(self.tz).date()

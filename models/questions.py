@@ -15,14 +15,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, String
 from sqlmodel import Field, Session, SQLModel
 
-from models.db import raw_rows
+from models.db import driver_moment, raw_rows
 from models.types import UTCDateTime
 
 # Past this age a question no longer takes numbers: a week covers a reminder read late (its next step,
@@ -157,7 +157,7 @@ def newest_open(
     if not rows:
         return None
     question_id, message_id, stored, stored_at = rows[0]
-    choices, created_at = _json(stored), _moment(stored_at)
+    choices, created_at = _json(stored), driver_moment(stored_at)
     if created_at <= now - lifetime:
         return None
     return Question(question_id, message_id, _choices(choices), created_at)
@@ -175,13 +175,6 @@ def close_offering(session: Session, *, platform: str, chat_id: str, payload: st
 def _json(stored: Any) -> Any:
     # The driver hands JSON back as text on SQLite, and already decoded by psycopg on PostgreSQL.
     return json.loads(stored) if isinstance(stored, str | bytes) else stored
-
-
-def _moment(stored: datetime | str) -> datetime:
-    # SQLite gives the naive UTC text the column stored; PostgreSQL an aware datetime.
-    if isinstance(stored, str):
-        return datetime.fromisoformat(stored).replace(tzinfo=UTC)
-    return stored.astimezone(UTC) if stored.tzinfo is not None else stored.replace(tzinfo=UTC)
 
 
 def _choices(stored: Any) -> tuple[OfferedChoice, ...]:
